@@ -1,0 +1,188 @@
+"""The ``khabar`` command: a thin layer over the library.
+
+Exit codes: 0 ok, 1 an input or resource error (reported as one line), 2 usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import click
+
+from khabar.errors import KhabarError
+from khabar.inputs import MAX_BYTES, Article, article_from_bytes, has_arabic, iter_articles, iter_jsonl, read_bytes
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(exc: KhabarError) -> None:
+    click.echo(exc.one_line(), err=True)
+
+
+def _guard(func: F) -> F:
+    """Turn library errors into one line and exit 1 (never a traceback for bad input)."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except KhabarError as exc:
+            _fail(exc)
+            sys.exit(1)
+        except BrokenPipeError:
+            sys.stderr.close()  # `khabar ... | head` is fine
+            sys.exit(0)
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="khabar")
+def main() -> None:
+    """khabar: offline Arabic news understanding.
+
+    \b
+    Example:
+      khabar analyze examples/article.txt
+    """
+
+
+def _components(value: str | None) -> list[str] | None:
+    return None if not value else [v for v in value.split(",") if v.strip()]
+
+
+def _one_line(doc_dict: dict[str, Any]) -> str:
+    return json.dumps(doc_dict, ensure_ascii=False)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="text: a readable view; json: the Doc JSON (JSONL when there are several inputs).",
+)
+@click.option("--jsonl", is_flag=True, help="Inputs are JSONL files: one {\"text\", \"id\"?, ...} record a line.")
+@click.option("--components", help="Comma-separated components to run (and what they require), e.g. repair,segment.")
+@click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
+@_guard
+def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | None, max_bytes: int) -> None:
+    """Analyse articles: repair, sentences, tokens, clitic-split words.
+
+    INPUTS are files, directories (every file below) or - for standard input.
+
+    \b
+    Examples:
+      khabar analyze examples/article.txt
+      khabar analyze --format json examples/article.txt
+      khabar analyze --format json corpus/ > docs.jsonl
+      khabar analyze --jsonl records.jsonl --components repair > docs.jsonl
+    """
+    from khabar.pipeline import Pipeline
+
+    nlp = Pipeline(_components(components))
+    if jsonl:
+        _analyze_jsonl(nlp, inputs, max_bytes)
+        return
+    items = list(iter_articles(list(inputs), max_bytes))
+    as_json = fmt == "json"
+    failed = 0
+    for item in items:
+        if isinstance(item, KhabarError):
+            _fail(item)
+            failed += 1
+            continue
+        _warn_about(item)
+        doc = nlp.analyze(item.text, item.meta)
+        if as_json:
+            click.echo(doc.to_json(indent=None if len(items) > 1 else 2))
+        else:
+            from khabar.cli.render import render_doc
+
+            render_doc(doc)
+    if failed:
+        sys.exit(1)
+
+
+def _warn_about(article: Article) -> None:
+    name = article.meta.get("id", "input")
+    if article.meta.get("extracted_from") == "html":
+        click.echo(f"note: {name} is an HTML page; analysing its visible text", err=True)
+    if not has_arabic(article.text):
+        click.echo(f"warning K120: {name} has no Arabic letters; khabar is built for Arabic text", err=True)
+
+
+def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
+    failed = 0
+    for path in inputs:
+        for item in iter_jsonl(path, max_bytes):
+            if isinstance(item, KhabarError):
+                _fail(item)
+                failed += 1
+                # Keep one output line per input record so the batch stays aligned.
+                click.echo(_one_line({"schema": 1, "error": {"code": item.code, "message": item.message}}))
+                continue
+            click.echo(nlp.analyze(item.text, item.meta).to_json())
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("input_path", metavar="FILE|-", default="-")
+@click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
+@_guard
+def repair(input_path: str, max_bytes: int) -> None:
+    """Print the repaired text of one article, nothing else.
+
+    \b
+    Example:
+      khabar repair examples/article.txt
+      echo 'زار الوزير الولاياتالمتحدة».وقال' | khabar repair -
+    """
+    from khabar.pipeline import Pipeline
+
+    article = article_from_bytes(read_bytes(input_path), "stdin" if input_path == "-" else input_path, max_bytes)
+    doc = Pipeline(["repair"]).analyze(article.text, article.meta)
+    click.echo(doc.repaired, nl=not doc.repaired.endswith("\n"))
+
+
+@main.command()
+@click.argument("input_path", metavar="FILE|-", default="-")
+@click.option(
+    "--scheme", type=click.Choice(["farasa", "clitics"]), default="farasa", show_default=True,
+    help="farasa: Farasa's scheme (also splits ة, ات, ون...); clitics: khabar's word layer.",
+)
+@_guard
+def segment(input_path: str, scheme: str) -> None:
+    """Segment whitespace-separated words, one sentence a line.
+
+    Prints each input line's words segmented, '+' between segments, words
+    separated by one space, the same number of lines.
+
+    \b
+    Example:
+      echo 'والتلفزيون ترشيحاتها' | khabar segment --scheme farasa -
+      # و+ال+تلفزيون ترشيح+ات+ها
+    """
+    from khabar.components.segment import split_clitics
+    from khabar.inputs import decode
+    from khabar.lang.ar.morph import farasa_segment
+
+    data = read_bytes(input_path)
+    name = "stdin" if input_path == "-" else input_path
+    text = decode(data, name, max_bytes=1 << 34) if data.strip() else ""
+
+    def clitics(word: str) -> str:
+        return "+".join(form for _s, _e, _role, form in split_clitics(word))
+
+    seg = farasa_segment if scheme == "farasa" else clitics
+    out = sys.stdout
+    for line in text.splitlines():
+        out.write(" ".join(seg(w) for w in line.split()) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+"""The readable terminal view of a Doc (Rich): repaired text with repairs marked, sentences, quotations."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from khabar.doc import Doc
+
+_RULE_STYLE = {
+    "glued_words": "black on green",
+    "space_after_punct": "black on cyan",
+    "quote_space": "black on cyan",
+    "quote_direction": "black on yellow",
+}
+
+
+def repaired_with_marks(doc: Doc) -> Text:
+    """The repaired text, each repaired stretch highlighted (an inserted space shows as ␣)."""
+    out = Text()
+    pos = 0
+    for edit in doc.edits:
+        out.append(doc.text[pos : edit.start])
+        shown = edit.replacement.replace(" ", "\u2423") if edit.replacement.strip() == "" else edit.replacement
+        if not shown:
+            shown = "\u2326"  # something was deleted here
+        out.append(shown, style=_RULE_STYLE.get(edit.rule, "black on magenta"))
+        pos = edit.end
+    out.append(doc.text[pos:])
+    return out
+
+
+def render_doc(doc: Doc, console: Console | None = None) -> None:
+    """Print ``doc`` for a person: header, repaired text, repairs by rule, sentences, quotations."""
+    console = console or Console(highlight=False, soft_wrap=True)
+    title = doc.meta.get("title") or doc.meta.get("id") or "article"
+    counts: dict[str, int] = {}
+    for edit in doc.edits:
+        counts[edit.rule] = counts.get(edit.rule, 0) + 1
+    summary = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())) or "none"
+    console.rule(f"[bold]{title}")
+    console.print(
+        f"{len(doc['paragraphs'])} paragraphs, {len(doc['sentences'])} sentences, "
+        f"{len(doc['tokens'])} tokens, {len(doc['words'])} words; repairs: {summary}"
+    )
+    console.print(Panel(repaired_with_marks(doc), title="repaired text (repairs highlighted)"))
+    if doc["sentences"]:
+        table = Table(title="sentences", show_lines=False, expand=True)
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("span", no_wrap=True)
+        table.add_column("sentence")
+        for i, s in enumerate(doc["sentences"], 1):
+            table.add_row(str(i), f"{s.start}-{s.end}", doc.span_text(s))
+        console.print(table)
+    pairs = doc["quote_pairs"]
+    if pairs:
+        table = Table(title="quotation marks paired", expand=True)
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("marks", no_wrap=True)
+        table.add_column("quoted text")
+        for i, q in enumerate(pairs, 1):
+            o, c = q.attrs.get("open"), q.attrs.get("close")
+            marks = f"{doc.text[o[0]] if o else '∅'} {o[0] if o else '-'} … {doc.text[c[0]] if c else '∅'} {c[0] if c else '-'}"
+            table.add_row(str(i), marks, doc.span_text(q))
+        console.print(table)

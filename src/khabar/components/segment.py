@@ -1,0 +1,155 @@
+"""Segmentation: paragraphs, sentences, tokens and clitic-split words.
+
+All work happens on the repaired view (so a glued ``الولاياتالمتحدة`` gives two
+tokens) and every span is mapped back to original offsets. A token is a
+surface unit (``وبالولايات`` is one token); its words are the clitics and the
+base split off it (``و`` + ``ب`` + ``ال`` + ``ولايات``), as in stanza's
+token/word distinction.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from khabar.doc import Doc, Span
+from khabar.lang.ar import morph
+from khabar.lang.ar.chars import (
+    ARABIC_DIGITS,
+    CLOSE_BRACKETS,
+    DIACRITIC_RANGES,
+    LETTER_RANGES,
+    PERSIAN_DIGITS,
+    QUOTE_MARKS,
+    SENTENCE_END,
+    TATWEEL,
+)
+
+NAME = "segment"
+
+_DIGIT = f"0-9{ARABIC_DIGITS}{PERSIAN_DIGITS}"
+_TOKEN = re.compile(
+    "|".join(
+        [
+            r"(?P<url>(?:https?://|www\.)[^\s\u00ab\u00bb\"<>]+[^\s\u00ab\u00bb\"<>.,;:!?\u060c\u061f)])",
+            r"(?P<email>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)",
+            rf"(?P<number>[{_DIGIT}]+(?:[.,\u066b\u066c][{_DIGIT}]+)*%?)",
+            rf"(?P<arabic>[{LETTER_RANGES}][{LETTER_RANGES}{DIACRITIC_RANGES}{TATWEEL}]*)",
+            r"(?P<latin>[^\W\d_](?:[^\W_]|['\u2019-](?=[^\W\d_]))*)",
+            r"(?P<punct>\.{2,}|[^\s\w]|_)",
+        ]
+    )
+)
+_PARAGRAPH = re.compile(r"[^\n]*\S[^\n]*")
+# A sentence ends at final punctuation, plus any closing marks and further
+# final punctuation glued to it (``».``, ``.»``, ``?!``).
+_SENTENCE_END = re.compile(
+    rf"(?:\.{{2,}}|[{re.escape(SENTENCE_END)}])(?:[{re.escape(SENTENCE_END + QUOTE_MARKS + CLOSE_BRACKETS)}])*"
+)
+_LATIN_ABBREV = re.compile(r"(?:\b[A-Za-z]|\b(?:Mr|Mrs|Dr|Prof|St|No|vs|etc|Inc|Ltd|Co))$")
+_ENCLITICS = frozenset({"ه", "ها", "هما", "هم", "هن", "ك", "كما", "كم", "كن", "ي", "ني", "نا"})
+
+
+def _sentence_ends(text: str, start: int, end: int) -> list[int]:
+    """Positions (in ``text``) just after each sentence end inside ``text[start:end]``."""
+    ends = []
+    for m in _SENTENCE_END.finditer(text, start, end):
+        after = m.end()
+        if after < end and not text[after].isspace():
+            continue  # "3.5", "www.x", "U.S" inside a word: not an end
+        head = text[max(start, m.start() - 5) : m.start()]
+        if m.group() == "." and _LATIN_ABBREV.search(head):
+            continue
+        ends.append(after)
+    return ends
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+@lru_cache(maxsize=200_000)
+def split_clitics(token: str) -> tuple[tuple[int, int, str, str], ...]:
+    """Clitic split of one token: (start, end, role, underlying form) pieces tiling it.
+
+    Roles: ``proclitic`` (و ف ب ل ك س ال), ``base``, ``enclitic`` (attached pronouns).
+    """
+    morphs = morph.segment_word(token)
+    pieces: list[tuple[int, int, str, str]] = []
+    base: list[morph.Morph] = []
+
+    def flush() -> None:
+        if base:
+            pieces.append((base[0].start, base[-1].end, "base", "".join(m.form for m in base)))
+            base.clear()
+
+    for m in morphs:
+        if m.kind == "prefix":
+            flush()
+            pieces.append((m.start, m.end, "proclitic", m.form))
+        elif m.kind == "suffix" and m.form in _ENCLITICS and base:
+            flush()
+            pieces.append((m.start, m.end, "enclitic", m.form))
+        elif m.kind == "suffix" and pieces and pieces[-1][2] == "enclitic":
+            # e.g. a second pronoun piece: keep it with the previous enclitic
+            s, _e, role, form = pieces.pop()
+            pieces.append((s, m.end, role, form + m.form))
+        else:
+            base.append(m)
+    flush()
+    return tuple(pieces)
+
+
+def predict(doc: Doc) -> dict[str, list[Span]]:
+    """Paragraphs, sentences, tokens and words of ``doc`` in original offsets."""
+    text = doc.repaired
+    to_orig = doc.repaired_map.span_to_original
+    paragraphs: list[Span] = []
+    sentences: list[Span] = []
+    tokens: list[Span] = []
+    words: list[Span] = []
+    for para in _PARAGRAPH.finditer(text):
+        p_start, p_end = _trimmed(text, para.start(), para.end())
+        paragraphs.append(Span(*to_orig(p_start, p_end)))
+        s_start = p_start
+        for s_end in [*_sentence_ends(text, p_start, p_end), p_end]:
+            a, b = _trimmed(text, s_start, s_end)
+            if b > a:
+                sentences.append(Span(*to_orig(a, b), "", {"paragraph": len(paragraphs) - 1}))
+            s_start = s_end
+    sentence_starts = [s.start for s in sentences]
+    sent_i = 0
+    for m in _TOKEN.finditer(text):
+        kind = m.lastgroup or "punct"
+        o_start, o_end = to_orig(m.start(), m.end())
+        while sent_i + 1 < len(sentence_starts) and sentence_starts[sent_i + 1] <= o_start:
+            sent_i += 1
+        tok_i = len(tokens)
+        tokens.append(Span(o_start, o_end, "", {"kind": kind, "sentence": sent_i}))
+        if kind != "arabic":
+            words.append(Span(o_start, o_end, "", {"token": tok_i, "role": "base"}))
+            continue
+        offset = m.start()
+        surface = m.group()
+        for s, e, role, form in split_clitics(surface):
+            w_start, w_end = to_orig(offset + s, offset + e)
+            attrs: dict[str, object] = {"token": tok_i, "role": role}
+            if form != surface[s:e]:
+                attrs["form"] = form
+            words.append(Span(w_start, w_end, "", attrs))
+    return {"paragraphs": paragraphs, "sentences": sentences, "tokens": tokens, "words": words}
+
+
+def set_annotations(doc: Doc, layers: dict[str, list[Span]]) -> None:
+    """Store the four layers on ``doc``."""
+    doc.layers.update(layers)
+
+
+def segment(doc: Doc) -> Doc:
+    """Run the component on ``doc`` and return it."""
+    set_annotations(doc, predict(doc))
+    return doc
