@@ -104,7 +104,7 @@ class Doc:
         for e in ordered:
             if e.start < pos or not 0 <= e.start <= e.end <= len(self._text):
                 raise ValueError(f"edit {e} overlaps another edit or lies outside the text")
-            pos = e.end if e.end > e.start else e.start
+            pos = max(e.start, e.end)
         self.edits = ordered
         self._repaired = None
 

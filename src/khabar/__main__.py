@@ -1,0 +1,5 @@
+"""``python -m khabar`` runs the CLI."""
+
+from khabar.cli.main import main
+
+main()

@@ -1,0 +1,183 @@
+"""The CLI end to end, as a user runs it (a real subprocess), including bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from khabar.cli.main import main
+
+REPO = Path(__file__).resolve().parent.parent
+SAMPLE = REPO / "examples" / "article.txt"
+
+
+def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        [sys.executable, "-m", "khabar", *args], input=stdin, capture_output=True, timeout=300, check=False
+    )
+
+
+def assert_clean_error(proc: subprocess.CompletedProcess[bytes], code: str) -> None:
+    err = proc.stderr.decode()
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err
+    lines = [line for line in err.splitlines() if line.startswith("error")]
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"error {code}:") and "hint:" in lines[0]
+
+
+@pytest.mark.parametrize("command", [[], ["analyze"], ["repair"], ["segment"]])
+def test_cli_every_command_has_help_with_an_example(command: list[str]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output
+
+
+def test_cli_analyze_sample_readable() -> None:
+    proc = run("analyze", str(SAMPLE))
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "sentences" in out and "repaired text" in out
+    assert "الصحة العالمية" in out  # a glued word restored in the repaired view
+
+
+def test_cli_analyze_json_is_the_doc() -> None:
+    proc = run("analyze", "--format", "json", str(SAMPLE))
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == 1
+    assert doc["text"] == SAMPLE.read_text(encoding="utf-8")
+    assert len(doc["paragraphs"]) == 2
+    assert len(doc["quote_pairs"]) == 3
+
+
+def test_cli_analyze_directory_gives_jsonl(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("قال الوزير إن الاجتماع انتهى.", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("وصل الوفد إلى القاهرة. وبدأت المحادثات.", encoding="utf-8")
+    proc = run("analyze", "--format", "json", str(tmp_path))
+    lines = proc.stdout.decode().splitlines()
+    assert proc.returncode == 0
+    assert [len(json.loads(line)["sentences"]) for line in lines] == [1, 2]
+
+
+def test_cli_analyze_jsonl_batch_contract_passes_meta_through() -> None:
+    records = [
+        {"id": "x1", "title": "عنوان", "date": "2026-01-02", "source": "test", "text": "قال الوزير.وأضاف المتحدث"},
+        {"id": "x2", "text": "خبر ثان"},
+    ]
+    stdin = "\n".join(json.dumps(r, ensure_ascii=False) for r in records).encode()
+    proc = run("analyze", "--jsonl", "-", "--components", "repair", stdin=stdin)
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert proc.returncode == 0
+    assert out[0]["meta"] == {"id": "x1", "title": "عنوان", "date": "2026-01-02", "source": "test"}
+    assert out[0]["repaired"] == "قال الوزير. وأضاف المتحدث"
+    assert "sentences" not in out[0]  # only what was asked for
+    assert out[1]["meta"] == {"id": "x2"}
+
+
+def test_cli_analyze_jsonl_bad_line_keeps_alignment() -> None:
+    stdin = b'{"text": "\xd9\x86\xd8\xb5"}\nnot json\n{"id": 3}\n'
+    proc = run("analyze", "--jsonl", "-", stdin=stdin)
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert proc.returncode == 1
+    assert len(out) == 3
+    assert out[1]["error"]["code"] == "K108" and out[2]["error"]["code"] == "K109"
+    assert "Traceback" not in proc.stderr.decode()
+
+
+def test_cli_unknown_component_is_a_clean_error() -> None:
+    proc = run("analyze", "--components", "nosuch", str(SAMPLE))
+    assert_clean_error(proc, "K301")
+
+
+def test_cli_repair_prints_only_the_repaired_text() -> None:
+    proc = run("repair", "-", stdin="زار الوزير الولاياتالمتحدة».وقال".encode())
+    assert proc.returncode == 0
+    assert proc.stdout.decode() == "زار الوزير الولايات المتحدة». وقال\n"
+
+
+def test_cli_segment_keeps_line_count() -> None:
+    stdin = "والتلفزيون ترشيحاتها\n\nللبيت .\n".encode()
+    proc = run("segment", "--scheme", "farasa", "-", stdin=stdin)
+    lines = proc.stdout.decode().split("\n")
+    assert proc.returncode == 0
+    assert lines[:3] == ["و+ال+تلفزيون ترشيح+ات+ها", "", "ل+ال+بيت ."]
+
+
+# ------------------------------------------------------------------ bad input
+def test_cli_bad_input_empty_file(tmp_path: Path) -> None:
+    f = tmp_path / "empty.txt"
+    f.write_bytes(b"")
+    assert_clean_error(run("analyze", str(f)), "K101")
+
+
+def test_cli_bad_input_binary_file(tmp_path: Path) -> None:
+    f = tmp_path / "image.png"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8)
+    assert_clean_error(run("analyze", str(f)), "K102")
+
+
+def test_cli_bad_input_invalid_utf8(tmp_path: Path) -> None:
+    f = tmp_path / "cp1256.txt"
+    f.write_bytes("قال الوزير".encode("cp1256"))
+    assert_clean_error(run("analyze", str(f)), "K103")
+
+
+def test_cli_bad_input_50_mb_file(tmp_path: Path) -> None:
+    f = tmp_path / "huge.txt"
+    line = ("قال الوزير فى بيان إن المحادثات مستمرة. " * 50 + "\n").encode()
+    with f.open("wb") as out:
+        for _ in range(50 * 1024 * 1024 // len(line) + 1):
+            out.write(line)
+    assert f.stat().st_size >= 50 * 1024 * 1024
+    assert_clean_error(run("analyze", str(f)), "K104")
+
+
+def test_cli_bad_input_directory_with_unreadable_files(tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("خبر سليم.", encoding="utf-8")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing-target")
+    locked = tmp_path / "locked.txt"
+    locked.write_text("خبر مقفل.", encoding="utf-8")
+    locked.chmod(0)
+    proc = run("analyze", "--format", "json", str(tmp_path))
+    err = proc.stderr.decode()
+    assert proc.returncode == 1
+    assert "Traceback" not in err
+    assert "dangling.txt" in err
+    docs = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert "خبر سليم." in [d["text"] for d in docs]  # the readable file is still analysed
+    if os.geteuid() != 0:  # root reads a mode-000 file anyway
+        assert "locked.txt: permission denied" in err
+
+
+def test_cli_bad_input_missing_file() -> None:
+    assert_clean_error(run("analyze", "/nonexistent/article.txt"), "K106")
+
+
+def test_cli_html_page_gives_its_visible_text(tmp_path: Path) -> None:
+    f = tmp_path / "page.html"
+    f.write_text(
+        "<!DOCTYPE html><html><head><title>خبر</title><script>var x=1;</script></head>"
+        "<body><p>قال الوزير فى بيان إن الاجتماع انتهى.</p><p>وأضاف أن المحادثات مستمرة.</p></body></html>",
+        encoding="utf-8",
+    )
+    proc = run("analyze", "--format", "json", str(f))
+    doc = json.loads(proc.stdout)
+    assert proc.returncode == 0
+    assert doc["text"] == "قال الوزير فى بيان إن الاجتماع انتهى.\nوأضاف أن المحادثات مستمرة."
+    assert doc["meta"]["extracted_from"] == "html" and doc["meta"]["title"] == "خبر"
+    assert len(doc["sentences"]) == 2
+
+
+def test_cli_english_text_is_a_valid_result_with_a_warning(tmp_path: Path) -> None:
+    f = tmp_path / "en.txt"
+    f.write_text("The minister said talks would continue. Nothing else was agreed.", encoding="utf-8")
+    proc = run("analyze", "--format", "json", str(f))
+    assert proc.returncode == 0
+    assert "warning K120" in proc.stderr.decode()
+    assert len(json.loads(proc.stdout)["sentences"]) == 2
