@@ -1,0 +1,439 @@
+"""Farasa-compatible clitic/affix segmentation of single Arabic words.
+
+The design follows Farasa (Abdelali et al., 2016): every word gets a small set of
+candidate segmentations enumerated from Arabic morphology (proclitics
+``و ف ب ل ك س ال`` in their valid orders, nominal/verbal suffixes followed by
+pronouns), and a learnt linear ranker picks one.  The ranker's features are affix
+identities, stem length and edges, and corpus statistics of the candidate stem
+(how often the stem, ``ال`` + stem, stem + ``ة``... occur in unlabeled news).
+Words seen in the gold training data are looked up first.
+
+The model is built by ``training/train_segmenter.py`` and shipped as
+``khabar/models/segmenter.json.gz``; it is loaded lazily on first use.
+
+Segments are written as Farasa writes them: ``للبيت`` is ``ل+ال+بيت`` (the ``ال``
+is restored), ``مما`` is ``من+ما``.  :func:`segment_word` returns stand-off
+:class:`Morph` spans that tile the input word exactly, with the restored form
+alongside.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Final, NamedTuple
+
+from khabar.errors import ResourceError
+from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
+
+MODEL_FILE: Final = "segmenter.json.gz"
+MODEL_SCHEMA: Final = 1
+
+_MARKS = re.compile(f"[{DIACRITIC_RANGES}{TATWEEL}]")
+
+DET: Final = "ال"
+
+
+@dataclass(frozen=True, slots=True)
+class Morph:
+    """One segment of a word: ``word[start:end]`` on the surface, ``form`` as Farasa writes it."""
+
+    start: int  # offsets into the input word (code points, end exclusive)
+    end: int
+    form: str  # underlying form as Farasa writes it (e.g. "ال" for the second ل of "للبيت")
+    kind: str  # "prefix" | "stem" | "suffix"
+
+
+# --- Arabic morphology as data -------------------------------------------------------
+
+
+def _build_proclitics() -> dict[str, tuple[str, ...]]:
+    """Surface string -> proclitic segments, e.g. ``"ولل" -> ("و", "ل", "ال")``."""
+    table: dict[str, tuple[str, ...]] = {}
+    for conj in ("", "و", "ف"):
+        for mid in ("", "ب", "ل", "ك", "س"):
+            for det in ("", DET):
+                if mid == "س" and det:
+                    continue  # the future particle only precedes verbs
+                segs = tuple(s for s in (conj, mid, det) if s)
+                surface = conj + ("لل" if mid == "ل" and det else mid + det)
+                table[surface] = segs
+    return table
+
+
+# Nominal / verbal suffixes (first slot) and object / possessive pronouns (second slot).
+_SUFFIX_A: Final = ("ة", "ات", "ان", "ين", "ون", "ت", "تا", "تان", "تين", "ي", "و", "وا", "ا", "ن", "تم", "تن", "تما", "نا")
+_PRONOUNS: Final = ("ه", "ها", "هم", "هما", "هن", "ك", "كم", "كما", "كن", "ي", "ني", "نا")
+
+
+def _build_suffixes() -> dict[str, list[tuple[str, ...]]]:
+    """Surface string -> every suffix-segment sequence that spells it."""
+    table: dict[str, list[tuple[str, ...]]] = {"": [()]}
+    seqs: list[tuple[str, ...]] = []
+    seqs += [(a,) for a in _SUFFIX_A]
+    seqs += [(p,) for p in _PRONOUNS]
+    for a in _SUFFIX_A:
+        if a == "ة":
+            continue  # ta marbuta is word-final; before a pronoun it is written ت
+        for p in _PRONOUNS:
+            seqs.append((a, p))
+    # the dual of a ة noun: مر+ت+ين, سن+ت+ان (Farasa keeps the ت apart)
+    seqs += [("ت", "ين"), ("ت", "ان")]
+    for seq in seqs:
+        table.setdefault("".join(seq), [])
+        if seq not in table["".join(seq)]:
+            table["".join(seq)].append(seq)
+    return table
+
+
+# Words in which two segments share letters (nun assimilation, أن + لا).
+# surface core -> ((form, surface start, surface end), ...)
+_CONTRACTIONS: Final[dict[str, tuple[tuple[str, int, int], ...]]] = {
+    "مما": (("من", 0, 1), ("ما", 1, 3)),
+    "ممن": (("من", 0, 1), ("من", 1, 3)),
+    "عما": (("عن", 0, 1), ("ما", 1, 3)),
+    "عمن": (("عن", 0, 1), ("من", 1, 3)),
+    "ألا": (("أن", 0, 1), ("لا", 1, 3)),
+    "كنا": (("كن", 0, 2), ("نا", 2, 3)),
+}
+
+_PROCLITICS: Final = _build_proclitics()
+_PROCLITIC_SEGMENTS: Final = frozenset(seg for segs in _PROCLITICS.values() for seg in segs)
+_SUFFIXES: Final = _build_suffixes()
+_MAX_PRE: Final = max(len(s) for s in _PROCLITICS)
+_MAX_SUF: Final = max(len(s) for s in _SUFFIXES)
+
+
+class Candidate(NamedTuple):
+    """One way to split a bare word: proclitics, stem, suffixes, with surface lengths."""
+
+    pre: tuple[str, ...]
+    pre_len: int  # surface letters taken by the proclitics
+    stem: str  # underlying stem (a leading ل absorbed by لل is restored)
+    suf: tuple[str, ...]
+    suf_len: int  # surface letters taken by the suffixes
+    contraction: str  # key into _CONTRACTIONS, or ""
+
+    def farasa(self) -> str:
+        """The Farasa string of this candidate."""
+        if self.contraction:
+            core = "+".join(form for form, _s, _e in _CONTRACTIONS[self.contraction])
+            return "+".join((*self.pre, core))
+        return "+".join((*self.pre, self.stem, *self.suf))
+
+
+def candidates(bare: str) -> list[Candidate]:
+    """Every segmentation of an undiacritized Arabic word, one per distinct Farasa string.
+
+    Args:
+        bare: the word without diacritics or tatweel.
+
+    Returns:
+        Candidates in a deterministic order; the unsegmented word is always first.
+    """
+    n = len(bare)
+    out: dict[str, Candidate] = {}
+
+    def add(cand: Candidate) -> None:
+        key = cand.farasa()
+        old = out.get(key)
+        # Equal strings from different structures (ل+ه as prefix+stem or stem+suffix):
+        # keep the one with the longer stem, then the fewer proclitics.
+        if old is None or (len(cand.stem), -len(cand.pre)) > (len(old.stem), -len(old.pre)):
+            out[key] = cand
+
+    add(Candidate((), 0, bare, (), 0, ""))
+    for p_len in range(0, min(_MAX_PRE, n - 1) + 1):
+        pre = _PROCLITICS.get(bare[:p_len])
+        if pre is None:
+            continue
+        rest = bare[p_len:]
+        contraction = _CONTRACTIONS.get(rest)
+        if contraction is not None:
+            add(Candidate(pre, p_len, rest, (), 0, rest))
+        for s_len in range(0, min(_MAX_SUF, len(rest) - 1) + 1):
+            seqs = _SUFFIXES.get(rest[len(rest) - s_len :] if s_len else "")
+            if not seqs:
+                continue
+            stem = rest[: len(rest) - s_len]
+            if len(stem) < 2 and pre:
+                continue
+            for suf in seqs:
+                add(Candidate(pre, p_len, stem, suf, s_len, ""))
+                if pre and pre[-1] == DET and bare[:p_len].endswith("لل"):
+                    # ل + ال + لعب is written للعب: the stem's own ل merged too.
+                    add(Candidate(pre, p_len, "ل" + stem, suf, s_len, ""))
+    return list(out.values())
+
+
+# --- features ----------------------------------------------------------------------------
+
+
+def _bucket(n: int) -> int:
+    """Log-scale bucket of a corpus count (0 for unseen)."""
+    return min(n.bit_length(), 20)
+
+
+_VARIANTS: Final = (
+    ("", ""),
+    (DET, ""),
+    ("", "ة"),
+    (DET, "ة"),
+    ("", "ات"),
+    (DET, "ات"),
+    ("", "ه"),
+    ("", "ها"),
+    ("ب", ""),
+    ("و", ""),
+    ("ل", ""),
+    ("", "ي"),
+    ("", "ين"),
+    ("", "ون"),
+    ("", "ا"),
+    ("ي", ""),
+    ("ت", ""),
+    ("", "ت"),
+)
+
+
+def stem_stats(stem: str, counts: dict[str, int]) -> tuple[int, int, int]:
+    """Corpus evidence for a stem: count bucket, ال+stem count bucket, number of attested variants."""
+    c_det = 0 if stem.startswith(DET) else counts.get(DET + stem, 0)
+    variants = sum(1 for a, b in _VARIANTS if counts.get(a + stem + b, 0) > 0)
+    return _bucket(counts.get(stem, 0)), _bucket(c_det), variants
+
+
+def features(
+    bare: str, cand: Candidate, counts: dict[str, int], stats: tuple[int, int, int] | None = None
+) -> list[str]:
+    """Feature strings of one candidate (shared by training and runtime; ``stats`` = stem_stats of its stem)."""
+    pre = "+".join(cand.pre)
+    suf = "+".join(cand.suf)
+    if cand.contraction:
+        return ["K:" + cand.contraction, "P:" + pre]
+    stem = cand.stem
+    length = min(len(stem), 9)
+    b_stem, b_det, variants = stem_stats(stem, counts) if stats is None else stats
+    b_word = _bucket(counts.get(bare, 0))
+    split = "1" if (cand.pre or cand.suf) else "0"
+    # the word without its proclitics / without its suffixes
+    no_pre = bare[cand.pre_len :]
+    no_suf = bare[: len(bare) - cand.suf_len]
+    b_no_pre = _bucket(counts.get(no_pre, 0)) if cand.pre else -1
+    b_no_suf = _bucket(counts.get(no_suf, 0)) if cand.suf else -1
+    first = cand.suf[0] if cand.suf else ""
+    tm = _bucket(counts.get(stem + "ة", 0)) if first.startswith("ت") else -1
+    feats = [
+        "P:" + pre,
+        "S:" + suf,
+        "PS:" + pre + "|" + suf,
+        f"L:{length}",
+        f"LS:{length}|{suf}",
+        f"LP:{length}|{pre}",
+        f"C:{b_stem}",
+        f"CS:{b_stem}|{suf}",
+        f"CP:{b_stem}|{pre}",
+        f"CL:{b_stem}|{length}",
+        f"R:{max(-6, min(6, b_stem - b_word))}|{split}",
+        f"A:{b_det}",
+        f"AS:{b_det}|{suf}",
+        f"V:{variants}",
+        f"VS:{variants}|{suf}",
+        f"VP:{variants}|{pre}",
+        f"NP:{b_no_pre}|{pre}",
+        f"NS:{b_no_suf}|{suf}",
+        f"T:{tm}|{suf}",
+        "E:" + stem[-1:] + "|" + suf,
+        "E2:" + stem[-2:] + "|" + suf,
+        "B:" + stem[:1] + "|" + pre,
+        "B2:" + stem[:2] + "|" + pre,
+    ]
+    return feats
+
+
+def _spelled(bare: str, farasa: str) -> Candidate | None:
+    """A candidate for a lexicon entry outside the candidate space whose segments spell the word (ما+زال)."""
+    segs = farasa.split("+")
+    if "".join(segs) != bare:
+        return None
+    i = 0
+    while i < len(segs) - 1 and segs[i] in _PROCLITIC_SEGMENTS:
+        i += 1
+    pre = tuple(segs[:i])
+    suf = tuple(segs[i + 1 :])
+    return Candidate(pre, sum(map(len, pre)), segs[i], suf, sum(map(len, suf)), "")
+
+
+# --- the model -----------------------------------------------------------------------------
+
+
+class SegmenterModel:
+    """Ranker weights, corpus counts and the gold lexicon."""
+
+    __slots__ = ("weights", "counts", "lexicon", "_stats")
+
+    def __init__(self, weights: dict[str, float], counts: dict[str, int], lexicon: dict[str, str]) -> None:
+        self.weights = weights
+        self.counts = counts
+        self.lexicon = lexicon
+        self._stats: dict[str, tuple[int, int, int]] = {}  # stem -> stem_stats (stems recur across words)
+
+    def best(self, bare: str) -> Candidate:
+        """The highest-scoring candidate for a bare Arabic word (the gold lexicon wins)."""
+        cands = candidates(bare)
+        known = self.lexicon.get(bare)
+        if known is not None:
+            for cand in cands:
+                if cand.farasa() == known:
+                    return cand
+            direct = _spelled(bare, known)
+            if direct is not None:
+                return direct
+        weights = self.weights
+        best = cands[0]
+        best_score = -math.inf
+        cache = self._stats
+        for cand in cands:
+            stats = cache.get(cand.stem)
+            if stats is None:
+                if len(cache) > 500_000:
+                    cache.clear()
+                stats = cache[cand.stem] = stem_stats(cand.stem, self.counts)
+            score = 0.0
+            for f in features(bare, cand, self.counts, stats):
+                score += weights.get(f, 0.0)
+            if score > best_score:
+                best, best_score = cand, score
+        return best
+
+    def to_json(self) -> dict[str, object]:
+        """The JSON document written to the model file."""
+        return {"schema": MODEL_SCHEMA, "weights": self.weights, "counts": self.counts, "lexicon": self.lexicon}
+
+
+@lru_cache(maxsize=1)
+def load_model() -> SegmenterModel:
+    """Load the packaged segmenter model (once; raises ResourceError K202 when missing)."""
+    try:
+        ref = resources.files("khabar.models").joinpath(MODEL_FILE)
+        with ref.open("rb") as fh:
+            doc = json.loads(gzip.decompress(fh.read()).decode("utf-8"))
+    except (FileNotFoundError, ModuleNotFoundError, OSError, ValueError) as exc:
+        raise ResourceError(
+            f"segmenter model khabar/models/{MODEL_FILE} is missing or unreadable ({exc.__class__.__name__})",
+            hint="reinstall khabar",
+            code="K202",
+        ) from exc
+    if not isinstance(doc, dict) or doc.get("schema") != MODEL_SCHEMA:
+        raise ResourceError(
+            f"segmenter model khabar/models/{MODEL_FILE} has an unknown schema",
+            hint="reinstall khabar",
+            code="K202",
+        )
+    return SegmenterModel(doc["weights"], doc["counts"], doc["lexicon"])
+
+
+# --- public API ------------------------------------------------------------------------------
+
+
+def _bare(word: str) -> tuple[str, list[int]] | None:
+    """The word without diacritics/tatweel and each bare letter's index, or None if not all-Arabic."""
+    letters: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(word):
+        if _MARKS.match(ch):
+            continue
+        if not is_arabic_letter(ch):
+            return None
+        letters.append(ch)
+        index.append(i)
+    if not letters:
+        return None
+    return "".join(letters), index
+
+
+def _morphs_of(cand: Candidate, n: int) -> list[tuple[int, int, str, str]]:
+    """(bare start, bare end, form, kind) for each segment of a candidate over a bare word of length n."""
+    out: list[tuple[int, int, str, str]] = []
+    pos = 0
+    pre_end = cand.pre_len
+    for form in cand.pre:
+        # proclitics are one letter each on the surface; ال takes what is left of the
+        # proclitic letters (two, or one: the second ل of لل)
+        end = pre_end if form == DET else min(pos + 1, pre_end)
+        out.append((pos, end, form, "prefix"))
+        pos = end
+    if cand.contraction:
+        for j, (form, s, e) in enumerate(_CONTRACTIONS[cand.contraction]):
+            out.append((pos + s, pos + e, form, "stem" if j == 0 else "suffix"))
+        return out
+    stem_end = n - cand.suf_len
+    out.append((pos, stem_end, cand.stem, "stem"))
+    pos = stem_end
+    for form in cand.suf:
+        out.append((pos, pos + len(form), form, "suffix"))
+        pos += len(form)
+    return out
+
+
+def segment_with(model: SegmenterModel, word: str) -> tuple[Morph, ...]:
+    """Segment one word with a given model (what :func:`segment_word` does with the packaged one)."""
+    if not word:
+        return ()
+    bare_index = _bare(word)
+    if bare_index is None:
+        return (Morph(0, len(word), word, "stem"),)
+    bare, index = bare_index
+    if len(bare) < 2:
+        return (Morph(0, len(word), bare, "stem"),)
+    cand = model.best(bare)
+    parts = _morphs_of(cand, len(bare))
+    n = len(bare)
+    last = len(parts) - 1
+    morphs: list[Morph] = []
+    for k, (s, e, form, kind) in enumerate(parts):
+        start = 0 if k == 0 else index[s]
+        end = len(word) if k == last or e >= n else index[e]
+        morphs.append(Morph(start, end, form, kind))
+    return tuple(morphs)
+
+
+@lru_cache(maxsize=200_000)
+def segment_word(word: str) -> tuple[Morph, ...]:
+    """Split one word into proclitics, stem and suffixes.
+
+    Args:
+        word: one word as it appears in text; diacritics and tatweel are allowed and
+            stay inside the morph of the letter they follow.
+
+    Returns:
+        Morphs whose spans tile ``word`` exactly (contiguous, covering it).  A word
+        that is not all Arabic letters (digits, Latin, punctuation, mixed) is one stem.
+
+    Raises:
+        ResourceError: K202 when the packaged model file is missing.
+    """
+    if not word:
+        return ()
+    if _bare(word) is None:
+        return (Morph(0, len(word), word, "stem"),)
+    return segment_with(load_model(), word)
+
+
+@lru_cache(maxsize=200_000)
+def farasa_segment(word: str) -> str:
+    """The Farasa-scheme segmentation of one word.
+
+    Args:
+        word: one word (diacritics allowed; they are dropped from the output).
+
+    Returns:
+        Segments joined by ``+``, e.g. ``'و+ال+تلفزيون'`` for ``والتلفزيون``; a
+        non-Arabic word comes back unchanged.
+    """
+    return "+".join(m.form for m in segment_word(word))
