@@ -166,3 +166,12 @@ def test_morph_eval_gate_cross_validated(gold_articles: list[list[str]]) -> None
     counts = morph.load_model().counts  # the same pruned ANT counts the training used
     _accs, pooled, _errors = ts.cross_validate(gold_articles, counts, 3, 10, True, verbose=False, seeds=1)
     assert pooled >= CV_FLOOR
+
+
+@pytest.mark.parametrize(
+    ("joined", "expected"),
+    [("لالبيت", "ل+ال+بيت"), ("ولالحكومة", "و+ل+ال+حكوم+ة"), ("منما", "من+ما"), ("أنلا", "أن+لا")],
+)
+def test_morph_farasa_accepts_segments_joined_without_restoring_the_surface(joined: str, expected: str) -> None:
+    # Farasa output with the '+' deleted is a common input; it must segment as the real surface does.
+    assert farasa_segment(joined) == expected

@@ -425,6 +425,18 @@ def segment_word(word: str) -> tuple[Morph, ...]:
     return segment_with(load_model(), word)
 
 
+# Farasa's segments glued back without restoring the surface (``ل+ال+بيت`` -> ``لالبيت``):
+# tools that strip the ``+`` from Farasa output produce these, real text never does.
+_NAIVE_LAL: Final = re.compile("^([\u0648\u0641]?)\u0644\u0627\u0644(?=..)")  # ^(و|ف)?لال
+_NAIVE_CONTRACTIONS: Final = {"منما": "مما", "منمن": "ممن", "عنما": "عما", "عنمن": "عمن", "أنلا": "ألا", "كننا": "كنا"}
+
+
+def _surface_from_naive_join(word: str) -> str:
+    """The written form of a word built by deleting the ``+`` from Farasa segments."""
+    word = _NAIVE_CONTRACTIONS.get(word, word)
+    return _NAIVE_LAL.sub("\\1\u0644\u0644", word)
+
+
 @lru_cache(maxsize=200_000)
 def farasa_segment(word: str) -> str:
     """The Farasa-scheme segmentation of one word.
@@ -436,4 +448,4 @@ def farasa_segment(word: str) -> str:
         Segments joined by ``+``, e.g. ``'و+ال+تلفزيون'`` for ``والتلفزيون``; a
         non-Arabic word comes back unchanged.
     """
-    return "+".join(m.form for m in segment_word(word))
+    return "+".join(m.form for m in segment_word(_surface_from_naive_join(word)))
