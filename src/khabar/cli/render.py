@@ -34,7 +34,7 @@ def repaired_with_marks(doc: Doc) -> Text:
 
 def render_doc(doc: Doc, console: Console | None = None) -> None:
     """Print ``doc`` for a person: header, repaired text, repairs by rule, sentences, quotations."""
-    console = console or Console(highlight=False, soft_wrap=True)
+    console = console or Console(highlight=False)
     title = doc.meta.get("title") or doc.meta.get("id") or "article"
     counts: dict[str, int] = {}
     for edit in doc.edits:

@@ -71,7 +71,9 @@ def _junk_edits(text: str) -> list[Edit]:
         for m in _TAG.finditer(text):
             edits.append(Edit(m.start(), m.end(), "\n" if _BLOCK_TAG.match(m.group()) else " ", "html_tag"))
     for m in _SPACES.finditer(text):
-        replacement = "" if m.group() == "\r" else " "
+        replacement = " "
+        if m.group() == "\r":  # CRLF loses its CR; a lone CR (old Mac files) is a newline
+            replacement = "" if text.startswith("\n", m.end()) else "\n"
         if m.group() != replacement:
             edits.append(Edit(m.start(), m.end(), replacement, "whitespace"))
     for m in _REPEATED.finditer(text):
