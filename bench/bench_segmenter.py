@@ -19,9 +19,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "training"))
 
-import train_segmenter as ts  # noqa: E402
+import train_segmenter as ts
 
-from khabar.lang.ar import morph  # noqa: E402
+from khabar.lang.ar import morph
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import itertools
 import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import shared_path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_path
 from khabar.errors import ResourceError
 from khabar.lang.ar import morph
 from khabar.lang.ar.morph import Morph, farasa_segment, segment_word
@@ -31,7 +32,7 @@ def _check_tiling(word: str, morphs: tuple[Morph, ...]) -> None:
         return
     assert morphs[0].start == 0
     assert morphs[-1].end == len(word)
-    for a, b in zip(morphs, morphs[1:]):
+    for a, b in itertools.pairwise(morphs):
         assert a.end == b.start
     for m in morphs:
         assert m.start < m.end, f"empty morph {m} in {word!r}"

@@ -36,9 +36,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from khabar.lang.ar.morph import (  # noqa: E402
+from khabar.lang.ar.morph import (
     MODEL_FILE,
-    Candidate,
     SegmenterModel,
     _bare,
     candidates,
@@ -55,7 +54,7 @@ ANT_REL = (
 SEED = 13
 SEEDS = 5
 
-_TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.S)
+_TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL)
 _MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _WORD = re.compile("[\u0621-\u063a\u0641-\u064a\u0671-\u06d3]+")
 

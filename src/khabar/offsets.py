@@ -84,6 +84,12 @@ class OffsetMap:
         if end <= start:
             pos = self.start_to_original(start)
             return pos, pos
+        # Fast path: the span lies inside one unchanged run (most tokens do).
+        i = bisect_right(self._d_starts, start) - 1
+        if i >= 0:
+            ds, de, os_, _oe, identity = self._pieces[i]
+            if identity and end <= de:
+                return os_ + (start - ds), os_ + (end - ds)
         return self.start_to_original(start), self.end_to_original(end)
 
     def to_derived(self, o: int) -> int:

@@ -148,7 +148,7 @@ def candidates(bare: str) -> list[Candidate]:
             out[key] = cand
 
     add(Candidate((), 0, bare, (), 0, ""))
-    for p_len in range(0, min(_MAX_PRE, n - 1) + 1):
+    for p_len in range(min(_MAX_PRE, n - 1) + 1):
         pre = _PROCLITICS.get(bare[:p_len])
         if pre is None:
             continue
@@ -156,7 +156,7 @@ def candidates(bare: str) -> list[Candidate]:
         contraction = _CONTRACTIONS.get(rest)
         if contraction is not None:
             add(Candidate(pre, p_len, rest, (), 0, rest))
-        for s_len in range(0, min(_MAX_SUF, len(rest) - 1) + 1):
+        for s_len in range(min(_MAX_SUF, len(rest) - 1) + 1):
             seqs = _SUFFIXES.get(rest[len(rest) - s_len :] if s_len else "")
             if not seqs:
                 continue
@@ -275,7 +275,7 @@ def _spelled(bare: str, farasa: str) -> Candidate | None:
 class SegmenterModel:
     """Ranker weights, corpus counts and the gold lexicon."""
 
-    __slots__ = ("weights", "counts", "lexicon", "_stats")
+    __slots__ = ("_stats", "counts", "lexicon", "weights")
 
     def __init__(self, weights: dict[str, float], counts: dict[str, int], lexicon: dict[str, str]) -> None:
         self.weights = weights
