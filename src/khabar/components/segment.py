@@ -135,8 +135,12 @@ def predict(doc: Doc) -> dict[str, list[Span]]:
             continue
         offset = m.start()
         surface = m.group()
+        unchanged = o_end - o_start == len(surface)  # no edit inside the token: offsets shift
         for s, e, role, form in split_clitics(surface):
-            w_start, w_end = to_orig(offset + s, offset + e)
+            if unchanged:
+                w_start, w_end = o_start + s, o_start + e
+            else:
+                w_start, w_end = to_orig(offset + s, offset + e)
             attrs: dict[str, object] = {"token": tok_i, "role": role}
             if form != surface[s:e]:
                 attrs["form"] = form
