@@ -1,0 +1,358 @@
+"""Find spaces lost inside glued Arabic words (``الولاياتالمتحدة`` -> ``الولايات|المتحدة``).
+
+Scraped Arabic news loses spaces between words. This module decides, for a run of
+Arabic letters, where spaces are missing, and reports *offsets* only: the text is
+never rewritten here (repair components record the insertions as edits).
+
+The model is a small word n-gram language model built from the ANT corpus
+(``training/build_lexicon.py``; folded unigram and bigram counts). For a token ``T``
+it compares
+
+* the best one-word explanation: ``T`` as a known word, as clitics + a known stem
+  (``ب+الولايات``, ``محادثات+هما``), or as an unknown word whose probability falls
+  with its length; against
+* the best segmentation into two or more parts (dynamic programming), scored with a
+  bigram model (Dirichlet-smoothed), where each part is a known word or, when long
+  enough, itself an unknown word.
+
+A split is kept when it wins by a margin. Word-final letters (ة, ى) inside a token are
+orthographic evidence of a boundary and earn a bonus. ``restore_spaces`` also looks at
+the neighbouring words for borderline tokens (``عن الولاياتالمتحدة``): a split whose
+outer parts fit their neighbours is more likely a real glue.
+
+Lookups fold orthography (ى->ي, أإآ->ا, ة->ه, no diacritics or tatweel), so Egyptian
+``فى`` and Gulf ``في`` share statistics; offsets always refer to the original string.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+
+from khabar.errors import ResourceError
+
+__all__ = ["FORMAT_VERSION", "WORD_RE", "fold", "restore_spaces", "split_glued"]
+
+#: Version of the lexicon file layout written by training/build_lexicon.py.
+FORMAT_VERSION = 1
+LEXICON_FILE = "ar_lexicon.tsv.gz"
+
+# Arabic letters (base block + the extended letters used for Persian/Urdu loans).
+LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06fa-\u06fc"
+# Marks that ride on a letter: tatweel, harakat, superscript alef, Quranic marks.
+MARKS = "\u0640\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+#: A run of Arabic letters (marks may follow any letter).
+WORD_RE = re.compile(f"[{LETTERS}][{LETTERS}{MARKS}]*")
+_LETTER_RE = re.compile(f"[{LETTERS}]")
+_MARK_RE = re.compile(f"[{MARKS}]")
+_FOLD_TABLE = str.maketrans(
+    {
+        "\u0649": "\u064a",  # ى -> ي  (Egyptian final ya)
+        "\u0623": "\u0627",  # أ -> ا
+        "\u0625": "\u0627",  # إ -> ا
+        "\u0622": "\u0627",  # آ -> ا
+        "\u0671": "\u0627",  # ٱ -> ا
+        "\u0629": "\u0647",  # ة -> ه
+        "\u06cc": "\u064a",  # Persian ya -> ي
+        "\u06a9": "\u0643",  # Persian kaf -> ك
+    }
+)
+# ة and ى only ever end a word: met inside a token, they mark a lost space after them.
+_FINAL_ONLY = frozenset("\u0629\u0649")
+
+# Clitics, folded. A token that is prefix + known stem + suffix is a word, not a glue.
+_PREFIXES = ("و", "ف", "ب", "ل", "ك", "ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل",
+             "وب", "وك", "ول", "فب", "فل", "فك", "س", "وس", "فس")
+_PRONOUNS = ("ه", "ها", "هما", "هم", "هن", "ك", "كم", "كما", "كن", "نا", "ني", "ي")
+_INFLECTIONS = ("ان", "ين", "ون", "ات", "تان", "تين", "وا", "يه", "يون", "يين", "يات", "ته", "تها",
+                "تهم", "ا")
+
+# Model parameters (log space). Chosen on a SaudiNewsNet sample (seed 11) that differs from
+# the reported benchmark sample; see bench/bench_repair.py.
+_MU = 1000.0  # Dirichlet prior mass for bigram smoothing
+_LOG_PREFIX = math.log(0.05)  # cost of explaining a token with a proclitic
+_LOG_PRONOUN = math.log(0.05)  # ... with a pronoun suffix
+_LOG_INFLECTION = math.log(0.02)  # ... with an inflectional suffix
+_OOV_BASE = -8.0  # log P(unknown word) = _OOV_BASE - _OOV_PER_LETTER * length
+_OOV_PER_LETTER = 2.5
+_MIN_PART = 2  # single letters are clitics, never separate glued words
+_MIN_COUNT_2 = 1000  # two-letter parts must be frequent function words (في, من, ما...)
+_MIN_OOV_PART = 6  # an unknown part must be this long (short unknown bits are noise)
+_FINAL_BONUS = 6.0  # a cut right after an inner ة/ى
+_THRESHOLD = 7.25  # margin (nats) the split must win by
+_CONTEXT_RANGE = 3.0  # borderline band below the threshold where neighbours may decide
+_MAX_LETTERS = 48  # longer runs are not words; do not spend DP time on them
+# Fast path: a word seen this often in the corpus is a word. (A split would have to beat
+# it by exp(_THRESHOLD) ~ 1400x in bigram evidence, which never happens at this count.)
+_SAFE_COUNT = 5
+
+_NEG_INF = float("-inf")
+
+
+class _Lexicon:
+    """Folded unigram and bigram counts (bigram keys are ``"w1 w2"``)."""
+
+    __slots__ = ("bi", "log_total", "uni")
+
+    def __init__(self, uni: dict[str, int], bi: dict[str, int]) -> None:
+        self.uni = uni
+        self.bi = bi
+        self.log_total = math.log(max(1, sum(uni.values())))
+
+
+_LEXICON: _Lexicon | None = None
+
+
+def fold(word: str) -> str:
+    """Matching key: drop marks, fold ى/ي, hamza-alef forms, ة/ه."""
+    return _MARK_RE.sub("", word).translate(_FOLD_TABLE)
+
+
+def _lexicon() -> _Lexicon:
+    """Load the packaged counts on first use (importing this module does no I/O)."""
+    global _LEXICON
+    if _LEXICON is None:
+        _LEXICON = _read_lexicon()
+    return _LEXICON
+
+
+def _read_lexicon() -> _Lexicon:
+    """Parse ``khabar/models/ar_lexicon.tsv.gz``."""
+    ref = resources.files("khabar.models").joinpath(LEXICON_FILE)
+    if not ref.is_file():
+        raise ResourceError(
+            f"Arabic lexicon {LEXICON_FILE} is missing from khabar/models",
+            hint="reinstall khabar; the file ships in the package",
+            code="K201",
+        )
+    uni: dict[str, int] = {}
+    bi: dict[str, int] = {}
+    try:
+        with ref.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                if line.startswith("#"):
+                    continue
+                fields = line.rstrip("\n").split("\t")
+                if fields[0] == "U":
+                    uni[fields[1]] = int(fields[2])
+                elif fields[0] == "B":
+                    bi[fields[1] + " " + fields[2]] = int(fields[3])
+    except (OSError, EOFError, ValueError, IndexError) as exc:
+        raise ResourceError(
+            f"Arabic lexicon {LEXICON_FILE} is corrupt ({exc})",
+            hint="reinstall khabar; the file ships in the package",
+            code="K201",
+        ) from exc
+    return _Lexicon(uni, bi)
+
+
+@lru_cache(maxsize=1 << 18)
+def _known_logp(word: str) -> float | None:
+    """log P(word) if it may stand as a part of a split, else None."""
+    lex = _lexicon()
+    count = lex.uni.get(word, 0)
+    if count == 0 or (len(word) == 2 and count < _MIN_COUNT_2):
+        return None
+    return math.log(count) - lex.log_total
+
+
+@lru_cache(maxsize=1 << 18)
+def _word_logp(key: str) -> float:
+    """Best one-word explanation: known word, clitics + known stem, or unknown word."""
+    lex = _lexicon()
+    n = len(key)
+    best = _OOV_BASE - _OOV_PER_LETTER * n
+    count = lex.uni.get(key, 0)
+    if count:
+        best = max(best, math.log(count) - lex.log_total)
+    for prefix in ("", *_PREFIXES):
+        if not key.startswith(prefix):
+            continue
+        for suffix in ("", *_PRONOUNS, *_INFLECTIONS):
+            if (not prefix and not suffix) or not key.endswith(suffix):
+                continue
+            if len(prefix) + len(suffix) + 2 > n:
+                continue
+            stem_count = lex.uni.get(key[len(prefix):n - len(suffix)], 0)
+            if not stem_count:
+                continue
+            score = math.log(stem_count) - lex.log_total
+            if prefix:
+                score += _LOG_PREFIX
+            if suffix:
+                score += _LOG_PRONOUN if suffix in _PRONOUNS else _LOG_INFLECTION
+            best = max(best, score)
+    # Dual pronouns extend a singular one (ـه -> ـهما, ـت -> ـتما, ـك -> ـكما): a known
+    # ``لفخامته`` explains ``لفخامتهما``, which must not become ``لفخامته ما``.
+    if n >= 5 and key.endswith("ما") and key[-3] in "هتك":
+        base = key[:-2]
+        inner = _word_logp(base)
+        if inner > _OOV_BASE - _OOV_PER_LETTER * len(base):
+            best = max(best, inner + _LOG_PRONOUN)
+    return best
+
+
+def _part_logp(word: str) -> tuple[float | None, bool]:
+    """Score of ``word`` as one part of a split, and whether it is a known word."""
+    known = _known_logp(word)
+    if known is not None:
+        return known, True
+    if len(word) >= _MIN_OOV_PART:
+        return _word_logp(word), False
+    return None, False
+
+
+def _bigram_logp(lex: _Lexicon, first: str, second: str) -> float:
+    """log P(second | first), Dirichlet-smoothed towards the unigram P(second)."""
+    c_first = lex.uni.get(first, 0)
+    c_second = lex.uni.get(second, 0)
+    c_pair = lex.bi.get(first + " " + second, 0)
+    p_second = c_second / math.exp(lex.log_total)
+    return math.log((c_pair + _MU * p_second) / (c_first + _MU))
+
+
+@lru_cache(maxsize=1 << 17)
+def _analyse(key: str, finals: tuple[int, ...]) -> tuple[tuple[int, ...], float]:
+    """Best segmentation of a folded token: (cut offsets, margin over one word)."""
+    n = len(key)
+    if n < 2 * _MIN_PART or n > _MAX_LETTERS:
+        return (), _NEG_INF
+    lex = _lexicon()
+    if lex.uni.get(key, 0) >= _SAFE_COUNT:
+        return (), _NEG_INF
+    # best[(start, end)] = (score of key[:end] ending with word key[start:end], prev start, known)
+    best: dict[tuple[int, int], tuple[float, int, bool]] = {}
+    for end in range(_MIN_PART, n + 1):
+        for start in range(end - _MIN_PART + 1):
+            if start == 0 and end == n:
+                continue  # the unsplit token is the alternative, scored apart
+            word = key[start:end]
+            logp, known = _part_logp(word)
+            if logp is None:
+                continue
+            if start == 0:
+                best[(0, end)] = (logp, -1, known)
+                continue
+            bonus = _FINAL_BONUS if (start - 1) in finals else 0.0
+            top: tuple[float, int, bool] | None = None
+            for prev_start in range(start - _MIN_PART + 1):
+                prev = best.get((prev_start, start))
+                if prev is None:
+                    continue
+                if known and prev[2]:
+                    score = prev[0] + _bigram_logp(lex, key[prev_start:start], word)
+                else:
+                    score = prev[0] + logp
+                score += bonus
+                if top is None or score > top[0]:
+                    top = (score, prev_start, known)
+            if top is not None:
+                best[(start, end)] = top
+    finals_at_end = [(v[0], k) for k, v in best.items() if k[1] == n and k[0] > 0]
+    if not finals_at_end:
+        return (), _NEG_INF
+    score, cell = max(finals_at_end)
+    cuts: list[int] = []
+    while cell[0] > 0:
+        cuts.append(cell[0])
+        cell = (best[cell][1], cell[0])
+    return tuple(sorted(cuts)), score - _word_logp(key)
+
+
+@lru_cache(maxsize=1 << 17)
+def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
+    """(cut offsets in ``token``, margin, folded key) for a run of Arabic letters."""
+    if _MARK_RE.search(token) is None:  # the common case: letters only
+        positions: list[int] | range = range(len(token))
+        letters = token
+    else:
+        positions = [i for i, ch in enumerate(token) if _LETTER_RE.match(ch)]
+        letters = "".join(token[i] for i in positions)
+    finals = tuple(i for i, ch in enumerate(letters[:-1]) if ch in _FINAL_ONLY)
+    key = letters.translate(_FOLD_TABLE)
+    cuts, margin = _analyse(key, finals)
+    # A cut before folded letter i goes before that letter in the original, so marks
+    # (diacritics, tatweel) stay with the letter they follow.
+    return tuple(positions[c] for c in cuts), margin, key
+
+
+def split_glued(token: str) -> tuple[int, ...]:
+    """Offsets inside ``token`` where a space is missing; ``()`` if none.
+
+    Args:
+        token: a run of Arabic letters, possibly with diacritics or tatweel
+            (e.g. ``الولاياتالمتحدة``).
+
+    Returns:
+        Sorted offsets into ``token``; a space belongs before each one
+        (``(8,)`` for ``الولاياتالمتحدة``).
+
+    Raises:
+        ResourceError: the packaged lexicon is missing or corrupt (K201).
+    """
+    if len(token) < 2 * _MIN_PART:
+        return ()
+    offsets, margin, _ = _token_analysis(token)
+    return offsets if margin > _THRESHOLD else ()
+
+
+def _pmi(lex: _Lexicon, first: str, second: str) -> float:
+    """log P(second | first) - log P(second); 0 when either word is unknown (no evidence)."""
+    c_second = lex.uni.get(second, 0)
+    if not c_second or not first or first not in lex.uni:
+        return 0.0
+    return _bigram_logp(lex, first, second) - (math.log(c_second) - lex.log_total)
+
+
+def _context_gain(key: str, cuts: tuple[int, ...], prev: str, nxt: str) -> float:
+    """How much better the outer parts fit their neighbours than the unsplit token does."""
+    lex = _lexicon()
+    first, last = key[:cuts[0]], key[cuts[-1]:]
+    return (_pmi(lex, prev, first) - _pmi(lex, prev, key)
+            + _pmi(lex, last, nxt) - _pmi(lex, key, nxt))
+
+
+def restore_spaces(text: str) -> list[int]:
+    """Offsets in ``text`` where a space must be inserted.
+
+    Args:
+        text: any text; only runs of Arabic letters are examined.
+
+    Returns:
+        Sorted offsets into ``text``; a space belongs before each one.
+
+    Raises:
+        ResourceError: the packaged lexicon is missing or corrupt (K201).
+    """
+    out: list[int] = []
+    matches = list(WORD_RE.finditer(text))
+    for i, match in enumerate(matches):
+        token = match.group()
+        if len(token) < 2 * _MIN_PART:
+            continue
+        offsets, margin, key = _token_analysis(token)
+        if margin <= _THRESHOLD - _CONTEXT_RANGE:
+            continue
+        if margin <= _THRESHOLD:
+            prev = _neighbour_key(text, matches, i - 1, match.start(), before=True)
+            nxt = _neighbour_key(text, matches, i + 1, match.end(), before=False)
+            cut_keys = tuple(len(fold(token[:o])) for o in offsets)
+            if margin + _context_gain(key, cut_keys, prev, nxt) <= _THRESHOLD:
+                continue
+        start = match.start()
+        out.extend(start + o for o in offsets)
+    return out
+
+
+def _neighbour_key(text: str, matches: list[re.Match[str]], j: int, edge: int, before: bool) -> str:
+    """Folded neighbour word when only whitespace separates it from the token, else ''."""
+    if j < 0 or j >= len(matches):
+        return ""
+    other = matches[j]
+    gap = text[other.end():edge] if before else text[edge:other.start()]
+    if not gap or not gap.isspace():
+        return ""
+    return fold(other.group())

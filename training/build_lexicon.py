@@ -1,0 +1,117 @@
+"""Build the Arabic word-statistics file used to restore missing spaces (khabar.lang.ar.glue).
+
+Data source: the ANT Corpus (Arabic News Texts), train splits only:
+  - ant-multisource-v2.1/train.trec.gz  (AlArabiya, BBC Arabic, CNN Arabic, France24, SkyNews Arabia)
+  - ant-v1.1-jawharafm/train.trec.gz    (JawharaFM, Tunisia)
+Licence: Apache-2.0, plus the authors' citation licence. Cite:
+  A. Chouigui, O. Ben Khiroun, B. Elayeb, "ANT Corpus: An Arabic News Text Collection for
+  Textual Classification", AICCSA 2017; and "An Arabic Multi-source News Corpus: Experimenting
+  on Single-document Extractive Summarization", Arabian Journal for Science and Engineering, 2021.
+
+Only derived counts ship (folded word unigrams and bigrams), never the text. Nothing from
+SaudiNewsNet (CC BY-NC-SA) is read here: that corpus is used for evaluation only (bench/).
+
+The output is deterministic: documents are read in file order, exact-duplicate bodies are
+counted once, and entries are written sorted by (-count, key).
+
+Usage:
+    python training/build_lexicon.py [--data ../shared/data] [--out src/khabar/models/ar_lexicon.tsv.gz]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import hashlib
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from khabar.lang.ar.glue import FORMAT_VERSION, WORD_RE, fold
+
+CORPORA = ("ant-multisource-v2.1/train.trec.gz", "ant-v1.1-jawharafm/train.trec.gz")
+TEXT_RE = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL)
+# Unigrams: every word seen at least this often (rare names matter: a known rare word must
+# never be split). Bigrams: pruned harder, they are only needed as evidence for a split.
+MIN_UNIGRAM = 1
+MIN_BIGRAM = 2
+
+
+def iter_bodies(data: Path) -> Iterator[str]:
+    """Yield each distinct <TEXT> body of the ANT train files, in file order."""
+    seen: set[bytes] = set()
+    for rel in CORPORA:
+        path = data / rel
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            raw = fh.read()
+        for match in TEXT_RE.finditer(raw):
+            body = match.group(1)
+            key = hashlib.md5(" ".join(body.split()).encode("utf-8")).digest()
+            if key in seen:  # duplicates (same story under two labels) would double-count
+                continue
+            seen.add(key)
+            yield body
+
+
+def count(data: Path) -> tuple[Counter[str], Counter[tuple[str, str]], int]:
+    """Folded unigram and bigram counts; a bigram needs only whitespace between its words."""
+    uni: Counter[str] = Counter()
+    bi: Counter[tuple[str, str]] = Counter()
+    ndocs = 0
+    for body in iter_bodies(data):
+        ndocs += 1
+        prev = ""
+        prev_end = -1
+        for m in WORD_RE.finditer(body):
+            word = fold(m.group())
+            uni[word] += 1
+            if prev and body[prev_end:m.start()].isspace():
+                bi[(prev, word)] += 1
+            prev, prev_end = word, m.end()
+    return uni, bi, ndocs
+
+
+def write(out: Path, uni: Counter[str], bi: Counter[tuple[str, str]], ndocs: int) -> None:
+    """Write the gzip TSV: header comments, then ``U word n`` and ``B w1 w2 n`` lines."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    unis = sorted(((w, n) for w, n in uni.items() if n >= MIN_UNIGRAM), key=lambda x: (-x[1], x[0]))
+    bis = sorted(((k, n) for k, n in bi.items() if n >= MIN_BIGRAM), key=lambda x: (-x[1], x[0]))
+    lines = [
+        f"# khabar ar_lexicon format={FORMAT_VERSION}",
+        "# folded Arabic word unigram/bigram counts derived from the ANT Corpus train splits",
+        "# (Chouigui, Ben Khiroun, Elayeb; AICCSA 2017 / AJSE 2021), licence Apache-2.0",
+        f"# docs={ndocs} tokens={sum(uni.values())} unigrams={len(unis)} bigrams={len(bis)}"
+        f" min_unigram={MIN_UNIGRAM} min_bigram={MIN_BIGRAM}",
+    ]
+    lines += [f"U\t{w}\t{n}" for w, n in unis]
+    lines += [f"B\t{a}\t{b}\t{n}" for (a, b), n in bis]
+    payload = ("\n".join(lines) + "\n").encode("utf-8")
+    # mtime=0 and no file name in the gzip header keep the output byte-identical across runs.
+    with open(out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+        gz.write(payload)
+    print(f"wrote {out} ({out.stat().st_size:,} bytes): {len(unis):,} unigrams, {len(bis):,} bigrams from {ndocs:,} ANT documents")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data",
+                        help="folder holding the ANT corpora (default: <repo>/../shared/data)")
+    parser.add_argument("--out", type=Path, default=REPO / "src" / "khabar" / "models" / "ar_lexicon.tsv.gz",
+                        help="output file")
+    args = parser.parse_args(argv)
+    for rel in CORPORA:
+        if not (args.data / rel).exists():
+            parser.error(f"{args.data / rel} not found (pass --data)")
+    uni, bi, ndocs = count(args.data)
+    write(args.out, uni, bi, ndocs)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
