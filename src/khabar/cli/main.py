@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 an input or resource error (reported as one line), 2 usage.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -34,6 +35,18 @@ def _guard(func: F) -> F:
         except BrokenPipeError:
             sys.stderr.close()  # `khabar ... | head` is fine
             sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            sys.exit(130)
+        except Exception as exc:  # a bug, not bad input: one line, the traceback on request
+            if os.environ.get("KHABAR_DEBUG"):
+                raise
+            click.echo(
+                f"error K999: internal error ({exc.__class__.__name__}: {exc}) "
+                "(hint: rerun with KHABAR_DEBUG=1 and report the traceback)",
+                err=True,
+            )
+            sys.exit(1)
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
