@@ -22,6 +22,8 @@ SCHEMA_VERSION = 1
 
 # Layers in the order the JSON lists them; others follow alphabetically.
 LAYER_ORDER = ("paragraphs", "sentences", "tokens", "words", "quote_pairs")
+# Top-level JSON values that are not span layers (referents, category scores...).
+VALUE_KEYS = ("referents", "categories", "topic")
 # Keys of a span object that are not attributes.
 _SPAN_KEYS = frozenset({"start", "end", "text", "label"})
 
@@ -76,7 +78,7 @@ class Doc:
         meta: pass-through fields such as ``id``, ``title``, ``date``, ``source``.
     """
 
-    __slots__ = ("_repaired", "_text", "edits", "layers", "meta")
+    __slots__ = ("_repaired", "_text", "edits", "layers", "meta", "values")
 
     def __init__(self, text: str, meta: Mapping[str, Any] | None = None) -> None:
         if not isinstance(text, str):
@@ -89,6 +91,8 @@ class Doc:
         self.meta: dict[str, Any] = dict(meta or {})
         self.edits: list[Edit] = []
         self.layers: dict[str, list[Span]] = {}
+        # JSON-native values that are not spans, e.g. "referents" (see VALUE_KEYS).
+        self.values: dict[str, Any] = {}
         self._repaired: tuple[str, OffsetMap] | None = None
 
     @property
@@ -156,6 +160,9 @@ class Doc:
         names += sorted(n for n in self.layers if n not in LAYER_ORDER)
         for name in names:
             out[name] = [s.to_dict(self._text) for s in self.layers[name]]
+        for key in VALUE_KEYS:
+            if key in self.values:
+                out[key] = self.values[key]
         return out
 
     def to_json(self, indent: int | None = None) -> str:
@@ -176,6 +183,9 @@ class Doc:
         fixed = {"schema", "text", "meta", "edits", "repaired"}
         for name, items in obj.items():
             if name in fixed:
+                continue
+            if name in VALUE_KEYS:
+                doc.values[name] = items
                 continue
             spans = [Span.from_dict(item) for item in items]
             for item, span in zip(items, spans, strict=True):

@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import khabar
+from khabar.components import referents
+from khabar.doc import Doc, Span
+
+
+def with_entities(text: str, mentions: list[tuple[str, str, int]]) -> Doc:
+    """A segmented Doc whose entities layer holds the given (text, label, occurrence) mentions."""
+    doc = khabar.analyze(text, components=["segment"])
+    spans = []
+    for surface, label, nth in mentions:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(surface, start + 1)
+        spans.append(Span(start, start + len(surface), label))
+    doc.layers["entities"] = sorted(spans, key=lambda s: s.start)
+    referents.set_annotations(doc, referents.predict(doc))
+    return doc
+
+
+TEXT = (
+    "التقى الرئيس الفرنسى إيمانويل ماكرون نظيره الأمريكى جو بايدن فى باريس. "
+    "وقال ماكرون إن فرنسا والولايات المتحدة ستعملان معا، فيما أكد بايدن أن باريس شريك أساسى. "
+    "وكانت المتحدثة باسم الإليزيه، صوفى دوران، قد أعلنت الزيارة. "
+    "وتقع كوريا الشمالية شمال كوريا الجنوبية."
+)
+MENTIONS = [
+    ("إيمانويل ماكرون", "PERS", 0),
+    ("جو بايدن", "PERS", 0),
+    ("باريس", "LOC", 0),
+    ("ماكرون", "PERS", 1),
+    ("فرنسا", "LOC", 0),
+    ("الولايات المتحدة", "LOC", 0),
+    ("بايدن", "PERS", 1),
+    ("باريس", "LOC", 1),
+    ("الإليزيه", "ORG", 0),
+    ("صوفى دوران", "PERS", 0),
+    ("كوريا الشمالية", "LOC", 0),
+    ("كوريا الجنوبية", "LOC", 0),
+]
+
+
+def groups(doc: Doc) -> dict[str, list[str]]:
+    ents = doc["entities"]
+    return {r["name"]: [doc.span_text(ents[m]) for m in r["mentions"]] for r in doc.values["referents"]}
+
+
+def test_referents_short_names_join_the_full_name() -> None:
+    doc = with_entities(TEXT, MENTIONS)
+    g = groups(doc)
+    assert g["إيمانويل ماكرون"] == ["إيمانويل ماكرون", "ماكرون"]
+    assert g["جو بايدن"] == ["جو بايدن", "بايدن"]
+    assert g["باريس"] == ["باريس", "باريس"]
+
+
+def test_referents_places_with_a_shared_word_stay_apart() -> None:
+    g = groups(with_entities(TEXT, MENTIONS))
+    assert g["كوريا الشمالية"] == ["كوريا الشمالية"]
+    assert g["كوريا الجنوبية"] == ["كوريا الجنوبية"]
+
+
+def test_referents_every_entity_points_at_its_referent() -> None:
+    doc = with_entities(TEXT, MENTIONS)
+    refs = doc.values["referents"]
+    for i, ent in enumerate(doc["entities"]):
+        assert i in refs[ent.attrs["referent"]]["mentions"]
+        assert refs[ent.attrs["referent"]]["label"] == ent.label
+    assert [r["id"] for r in refs] == list(range(len(refs)))
+
+
+def test_referents_titles_become_descriptions() -> None:
+    doc = with_entities(TEXT, MENTIONS)
+    by_name = {r["name"]: r for r in doc.values["referents"]}
+    assert [d["text"] for d in by_name["إيمانويل ماكرون"]["descriptions"]] == ["الرئيس الفرنسى"]
+    assert [d["text"] for d in by_name["صوفى دوران"]["descriptions"]] == ["المتحدثة باسم الإليزيه"]
+    for d in by_name["صوفى دوران"]["descriptions"]:
+        assert doc.text[d["start"] : d["end"]] == d["text"]
+
+
+def test_referents_glued_mention_is_named_as_repaired() -> None:
+    doc = with_entities("زار الوفد الولاياتالمتحدة ثم عاد من الولايات المتحدة", [
+        ("الولاياتالمتحدة", "LOC", 0), ("الولايات المتحدة", "LOC", 0)])
+    (ref,) = doc.values["referents"]
+    assert ref["name"] == "الولايات المتحدة"
+    assert len(ref["mentions"]) == 2
+
+
+def test_referents_round_trip_in_json() -> None:
+    doc = with_entities(TEXT, MENTIONS)
+    again = Doc.from_json(doc.to_json())
+    assert again.values["referents"] == doc.values["referents"]
+    assert again.to_json() == doc.to_json()
