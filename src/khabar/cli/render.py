@@ -32,6 +32,24 @@ def repaired_with_marks(doc: Doc) -> Text:
     return out
 
 
+_LABEL_STYLE = {"PERS": "bold blue", "LOC": "bold green", "ORG": "bold magenta", "MISC": "bold yellow"}
+
+
+def text_with_entities(doc: Doc) -> Text:
+    """The original text with entity mentions coloured by type and tagged with their referent."""
+    out = Text()
+    pos = 0
+    for ent in doc["entities"]:
+        if ent.start < pos:
+            continue
+        out.append(doc.text[pos : ent.start])
+        out.append(doc.span_text(ent), style=_LABEL_STYLE.get(ent.label, "bold"))
+        out.append(f"[{ent.label}#{ent.attrs.get('referent', '?')}]", style="dim")
+        pos = ent.end
+    out.append(doc.text[pos:])
+    return out
+
+
 def render_doc(doc: Doc, console: Console | None = None) -> None:
     """Print ``doc`` for a person: header, repaired text, repairs by rule, sentences, quotations."""
     console = console or Console(highlight=False)
@@ -53,6 +71,22 @@ def render_doc(doc: Doc, console: Console | None = None) -> None:
         table.add_column("sentence")
         for i, s in enumerate(doc["sentences"], 1):
             table.add_row(str(i), f"{s.start}-{s.end}", doc.span_text(s))
+        console.print(table)
+    if "entities" in doc.layers:
+        console.print(Panel(text_with_entities(doc), title="entities (PERS blue, LOC green, ORG magenta, MISC yellow)"))
+    referents = doc.values.get("referents", [])
+    if referents:
+        table = Table(title="referents", expand=True)
+        for col in ("#", "label", "name", "mentions", "descriptions"):
+            table.add_column(col)
+        for ref in referents:
+            table.add_row(
+                str(ref["id"]),
+                ref["label"],
+                ref["name"],
+                str(len(ref["mentions"])),
+                " / ".join(d["text"] for d in ref["descriptions"]),
+            )
         console.print(table)
     pairs = doc["quote_pairs"]
     if pairs:

@@ -25,10 +25,10 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Final, NamedTuple
 
 from khabar.errors import ResourceError
+from khabar.resources import read_model
 from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
 
 MODEL_FILE: Final = "segmenter.json.gz"
@@ -319,11 +319,10 @@ class SegmenterModel:
 @lru_cache(maxsize=1)
 def load_model() -> SegmenterModel:
     """Load the packaged segmenter model (once; raises ResourceError K202 when missing)."""
+    raw = read_model(MODEL_FILE, code="K202")
     try:
-        ref = resources.files("khabar.models").joinpath(MODEL_FILE)
-        with ref.open("rb") as fh:
-            doc = json.loads(gzip.decompress(fh.read()).decode("utf-8"))
-    except (FileNotFoundError, ModuleNotFoundError, OSError, ValueError) as exc:
+        doc = json.loads(gzip.decompress(raw).decode("utf-8"))
+    except (OSError, ValueError) as exc:
         raise ResourceError(
             f"segmenter model khabar/models/{MODEL_FILE} is missing or unreadable ({exc.__class__.__name__})",
             hint="reinstall khabar",
