@@ -1,0 +1,207 @@
+"""Key phrases: the 1–3 word phrases an article is about, as spans of the original text.
+
+Every surface token becomes a *term*: its clitic-split base word (from the
+``words`` layer), folded, so ``المحادثات``, ``والمحادثات`` and ``محادثاتهما`` all
+have the key ``محادثات``. Candidate phrases are runs of one to three content
+terms inside a sentence, never crossing punctuation or numbers and never
+containing a stop word (:mod:`khabar.lang.ar.stopwords`), so a stop word can
+neither lead nor end a phrase.
+
+A phrase scores ``count × Σ idf(word) × cohesion × position``: ``idf`` comes from
+document frequencies counted on Arabic news (``models/idf.tsv.gz``, built by
+``training/build_idf.py``), cohesion is how often its rarest word occurs *in this
+phrase* (phrases of two or more words must occur twice), and position favours
+phrases met early. A phrase inside a better one is dropped (``كوريا`` after
+``كوريا الشمالية``). Scores are scaled so the best phrase has 1.0.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Final
+
+from khabar.doc import Doc, Span
+from khabar.errors import ResourceError
+from khabar.lang.ar.normalize import fold
+from khabar.lang.ar.stopwords import STOP_WORDS
+from khabar.resources import read_model
+
+NAME = "keywords"
+IDF_FILE: Final = "idf.tsv.gz"
+IDF_FORMAT: Final = 1
+MAX_WORDS: Final = 3
+# Proclitics a keyword span skips (ال stays: the span reads "المحادثات", the key "محادثات").
+_SKIPPED_PROCLITICS: Final = frozenset({"و", "ف", "ب", "ل", "ك", "س"})
+_WORD_KINDS: Final = frozenset({"arabic", "latin"})
+
+_IDF: tuple[int, dict[str, int]] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One surface token seen as a word: display span, folded de-cliticised key, stop-word flag.
+
+    ``key`` is empty for tokens that are not words (punctuation, numbers, URLs); they
+    break phrases.
+    """
+
+    start: int
+    end: int
+    key: str
+    sentence: int
+    stop: bool
+
+
+def word_key(base: str) -> str:
+    """The matching key of a base word (clitics already removed): folded, lower-cased, ``ـ`` dropped."""
+    return fold(base).lower()
+
+
+def doc_terms(doc: Doc) -> list[Term]:
+    """One :class:`Term` per token of ``doc`` (needs the ``tokens`` and ``words`` layers)."""
+    tokens = doc["tokens"]
+    pieces: list[list[Span]] = [[] for _ in tokens]
+    for w in doc["words"]:
+        i = w.attrs.get("token")
+        if isinstance(i, int) and 0 <= i < len(pieces):
+            pieces[i].append(w)
+    text = doc.text
+    terms: list[Term] = []
+    for tok, words in zip(tokens, pieces, strict=True):
+        sentence = int(tok.attrs.get("sentence", 0))
+        if tok.attrs.get("kind") not in _WORD_KINDS or not words:
+            terms.append(Term(tok.start, tok.end, "", sentence, True))
+            continue
+        base = [w for w in words if w.attrs.get("role") == "base"]
+        if not base:  # a bare clitic such as a lone و
+            terms.append(Term(tok.start, tok.end, "", sentence, True))
+            continue
+        b = base[0]
+        key = word_key(str(b.attrs.get("form", text[b.start : b.end])))
+        start = b.start
+        for w in words:
+            if w.attrs.get("role") != "proclitic" or w.end > b.start:
+                continue
+            form = str(w.attrs.get("form", text[w.start : w.end]))
+            if form == "ال" and text[w.start : w.end] == "ال":
+                start = w.start  # keep the article in the displayed span
+        whole = word_key(text[tok.start : tok.end])
+        stop = key in STOP_WORDS or whole in STOP_WORDS or len(key) < 2
+        terms.append(Term(start, b.end, key, sentence, stop))
+    return terms
+
+
+def _load_idf() -> tuple[int, dict[str, int]]:
+    """Read the packaged document-frequency table once (ResourceError K206 when missing or corrupt)."""
+    global _IDF
+    if _IDF is None:
+        raw = read_model(IDF_FILE, code="K206")
+        lines = gzip.decompress(raw).decode("utf-8").splitlines()
+        head = lines[0].split("\t") if lines else []
+        if len(head) != 3 or head[0] != "#idf" or head[1] != str(IDF_FORMAT):
+            raise ResourceError(
+                f"{IDF_FILE} has an unexpected header (format {IDF_FORMAT} needed)",
+                hint="rebuild it with training/build_idf.py and run training/write_manifest.py",
+                code="K206",
+            )
+        counts: dict[str, int] = {}
+        for line in lines[1:]:
+            key, _, df = line.partition("\t")
+            counts[key] = int(df)
+        _IDF = (int(head[2]), counts)
+    return _IDF
+
+
+def idf(key: str) -> float:
+    """Smoothed inverse document frequency of a word key in Arabic news (unseen words get the maximum)."""
+    n_docs, counts = _load_idf()
+    return math.log((n_docs + 1) / (counts.get(key, 0) + 1))
+
+
+@dataclass(slots=True)
+class _Candidate:
+    keys: tuple[str, ...]
+    start: int
+    end: int
+    first: int  # sentence of the first occurrence
+    count: int = 0
+
+
+def _candidates(terms: list[Term]) -> dict[tuple[str, ...], _Candidate]:
+    """Every run of 1–3 content terms inside one sentence, with its first occurrence and count."""
+    found: dict[tuple[str, ...], _Candidate] = {}
+    n = len(terms)
+    for i, first in enumerate(terms):
+        if first.stop:
+            continue
+        for j in range(i, min(i + MAX_WORDS, n)):
+            t = terms[j]
+            if t.stop or t.sentence != first.sentence:
+                break
+            keys = tuple(x.key for x in terms[i : j + 1])
+            cand = found.get(keys)
+            if cand is None:
+                cand = found[keys] = _Candidate(keys, first.start, t.end, first.sentence)
+            cand.count += 1
+    return found
+
+
+def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    """True when ``inner`` is a contiguous part of ``outer``."""
+    k = len(inner)
+    return any(outer[i : i + k] == inner for i in range(len(outer) - k + 1))
+
+
+def predict(doc: Doc, top: int = 10) -> list[Span]:
+    """The ``top`` key phrases of ``doc``, best first (needs the ``segment`` layers).
+
+    Args:
+        doc: a Doc with ``tokens`` and ``words`` layers.
+        top: how many phrases to return at most.
+
+    Returns:
+        One span per phrase, over its first occurrence, with attributes ``key``
+        (folded, de-cliticised words joined by spaces), ``score`` (best = 1.0) and
+        ``count`` (occurrences in the article).
+    """
+    if top <= 0:
+        return []
+    terms = doc_terms(doc)
+    cands = _candidates(terms)
+    if not cands:
+        return []
+    word_count: dict[str, int] = defaultdict(int)
+    for keys, cand in cands.items():
+        if len(keys) == 1:
+            word_count[keys[0]] = cand.count
+    scored: list[tuple[float, _Candidate]] = []
+    for keys, cand in cands.items():
+        if len(keys) > 1 and cand.count < 2:
+            continue
+        if len(set(keys)) < len(keys):
+            continue  # "محادثات محادثات": a repetition, not a phrase
+        cohesion = cand.count / min(word_count[k] for k in keys)
+        position = 1.0 / math.log2(2 + cand.first)
+        weight = sum(idf(k) for k in keys)
+        scored.append((cand.count * weight * cohesion * position, cand))
+    scored.sort(key=lambda sc: (-sc[0], sc[1].start, -len(sc[1].keys)))
+    chosen: list[tuple[float, _Candidate]] = []
+    for score, cand in scored:
+        if any(_contains(c.keys, cand.keys) for _, c in chosen):
+            continue
+        chosen.append((score, cand))
+        if len(chosen) == top:
+            break
+    best = chosen[0][0] if chosen and chosen[0][0] > 0 else 1.0
+    return [
+        Span(c.start, c.end, "", {"key": " ".join(c.keys), "score": round(s / best, 4), "count": c.count})
+        for s, c in chosen
+    ]
+
+
+def set_annotations(doc: Doc, spans: list[Span]) -> None:
+    """Store the phrases as the ``keywords`` layer."""
+    doc.layers["keywords"] = spans

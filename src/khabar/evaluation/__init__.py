@@ -1,0 +1,1 @@
+"""Evaluation helpers: read gold files, score predictions against them."""
