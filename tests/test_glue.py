@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -53,12 +54,15 @@ GLUED = [
     ("كأسالعالم", ["كأس", "العالم"]),
     ("وزارةالخارجيةالأمريكية", ["وزارة", "الخارجية", "الأمريكية"]),
     ("المملكةالعربيةالسعودية", ["المملكة", "العربية", "السعودية"]),
+    ("عنطريق", ["عن", "طريق"]),
+    ("إلىالمدرسة", ["إلى", "المدرسة"]),
+    ("وتظهرالصور", ["وتظهر", "الصور"]),
 ]
 
 
 def _pieces(token: str, offsets: tuple[int, ...]) -> list[str]:
     bounds = (0, *offsets, len(token))
-    return [token[a:b] for a, b in zip(bounds, bounds[1:])]
+    return [token[a:b] for a, b in pairwise(bounds)]
 
 
 @pytest.mark.parametrize(("token", "words"), GLUED)
@@ -72,6 +76,8 @@ NOT_GLUED = [
     # clitics + known stem
     "بالولايات", "محادثاتهما", "والرئيس", "للاتفاق", "وبالتالي", "ليتمكنوا", "سيارتهم",
     "والمعلمين", "فاستقبلهم", "بمدينتهم", "لمدرستها", "والمستشفيات", "كتابهما", "ستتعاونان",
+    # inflection + pronoun, particle + pronoun, a proclitic is never a part on its own
+    "يستحضرانها", "لمشاركتك", "المصابين", "وبمشاركتهم", "فسيكتبونها", "الإفرنجية",
     # ordinary words, Egyptian spelling, short tokens
     "الاستقلال", "بريطانيا", "فى", "الأمريكى", "في", "من",
 ]
@@ -117,13 +123,14 @@ def test_glue_missing_lexicon_raises_resource_error(monkeypatch: pytest.MonkeyPa
 
 # --- evaluation gate -------------------------------------------------------------------------
 
-# A regression gate: 300 SaudiNewsNet articles drawn with the seed used to choose the
-# thresholds (seed 11). Generalisation is measured by bench/bench_repair.py on another
-# sample (seed 2015, 2,000 articles). False splits on small samples vary a lot (from ~2.4
-# to ~6 per 10k across seeds) because a few articles glue words themselves, e.g. "أو" + noun.
-GATE_ARTICLES = 300
-GATE_SEED = 11
-GATE_DIGEST = "22cbb40f0bc84044"  # sha256[:16] of the sampled clean articles
+# A regression gate on 1,000 SaudiNewsNet articles drawn with seed 2024. The parameters were
+# tuned on seeds 11, 12 and 13 only; this sample was NOT used for tuning (nor were the
+# reported bench samples, seeds 2015, 7 and 99: bench/bench_repair.py). False splits vary
+# between samples (a few articles glue words themselves): this one measured precision
+# 0.968, recall 0.881, 4.26 false splits per 10k when pinned.
+GATE_ARTICLES = 1000
+GATE_SEED = 2024
+GATE_DIGEST = "53a4e911c2e9fd66"  # sha256[:16] of the sampled clean articles
 MIN_PRECISION = 0.95
 MIN_RECALL = 0.85
 MAX_FALSE_PER_10K = 5.0

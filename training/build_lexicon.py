@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import hashlib
+import math
 import re
 import sys
 from collections import Counter
@@ -40,6 +41,10 @@ TEXT_RE = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL)
 # never be split). Bigrams: pruned harder, they are only needed as evidence for a split.
 MIN_UNIGRAM = 1
 MIN_BIGRAM = 2
+# Character model of word spellings (unknown words): n-gram order, and the type count an
+# n-gram needs to keep its own probability (rarer ones back off; lowest order always kept).
+CHAR_ORDER = 5
+MIN_CHAR_NGRAM = 2
 
 
 def iter_bodies(data: Path) -> Iterator[str]:
@@ -76,25 +81,66 @@ def count(data: Path) -> tuple[Counter[str], Counter[tuple[str, str]], int]:
     return uni, bi, ndocs
 
 
+def char_model(words: list[str]) -> tuple[dict[str, float], dict[str, float]]:
+    """Interpolated Witten-Bell character n-gram model over word *types*, in backoff form.
+
+    Each distinct word counts once, so the model describes what a word spelling looks like
+    (an unknown word is a rare type, not a frequent token). Words are padded as ``^word$``.
+    Returns ``(logp, backoff)``: ``logp[h + c]`` is log P(c | h) for the kept n-grams and
+    ``backoff[h]`` is the log weight of the lower order when ``h + c`` is not kept.
+    """
+    counts: Counter[str] = Counter()
+    for word in words:
+        padded = "^" + word + "$"
+        for i in range(1, len(padded)):
+            for k in range(min(CHAR_ORDER, i + 1)):
+                counts[padded[i - k:i + 1]] += 1
+    total: Counter[str] = Counter()
+    types: Counter[str] = Counter()
+    for gram, n in counts.items():
+        total[gram[:-1]] += n
+        types[gram[:-1]] += 1
+    logp: dict[str, float] = {}
+    prob: dict[str, float] = {}
+    for gram in sorted(counts, key=lambda g: (len(g), g)):
+        hist = gram[:-1]
+        if hist:
+            p = (counts[gram] + types[hist] * prob[gram[1:]]) / (total[hist] + types[hist])
+        else:
+            p = counts[gram] / total[""]
+        prob[gram] = p
+        if len(gram) == 1 or counts[gram] >= MIN_CHAR_NGRAM:
+            logp[gram] = math.log(p)
+    kept_hist = {g[:-1] for g in logp}
+    backoff = {h: math.log(types[h] / (total[h] + types[h])) for h in total if h and h in kept_hist}
+    return logp, backoff
+
+
 def write(out: Path, uni: Counter[str], bi: Counter[tuple[str, str]], ndocs: int) -> None:
-    """Write the gzip TSV: header comments, then ``U word n`` and ``B w1 w2 n`` lines."""
+    """Write the gzip TSV: header, ``U word n``, ``B w1 w2 n``, ``C ngram logp``, ``K hist w`` lines."""
     out.parent.mkdir(parents=True, exist_ok=True)
     unis = sorted(((w, n) for w, n in uni.items() if n >= MIN_UNIGRAM), key=lambda x: (-x[1], x[0]))
     bis = sorted(((k, n) for k, n in bi.items() if n >= MIN_BIGRAM), key=lambda x: (-x[1], x[0]))
+    char_logp, char_backoff = char_model([w for w, _ in unis])
     lines = [
         f"# khabar ar_lexicon format={FORMAT_VERSION}",
         "# folded Arabic word unigram/bigram counts derived from the ANT Corpus train splits",
         "# (Chouigui, Ben Khiroun, Elayeb; AICCSA 2017 / AJSE 2021), licence Apache-2.0",
-        f"# docs={ndocs} tokens={sum(uni.values())} unigrams={len(unis)} bigrams={len(bis)}"
-        f" min_unigram={MIN_UNIGRAM} min_bigram={MIN_BIGRAM}",
+        (f"# docs={ndocs} tokens={sum(uni.values())} unigrams={len(unis)} bigrams={len(bis)}"
+         f" min_unigram={MIN_UNIGRAM} min_bigram={MIN_BIGRAM}"),
+        (f"# char model: order={CHAR_ORDER} min_ngram={MIN_CHAR_NGRAM} ngrams={len(char_logp)}"
+         f" backoffs={len(char_backoff)} (word types padded ^word$)"),
     ]
     lines += [f"U\t{w}\t{n}" for w, n in unis]
     lines += [f"B\t{a}\t{b}\t{n}" for (a, b), n in bis]
+    lines += [f"C\t{g}\t{v:.3f}" for g, v in sorted(char_logp.items())]
+    lines += [f"K\t{h}\t{v:.3f}" for h, v in sorted(char_backoff.items())]
     payload = ("\n".join(lines) + "\n").encode("utf-8")
     # mtime=0 and no file name in the gzip header keep the output byte-identical across runs.
     with open(out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
         gz.write(payload)
-    print(f"wrote {out} ({out.stat().st_size:,} bytes): {len(unis):,} unigrams, {len(bis):,} bigrams from {ndocs:,} ANT documents")
+    print(f"wrote {out} ({out.stat().st_size:,} bytes): {len(unis):,} unigrams, {len(bis):,} bigrams,"
+          f" {len(char_logp):,} character n-grams from {ndocs:,} ANT documents")
 
 
 def main(argv: list[str] | None = None) -> int:
