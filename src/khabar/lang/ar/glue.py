@@ -31,9 +31,10 @@ import gzip
 import math
 import re
 from functools import lru_cache
-from importlib import resources
 
 from khabar.errors import ResourceError
+from khabar.lang.ar.normalize import fold as normalize_fold
+from khabar.resources import read_model
 
 __all__ = ["FORMAT_VERSION", "WORD_RE", "fold", "restore_spaces", "split_glued"]
 
@@ -49,18 +50,6 @@ MARKS = "\u0640\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
 WORD_RE = re.compile(f"[{LETTERS}][{LETTERS}{MARKS}]*")
 _LETTER_RE = re.compile(f"[{LETTERS}]")
 _MARK_RE = re.compile(f"[{MARKS}]")
-_FOLD_TABLE = str.maketrans(
-    {
-        "\u0649": "\u064a",  # ى -> ي  (Egyptian final ya)
-        "\u0623": "\u0627",  # أ -> ا
-        "\u0625": "\u0627",  # إ -> ا
-        "\u0622": "\u0627",  # آ -> ا
-        "\u0671": "\u0627",  # ٱ -> ا
-        "\u0629": "\u0647",  # ة -> ه
-        "\u06cc": "\u064a",  # Persian ya -> ي
-        "\u06a9": "\u0643",  # Persian kaf -> ك
-    }
-)
 # ة and ى only ever end a word: met inside a token, they mark a lost space after them.
 _FINAL_ONLY = frozenset("\u0629\u0649")
 
@@ -147,8 +136,8 @@ _LEXICON: _Lexicon | None = None
 
 
 def fold(word: str) -> str:
-    """Matching key: drop marks, fold ى/ي, hamza-alef forms, ة/ه."""
-    return _MARK_RE.sub("", word).translate(_FOLD_TABLE)
+    """Matching key: drop marks, fold ى/ي, hamza-alef forms, ة/ه (the matching view's folding)."""
+    return normalize_fold(word)
 
 
 def _lexicon() -> _Lexicon:
@@ -161,20 +150,13 @@ def _lexicon() -> _Lexicon:
 
 def _read_lexicon() -> _Lexicon:
     """Parse ``khabar/models/ar_lexicon.tsv.gz``."""
-    ref = resources.files("khabar.models").joinpath(LEXICON_FILE)
-    if not ref.is_file():
-        raise ResourceError(
-            f"Arabic lexicon {LEXICON_FILE} is missing from khabar/models",
-            hint="reinstall khabar; the file ships in the package",
-            code="K201",
-        )
+    raw = read_model(LEXICON_FILE, code="K201")
     uni: dict[str, int] = {}
     bi: dict[str, int] = {}
     char: dict[str, float] = {}
     char_backoff: dict[str, float] = {}
     try:
-        with ref.open("rb") as raw, gzip.open(raw, "rb") as fh:
-            text = fh.read().decode("utf-8")
+        text = gzip.decompress(raw).decode("utf-8")
         # One pass, one rpartition per line: the file has ~950k lines and loading must stay fast.
         for line in text.split("\n"):
             tag = line[:2]
@@ -358,7 +340,7 @@ def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
         positions = [i for i, ch in enumerate(token) if _LETTER_RE.match(ch)]
         letters = "".join(token[i] for i in positions)
     finals = tuple(i for i, ch in enumerate(letters[:-1]) if ch in _FINAL_ONLY)
-    key = letters.translate(_FOLD_TABLE)
+    key = normalize_fold(letters)
     cuts, margin = _analyse(key, finals)
     # A cut before folded letter i goes before that letter in the original, so marks
     # (diacritics, tatweel) stay with the letter they follow.
