@@ -37,7 +37,10 @@ def assert_clean_error(proc: subprocess.CompletedProcess[bytes], code: str) -> N
     assert lines[0].startswith(f"error {code}:") and "hint:" in lines[0]
 
 
-@pytest.mark.parametrize("command", [[], ["analyze"], ["repair"], ["segment"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"]],
+)
 def test_cli_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
     assert result.exit_code == 0
@@ -186,3 +189,31 @@ def test_cli_english_text_is_a_valid_result_with_a_warning(tmp_path: Path) -> No
     assert proc.returncode == 0
     assert "warning K120" in proc.stderr.decode()
     assert len(json.loads(proc.stdout)["sentences"]) == 2
+
+
+def test_cli_tag_keeps_tokens_and_sentence_breaks() -> None:
+    conll = "قال O\nالرئيس O\nالفرنسى O\n\nوصل O\nالوفد O\nإلى O\nباريس B-LOC\n.\tO\n"
+    proc = run("tag", "--format", "conll", "-", stdin=conll.encode())
+    assert proc.returncode == 0, proc.stderr.decode()
+    blocks = proc.stdout.decode().strip("\n").split("\n\n")
+    assert [[line.split(" ")[0] for line in b.split("\n")] for b in blocks] == [
+        ["قال", "الرئيس", "الفرنسى"],
+        ["وصل", "الوفد", "إلى", "باريس", "."],
+    ]
+    for block in blocks:
+        for line in block.split("\n"):
+            assert line.split(" ")[1] in {"O", "B-PERS", "I-PERS", "B-LOC", "I-LOC", "B-ORG", "I-ORG", "B-MISC", "I-MISC"}
+
+
+def test_cli_tag_malformed_conll_names_the_line() -> None:
+    proc = run("tag", "-", stdin="قال O\nباريس X-LOC\n".encode())
+    assert_clean_error(proc, "K130")
+    assert ":2" in proc.stderr.decode()
+
+
+def test_cli_summarize_prints_whole_sentences() -> None:
+    proc = run("summarize", "--sentences", "2", str(SAMPLE))
+    lines = proc.stdout.decode().splitlines()
+    assert proc.returncode == 0
+    assert len(lines) == 2
+    assert all(line in SAMPLE.read_text(encoding="utf-8") for line in lines)

@@ -34,6 +34,8 @@ COMPONENTS: dict[str, ComponentInfo] = {
         ComponentInfo(
             "segment", "khabar.components.segment", ("repair",), ("paragraphs", "sentences", "tokens", "words")
         ),
+        ComponentInfo("ner", "khabar.components.ner", ("segment",), ("entities",)),
+        ComponentInfo("referents", "khabar.components.referents", ("ner",), ("referents",)),
         ComponentInfo("summarize", "khabar.components.summarize", ("segment",), ("summary",)),
         ComponentInfo("keywords", "khabar.components.keywords", ("segment",), ("keywords",)),
     )

@@ -181,20 +181,126 @@ def segment(input_path: str, scheme: str) -> None:
       # و+ال+تلفزيون ترشيح+ات+ها
     """
     from khabar.components.segment import split_clitics
-    from khabar.inputs import decode
     from khabar.lang.ar.morph import farasa_segment
-
-    data = read_bytes(input_path)
-    name = "stdin" if input_path == "-" else input_path
-    text = decode(data, name, max_bytes=1 << 34) if data.strip() else ""
 
     def clitics(word: str) -> str:
         return "+".join(form for _s, _e, _role, form in split_clitics(word))
 
     seg = farasa_segment if scheme == "farasa" else clitics
     out = sys.stdout
-    for line in text.splitlines():
+    for line in _text_lines(input_path):
         out.write(" ".join(seg(w) for w in line.split()) + "\n")
+
+
+@main.command()
+@click.argument("input_path", metavar="FILE|-", default="-")
+@click.option("--format", "fmt", type=click.Choice(["conll"]), default="conll", show_default=True,
+              help="conll: one token a line (first column), a blank line between sentences.")
+@_guard
+def tag(input_path: str, fmt: str) -> None:
+    """Tag named entities in CoNLL input: prints `token TAG` a line (IOB2: PERS, LOC, ORG, MISC).
+
+    Other input columns are ignored; the output keeps the tokens and the
+    sentence breaks exactly.
+
+    \b
+    Example:
+      printf 'قال\nدونالد\nترامب\n' | khabar tag --format conll -
+    """
+    from khabar.evaluation.ner import read_conll, tag_conll
+
+    name = "stdin" if input_path == "-" else input_path
+    sentences = read_conll(_text_lines(input_path), name)
+    out = sys.stdout
+    for sent, tags in zip(sentences, tag_conll(sentences), strict=True):
+        for (token, _gold), label in zip(sent, tags, strict=True):
+            out.write(f"{token} {label}\n")
+        out.write("\n")
+
+
+@main.group(name="eval")
+def eval_group() -> None:
+    """Score khabar against gold data.
+
+    \b
+    Example:
+      khabar eval ner dev.conll
+    """
+
+
+@eval_group.command(name="ner")
+@click.argument("gold_path", metavar="GOLD.conll")
+@_guard
+def eval_ner(gold_path: str) -> None:
+    """Entity-level precision/recall/F1 (exact span and type, CoNLL style) per type and micro-averaged.
+
+    GOLD.conll: `token TAG` a line (the tag is the last column), a blank line
+    between sentences, IOB2 with PERS, LOC, ORG, MISC.
+
+    \b
+    Example:
+      khabar eval ner dev.conll
+    """
+    from khabar.evaluation.ner import entity_scores, format_scores, read_conll, tag_conll
+
+    sentences = read_conll(_text_lines(gold_path), gold_path)
+    gold = [[tag for _tok, tag in sent] for sent in sentences]
+    click.echo(format_scores(entity_scores(gold, tag_conll(sentences))))
+
+
+@main.command()
+@click.argument("input_path", metavar="FILE|-", default="-")
+@click.option("--sentences", type=click.IntRange(min=1), help="Budget in sentences (default 3).")
+@click.option("--words", type=click.IntRange(min=1), help="Budget in words (instead of sentences).")
+@click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
+@_guard
+def summarize(input_path: str, sentences: int | None, words: int | None, max_bytes: int) -> None:
+    """Print the extractive summary: whole sentences, in their original order.
+
+    \b
+    Examples:
+      khabar summarize examples/article.txt
+      khabar summarize --words 60 examples/article.txt
+    """
+    from khabar.components import summarize as summarizer
+    from khabar.pipeline import Pipeline
+
+    article = article_from_bytes(read_bytes(input_path), "stdin" if input_path == "-" else input_path, max_bytes)
+    doc = Pipeline(["segment"]).analyze(article.text, article.meta)
+    for span in summarizer.predict(doc, sentences=sentences, words=words):
+        click.echo(doc.span_text(span))
+
+
+@eval_group.command(name="summary")
+@click.argument("easc_dir", metavar="EASC_DIR", type=click.Path(exists=True, file_okay=False))
+@click.option("--rule", type=click.Choice(["skip", "stop", "cross"]), default="skip", show_default=True,
+              help="How sentences fill the word budget (the same rule for every system).")
+@_guard
+def eval_summary(easc_dir: str, rule: str) -> None:
+    """ROUGE-1/ROUGE-2 F on EASC for khabar, Lead-N, LexRank, TextRank and the human ceiling.
+
+    Arabic-aware ROUGE: alef/hamza, ى, ة and diacritics normalized, punctuation
+    stripped. Each article's word budget is the median length of its references.
+
+    \b
+    Example:
+      khabar eval summary ../shared/data/easc
+    """
+    from pathlib import Path
+
+    from khabar.evaluation.summary import evaluate_easc, format_report
+
+    click.echo(format_report(evaluate_easc(Path(easc_dir), rule=rule)))
+
+
+def _text_lines(path: str) -> list[str]:
+    """Lines of a UTF-8 file or of stdin, with the usual clear errors."""
+    from khabar.inputs import decode
+
+    data = read_bytes(path)
+    if not data.strip():
+        return []
+    return decode(data, "stdin" if path == "-" else path, max_bytes=1 << 34).splitlines()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,220 @@
+"""Tests for the NER component, its gazetteers and the NER evaluation helpers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+
+import pytest
+from conftest import shared_path
+
+import khabar
+from khabar.components import ner
+from khabar.errors import InputError
+from khabar.evaluation.ner import entity_scores, format_scores, read_conll, tag_conll
+from khabar.lang.ar import gazetteers
+
+# The ANERcorp file the gate was pinned on, and the floor for the shipped model on the
+# dev split (last 10% of the sentences); the shipped model measures 0.696.
+ANERCORP = ("data", "anercorp", "ANERcorp_CamelSplit_train.txt")
+ANERCORP_SHA256 = "777707c3a8258f3ec6048635454ffd64821bb9021cbc240b8efaf5caaf0d4e1d"
+DEV_MICRO_F1_FLOOR = 0.685
+
+
+def entities(text: str) -> list[tuple[str, str]]:
+    doc = khabar.analyze(text, components=["segment"])
+    spans = ner.predict(doc)
+    for s in spans:
+        assert doc.text[s.start : s.end] == doc.span_text(s)
+    return [(doc.span_text(s), s.label) for s in spans]
+
+
+# --------------------------------------------------------------------- evaluation
+
+
+def test_ner_read_conll_sentences_and_columns() -> None:
+    lines = ["ذهب O\n", "أحمد X B-PERS\n", "\n", "\n", "إلى O\n", "بغداد B-LOC\n", "وحده\n"]
+    assert read_conll(lines, "t.conll") == [
+        [("ذهب", "O"), ("أحمد", "B-PERS")],
+        [("إلى", "O"), ("بغداد", "B-LOC"), ("وحده", "O")],
+    ]
+
+
+@pytest.mark.parametrize(
+    ("lines", "line_number"),
+    [
+        (["ذهب O", "أحمد B-PER"], 2),
+        (["ذهب O", "", "أحمد O", "بغداد LOC"], 4),
+        (["ذهب B-loc"], 1),
+        (["ذهب O", "أحمد E-PERS"], 2),
+    ],
+)
+def test_ner_read_conll_malformed_tag_names_the_line(lines: list[str], line_number: int) -> None:
+    with pytest.raises(InputError) as info:
+        read_conll(lines, "gold.conll")
+    assert info.value.code == "K130"
+    assert f"gold.conll:{line_number}:" in info.value.message
+
+
+def test_ner_entity_scores_exact_match() -> None:
+    gold = [["B-PERS", "I-PERS", "O", "B-LOC"]]
+    scores = entity_scores(gold, gold)
+    assert scores["micro"]["f1"] == 1.0
+    assert scores["types"]["PERS"]["tp"] == 1
+    assert scores["types"]["LOC"]["gold"] == 1
+
+
+def test_ner_entity_scores_wrong_type_and_partial_span() -> None:
+    gold = [["B-PERS", "I-PERS", "O", "B-LOC"], ["B-ORG", "I-ORG", "I-ORG"]]
+    pred = [["B-PERS", "O", "O", "B-ORG"], ["B-ORG", "I-ORG", "I-ORG"]]
+    scores = entity_scores(gold, pred)
+    # PERS predicted over one token of two: wrong; LOC predicted as ORG: wrong; ORG exact: right
+    assert scores["types"]["PERS"] == pytest.approx(
+        {"precision": 0.0, "recall": 0.0, "f1": 0.0, "tp": 0, "predicted": 1, "gold": 1}
+    )
+    assert scores["types"]["LOC"]["recall"] == 0.0
+    assert scores["types"]["ORG"]["precision"] == 0.5
+    assert scores["micro"]["tp"] == 1
+    assert scores["micro"]["precision"] == pytest.approx(1 / 3)
+    assert scores["micro"]["recall"] == pytest.approx(1 / 3)
+    table = format_scores(scores)
+    assert "micro" in table and "PERS" in table
+
+
+def test_ner_entity_scores_i_after_o_starts_an_entity() -> None:
+    gold = [["O", "B-ORG", "I-ORG"]]
+    pred = [["O", "I-ORG", "I-ORG"]]
+    assert entity_scores(gold, pred)["micro"]["f1"] == 1.0
+
+
+def test_ner_entity_scores_rejects_length_mismatch() -> None:
+    with pytest.raises(ValueError):
+        entity_scores([["O", "O"]], [["O"]])
+
+
+# --------------------------------------------------------------------- gazetteers
+
+
+def test_ner_gazetteers_are_nonempty_frozensets_of_clean_entries() -> None:
+    lists = [v for k, v in vars(gazetteers).items() if k.isupper() and isinstance(v, frozenset)]
+    assert len(lists) >= 8
+    for entries in lists:
+        assert entries
+        for entry in entries:
+            assert entry == " ".join(entry.split()) and "،" not in entry
+
+
+# --------------------------------------------------------------------- model
+
+
+@pytest.mark.parametrize(
+    "tokens",
+    [
+        ["وصل", "الرئيس", "الفرنسي", "إلى", "القاهرة", "أمس", "."],
+        ["قال", "محمد", "بن", "سالم", "،", "المتحدث", "باسم", "وزارة", "الخارجية", "،", "إن", "الوفد", "غادر"],
+        ["x"],
+    ],
+)
+def test_ner_tag_tokens_keeps_token_count(tokens: list[str]) -> None:
+    tags = ner.tag_tokens(tokens)
+    assert len(tags) == len(tokens)
+    assert all(t == "O" or t[:2] in ("B-", "I-") and t[2:] in ner.LABELS for t in tags)
+
+
+def test_ner_tag_tokens_empty() -> None:
+    assert ner.tag_tokens([]) == []
+
+
+def test_ner_tag_conll_tags_each_sentence() -> None:
+    sents = [[("زار", "O"), ("الوزير", "O"), ("باريس", "B-LOC")], [("انتهى", "O")]]
+    tags = tag_conll(sents)
+    assert [len(t) for t in tags] == [3, 1]
+
+
+def test_ner_predict_spans_slice_the_text_and_strip_proclitics() -> None:
+    found = entities("وصل الوفد إلى بغداد أمس، ثم سافر إلى سوريا والعراق ولبنان.")
+    assert ("بغداد", "LOC") in found
+    assert ("العراق", "LOC") in found
+    assert ("لبنان", "LOC") in found
+    assert all(not text.startswith(("وال", "بال")) for text, _ in found)
+
+
+def test_ner_predict_glued_words_give_two_locations() -> None:
+    found = entities("وقعت الولاياتالمتحدةوكوريا اتفاقا تجاريا جديدا أمس.")
+    assert ("الولايات المتحدة".replace(" ", ""), "LOC") in [(t.replace(" ", ""), lab) for t, lab in found]
+    assert ("كوريا", "LOC") in found
+
+
+def test_ner_predict_multi_token_span_runs_first_start_to_last_end() -> None:
+    doc = khabar.analyze("اجتمع الأمين العام مع وزير الخارجية الأمريكي جون كيري في جنيف.", components=["segment"])
+    spans = ner.predict(doc)
+    for s in spans:
+        inside = [t for t in doc["tokens"] if s.start <= t.start and t.end <= s.end]
+        assert inside and inside[-1].end == s.end
+    ner.set_annotations(doc, spans)
+    assert doc["entities"] == spans
+    assert json.loads(doc.to_json())["entities"] == [s.to_dict(doc.text) for s in spans]
+
+
+def test_ner_missing_model_is_a_resource_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ner, "MODEL_FILE", "no-such-model.crfsuite")
+    ner.load_model.cache_clear()
+    try:
+        with pytest.raises(khabar.ResourceError) as info:
+            ner.load_model()
+        assert info.value.code == "K203"
+        assert "reinstall khabar" in str(info.value)
+    finally:
+        monkeypatch.undo()
+        ner.load_model.cache_clear()
+
+
+def test_ner_import_does_no_io() -> None:
+    # the model is loaded by load_model only (lru_cache'd); importing the module must not call it
+    assert ner.load_model.__wrapped__ is not None
+
+
+# --------------------------------------------------------------------- gates
+
+
+@pytest.mark.shared
+def test_ner_eval_gate_dev_split() -> None:
+    """The shipped model (trained on the first 90%) scored on the last 10% of ANERcorp."""
+    path = shared_path(*ANERCORP)
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == ANERCORP_SHA256, "evaluation data changed: re-pin"
+    info = json.loads(resources.files("khabar.models").joinpath(ner.INFO_FILE).read_text(encoding="utf-8"))
+    assert info["trained_on"] == "train90", "the gate needs the 90% model (no dev leak)"
+    with path.open(encoding="utf-8") as fh:
+        sentences = read_conll(fh, str(path))
+    dev = sentences[len(sentences) - round(len(sentences) * 0.10) :]
+    scores = entity_scores([[g for _, g in s] for s in dev], tag_conll(dev))
+    assert scores["micro"]["f1"] >= DEV_MICRO_F1_FLOOR, format_scores(scores)
+
+
+# Seed entities the shipped model finds (full-name mentions); the ones it misses are
+# listed in SEED_MISSES and reported, not hidden.
+SEED_PERS = ["كيم جونج أون", "دونالد ترامب", "مايك بومبيو", "سارة ساندرز", "باراك أوباما", "مون جاى إن"]
+SEED_LOC = ["هانوى", "كوريا الشمالية", "الولايات المتحدة", "يونجبيون", "مانيلا", "إيران", "سول", "كوريا الجنوبية"]
+SEED_ORG = ["البيت الأبيض"]
+SEED_MISSES = {
+    ("دونالد ترامب", "PERS"),
+    ("باراك أوباما", "PERS"),
+    ("مون جاى إن", "PERS"),
+    ("يونجبيون", "LOC"),
+    ("البيت الأبيض", "ORG"),  # tagged MISC, as ANERcorp annotates it
+}
+
+
+@pytest.mark.shared
+def test_ner_seed_entities(seed_text: str) -> None:
+    doc = khabar.analyze(seed_text, components=["segment"])
+    spans = ner.predict(doc)
+    found = {
+        (" ".join(doc.span_text(s).split()).replace("الولاياتالمتحدة", "الولايات المتحدة"), s.label) for s in spans
+    }
+    for s in spans:
+        assert doc.text[s.start : s.end] == doc.span_text(s)
+    wanted = {(e, "PERS") for e in SEED_PERS} | {(e, "LOC") for e in SEED_LOC} | {(e, "ORG") for e in SEED_ORG}
+    missing = wanted - found
+    assert missing <= SEED_MISSES, f"newly missed: {sorted(missing - SEED_MISSES)}"
