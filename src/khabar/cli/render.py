@@ -88,6 +88,16 @@ def render_doc(doc: Doc, console: Console | None = None) -> None:
                 " / ".join(d["text"] for d in ref["descriptions"]),
             )
         console.print(table)
+    if doc["summary"]:
+        summary = Text("\n".join(doc.span_text(span) for span in doc["summary"]))
+        console.print(Panel(summary, title="summary"))
+    if doc["keywords"]:
+        keys = "، ".join(f"{doc.span_text(k)} ({k.attrs.get('score', 0):.2f})" for k in doc["keywords"])
+        console.print(f"[bold]keywords:[/bold] {keys}")
+    if "topic" in doc.values:
+        ranked = sorted(doc.values.get("categories", {}).items(), key=lambda kv: -kv[1])[:3]
+        scores = ", ".join(f"{label} {p:.2f}" for label, p in ranked)
+        console.print(f"[bold]topic:[/bold] {doc.values['topic']} ({scores})")
     pairs = doc["quote_pairs"]
     if pairs:
         table = Table(title="quotation marks paired", expand=True)
