@@ -39,7 +39,7 @@ def assert_clean_error(proc: subprocess.CompletedProcess[bytes], code: str) -> N
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"]],
+    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"], ["eval", "topics"]],
 )
 def test_cli_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])

@@ -38,6 +38,7 @@ COMPONENTS: dict[str, ComponentInfo] = {
         ComponentInfo("referents", "khabar.components.referents", ("ner",), ("referents",)),
         ComponentInfo("summarize", "khabar.components.summarize", ("segment",), ("summary",)),
         ComponentInfo("keywords", "khabar.components.keywords", ("segment",), ("keywords",)),
+        ComponentInfo("classify", "khabar.components.classify", ("repair",), ("categories", "topic")),
     )
 }
 DEFAULT_COMPONENTS = tuple(COMPONENTS)

@@ -293,6 +293,23 @@ def eval_summary(easc_dir: str, rule: str) -> None:
     click.echo(format_report(evaluate_easc(Path(easc_dir), rule=rule)))
 
 
+@eval_group.command(name="topics")
+@click.argument("trec_path", metavar="FILE")
+@_guard
+def eval_topics(trec_path: str) -> None:
+    """Accuracy, macro-F1, per-label scores and the confusion matrix on a TREC file with <CAT> labels.
+
+    FILE is an ANT-style TREC file (plain or .gz), e.g. ANT v2.1's dev.trec.gz.
+
+    \b
+    Example:
+      khabar eval topics ../shared/data/ant-multisource-v2.1/dev.trec.gz
+    """
+    from khabar.evaluation.topics import evaluate, format_report, read_trec
+
+    click.echo(format_report(evaluate(read_trec(trec_path))))
+
+
 def _text_lines(path: str) -> list[str]:
     """Lines of a UTF-8 file or of stdin, with the usual clear errors."""
     from khabar.inputs import decode

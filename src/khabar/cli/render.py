@@ -89,8 +89,8 @@ def render_doc(doc: Doc, console: Console | None = None) -> None:
             )
         console.print(table)
     if doc["summary"]:
-        summary = Text("\n".join(doc.span_text(span) for span in doc["summary"]))
-        console.print(Panel(summary, title="summary"))
+        summary_text = Text("\n".join(doc.span_text(span) for span in doc["summary"]))
+        console.print(Panel(summary_text, title="summary"))
     if doc["keywords"]:
         keys = "، ".join(f"{doc.span_text(k)} ({k.attrs.get('score', 0):.2f})" for k in doc["keywords"])
         console.print(f"[bold]keywords:[/bold] {keys}")
