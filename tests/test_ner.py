@@ -16,10 +16,11 @@ from khabar.evaluation.ner import entity_scores, format_scores, read_conll, tag_
 from khabar.lang.ar import gazetteers
 
 # The ANERcorp file the gate was pinned on, and the floor for the shipped model on the
-# dev split (last 10% of the sentences); the shipped model measures 0.696.
+# dev split (last 10% of the sentences); the shipped model (CRF + ANT word clusters)
+# measures 0.722 (`python training/train_ner.py --dev-only`).
 ANERCORP = ("data", "anercorp", "ANERcorp_CamelSplit_train.txt")
 ANERCORP_SHA256 = "777707c3a8258f3ec6048635454ffd64821bb9021cbc240b8efaf5caaf0d4e1d"
-DEV_MICRO_F1_FLOOR = 0.685
+DEV_MICRO_F1_FLOOR = 0.715
 
 
 def entities(text: str) -> list[tuple[str, str]]:
@@ -194,15 +195,13 @@ def test_ner_eval_gate_dev_split() -> None:
 
 # Seed entities the shipped model finds (full-name mentions); the ones it misses are
 # listed in SEED_MISSES and reported, not hidden.
-SEED_PERS = ["كيم جونج أون", "دونالد ترامب", "مايك بومبيو", "سارة ساندرز", "باراك أوباما", "مون جاى إن"]
+SEED_PERS = ["كيم جونج أون", "دونالد ترامب", "ترامب", "مايك بومبيو", "سارة ساندرز", "باراك أوباما", "مون جاى إن"]
 SEED_LOC = ["هانوى", "كوريا الشمالية", "الولايات المتحدة", "يونجبيون", "مانيلا", "إيران", "سول", "كوريا الجنوبية"]
 SEED_ORG = ["البيت الأبيض"]
 SEED_MISSES = {
-    ("دونالد ترامب", "PERS"),
-    ("باراك أوباما", "PERS"),
-    ("مون جاى إن", "PERS"),
-    ("يونجبيون", "LOC"),
-    ("البيت الأبيض", "ORG"),  # tagged MISC, as ANERcorp annotates it
+    ("مون جاى إن", "PERS"),  # found as مون جاى: the last name إن is also the particle "that"
+    ("يونجبيون", "LOC"),  # not in the ANT cluster vocabulary
+    ("البيت الأبيض", "ORG"),  # tagged MISC, as ANERcorp annotates it (8 times B-MISC I-MISC)
 }
 
 

@@ -5,20 +5,24 @@ Data: ANERcorp, CAMeL Lab split rebuilt in ../shared/data/anercorp/ANERcorp_Came
 Benajiba & Rosso (2007), "ANERsys 2.0: Conquering the NER task for the Arabic language by
 combining the Maximum Entropy with POS-tag information", and Obeid et al. (LREC 2020),
 "CAMeL Tools: An Open Source Python Toolkit for Arabic Natural Language Processing".
-The gazetteers are hand-written (khabar/lang/ar/gazetteers.py). No ANT text is used by the
-shipped model (word-statistics features from ANT, Apache-2.0, were not needed, see
-bench/ner_comparison.md). SaudiNewsNet (non-commercial) is never used here.
+The gazetteers are hand-written (khabar/lang/ar/gazetteers.py). Word clusters (feature family
+``dist``) come from the unlabeled ANT news text (train parts of ant-multisource-v2.1 and
+ant-v1.1-jawharafm, Apache-2.0): PPMI over left/right neighbours, truncated SVD, hierarchical
+spherical k-means (see build_lexicon); only the word -> cluster-id table ships
+(ner_lexicon.tsv.gz). SaudiNewsNet (non-commercial) is never used here.
 
 Dev split: the LAST 10% of the sentences (sequential, like CAMeL's split); every choice
 and every reported figure comes from a model trained on the first 90%.
 
     python training/train_ner.py --dev-only          # train on 90%, print the dev report
     python training/train_ner.py --compare           # learner/feature comparison -> bench/ner_comparison.md
-    python training/train_ner.py                     # write src/khabar/models/ner.crfsuite + ner.json
+    python training/train_ner.py                     # write ner.crfsuite, ner.json, ner_lexicon.tsv.gz
+                                                     # and the manifest (training/write_manifest.py)
 
 The shipped model is the one trained on the first 90% (see SHIP_TRAIN_PART): the eval gate
 in tests/test_ner.py then scores exactly what users get on data it never saw.
-Training is deterministic (L-BFGS, fixed data order): two runs give the same bytes.
+Training is deterministic (fixed seeds for SVD and k-means, L-BFGS, fixed data order): two runs
+give the same dev scores.
 """
 
 from __future__ import annotations
@@ -27,8 +31,6 @@ import argparse
 import gzip
 import hashlib
 import json
-import math
-import random
 import re
 import sys
 import tempfile
@@ -41,6 +43,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
+import numpy as np
 import pycrfsuite  # type: ignore[import-untyped]
 
 from khabar.components.ner import ALL_FAMILIES, INFO_FILE, LEXICON_FILE, MODEL_FILE, Featurizer
@@ -60,12 +63,9 @@ SHIP_CONFIG: dict[str, Any] = {
 
 # (name, algorithm, params, families) for --compare (the rows of bench/ner_comparison.md).
 _NO_DIST = tuple(f for f in ALL_FAMILIES if f != "dist")
-_L1_HEAVY = {"c1": 0.05, "c2": 0.05, "max_iterations": 200, "feature.possible_transitions": True}
 COMPARE: list[tuple[str, str, dict[str, Any], tuple[str, ...]]] = [
-    ("CRF L-BFGS c1=.05 c2=.05", "lbfgs", _L1_HEAVY, _NO_DIST),
-    ("CRF L-BFGS c1=.1 c2=.01", "lbfgs", {**_L1_HEAVY, "c1": 0.1, "c2": 0.01}, _NO_DIST),
-    ("CRF L-BFGS c1=.05 c2=.05", "lbfgs", _L1_HEAVY, ALL_FAMILIES),
-    ("averaged perceptron (20 epochs)", "ap", {"max_iterations": 20}, ALL_FAMILIES),
+    ("CRF L-BFGS c1=.02 c2=.2", "lbfgs", SHIP_CONFIG["params"], _NO_DIST),
+    ("CRF L-BFGS c1=.02 c2=1", "lbfgs", {**SHIP_CONFIG["params"], "c2": 1.0}, ALL_FAMILIES),
     ("CRF L-BFGS c1=.02 c2=.2 (shipped)", "lbfgs", SHIP_CONFIG["params"], ALL_FAMILIES),
 ]
 
@@ -73,24 +73,21 @@ COMPARE: list[tuple[str, str, dict[str, Any], tuple[str, ...]]] = [
 ANT_FILES = ("ant-multisource-v2.1/train.trec.gz", "ant-v1.1-jawharafm/train.trec.gz")
 _TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL)
 _ANT_TOKEN = re.compile(r"[\u0621-\u064a\u0660-\u0669\u0671-\u06d3\u0640\u064b-\u0652]+|[0-9]+|[A-Za-z]+|[^\s\w]")
-N_CONTEXT = 300  # the most frequent words serve as context dimensions
-MIN_COUNT = 3
-SIG_BITS = 16
-SIG_SEED = 13
+_BOUNDARY = "</d>"  # between articles; a context word like any other
+N_WORDS = 100_000  # the most frequent folded words get a vector and clusters
+N_CONTEXT = 10_000  # the most frequent words serve as left / right context dimensions
+SVD_DIM = 100
+SVD_SEED = 7
+KMEANS_SEED = 11
+CLUSTER_LEVELS = (2048, 512, 128, 32)  # fine to coarse; each level clusters the centroids of the one before
+LEXICON_ORDER = (128, 512, 32, 2048)  # order of the features per word; neighbours see the first `near`
 
 
-def build_lexicon(data_dir: Path) -> dict[str, tuple[str, ...]]:
-    """Distributional features per folded word from the unlabeled ANT news text (Apache-2.0).
-
-    For each word seen at least MIN_COUNT times: its most associated left and right
-    neighbour among the N_CONTEXT most frequent words (count x PMI), a log2 frequency
-    bucket, and a SimHash signature of its PPMI context vector (random hyperplanes with
-    a fixed seed); prefixes of the signature act as coarse-to-fine word clusters.
-    """
+def ant_corpus(data_dir: Path) -> tuple[list[str], np.ndarray]:
+    """(vocabulary by descending frequency, token ids) of the deduplicated ANT train articles, folded."""
     fold_cache: dict[str, str] = {}
     seen: set[str] = set()
-    sentences: list[list[str]] = []
-    freq: Counter[str] = Counter()
+    toks: list[str] = []
     for name in ANT_FILES:
         with gzip.open(data_dir / name, "rt", encoding="utf-8") as fh:
             raw = fh.read()
@@ -99,68 +96,123 @@ def build_lexicon(data_dir: Path) -> dict[str, tuple[str, ...]]:
             if body in seen:  # exact duplicate articles count once
                 continue
             seen.add(body)
-            toks = []
+            toks.append(_BOUNDARY)
             for t in _ANT_TOKEN.findall(body):
                 f = fold_cache.get(t)
                 if f is None:
                     f = fold_cache[t] = fold(t)
-                toks.append(f)
-            sentences.append(toks)
-            freq.update(toks)
-    context = [w for w, _ in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))[:N_CONTEXT]]
-    cidx = {w: i for i, w in enumerate(context)}
-    vocab = {w for w, c in freq.items() if c >= MIN_COUNT}
-    vectors: dict[str, Counter[int]] = {}
-    for toks in sentences:
-        n = len(toks)
-        for i, w in enumerate(toks):
-            if w not in vocab:
-                continue
-            v = vectors.get(w)
-            if v is None:
-                v = vectors[w] = Counter()
-            j = cidx.get(toks[i - 1]) if i > 0 else None
-            if j is not None:
-                v[j] += 1
-            j = cidx.get(toks[i + 1]) if i + 1 < n else None
-            if j is not None:
-                v[N_CONTEXT + j] += 1
-    dims = 2 * N_CONTEXT
-    colsum = [0] * dims
-    total = 0
-    for v in vectors.values():
-        for j, c in v.items():
-            colsum[j] += c
-            total += c
-    rng = random.Random(SIG_SEED)
-    planes = [[rng.gauss(0.0, 1.0) for _ in range(dims)] for _ in range(SIG_BITS)]
-    names = context + context
-    lexicon: dict[str, tuple[str, ...]] = {}
-    for w in sorted(vectors):
-        v = vectors[w]
-        row = sum(v.values())
-        if row < MIN_COUNT:
-            continue
-        ppmi = {}
-        best = [(0.0, ""), (0.0, "")]
-        for j in sorted(v):
-            c = v[j]
-            pmi = math.log(c * total / (row * colsum[j]))
-            if pmi > 0:
-                ppmi[j] = pmi
-            side = 0 if j < N_CONTEXT else 1
-            if c >= 2 and c * pmi > best[side][0]:
-                best[side] = (c * pmi, names[j])
-        sig = "".join("1" if sum(p[j] * a for j, a in ppmi.items()) > 0 else "0" for p in planes)
-        lexicon[w] = (
-            "h8=" + sig[:8],
-            "l=" + best[0][1],
-            "r=" + best[1][1],
-            f"q={min(int(math.log2(freq[w])), 20)}",
-            "h12=" + sig[:12],
-            "h16=" + sig,
-        )
-    return lexicon
+                if f:
+                    toks.append(f)
+    toks.append(_BOUNDARY)
+    freq = Counter(toks)
+    vocab = sorted(freq, key=lambda w: (-freq[w], w))
+    index = {w: i for i, w in enumerate(vocab)}
+    return vocab, np.fromiter((index[t] for t in toks), dtype=np.int32, count=len(toks))
+
+
+class _SparseRows:
+    """A sparse matrix in row-sorted COO form, multiplied block by block through dense float32 slabs."""
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int]) -> None:
+        self.rows, self.cols, self.vals, self.shape = rows, cols, vals, shape
+        self.block = 2000
+        self.starts = np.searchsorted(rows, np.arange(0, shape[0] + self.block, self.block))
+
+    def _slabs(self) -> Any:
+        for i, b in enumerate(range(0, self.shape[0], self.block)):
+            s, e = self.starts[i], self.starts[i + 1]
+            slab = np.zeros((min(b + self.block, self.shape[0]) - b, self.shape[1]), dtype=np.float32)
+            slab[self.rows[s:e] - b, self.cols[s:e]] = self.vals[s:e]
+            yield b, slab
+
+    def dot(self, x: np.ndarray) -> np.ndarray:
+        out = np.empty((self.shape[0], x.shape[1]), dtype=np.float32)
+        for b, slab in self._slabs():
+            out[b : b + len(slab)] = slab @ x
+        return out
+
+    def tdot(self, y: np.ndarray) -> np.ndarray:
+        out = np.zeros((self.shape[1], y.shape[1]), dtype=np.float32)
+        for b, slab in self._slabs():
+            out += slab.T @ y[b : b + len(slab)]
+        return out
+
+
+def ppmi_matrix(ids: np.ndarray, n_words: int, n_ctx: int, alpha: float = 0.75) -> _SparseRows:
+    """PPMI of the n_words most frequent words against their left and right neighbours (window 2, the
+    second word weighted 1/2) among the n_ctx most frequent, with context smoothing alpha (Levy et al. 2015)."""
+    codes, weights = [], []
+    n = len(ids)
+    for d, wgt in ((-2, 0.5), (-1, 1.0), (1, 1.0), (2, 0.5)):
+        w, c = (ids[-d:], ids[: n + d]) if d < 0 else (ids[: n - d], ids[d:])
+        keep = (w < n_words) & (c < n_ctx)
+        codes.append(w[keep].astype(np.int64) * (2 * n_ctx) + c[keep] + (0 if d < 0 else n_ctx))
+        weights.append(np.full(int(keep.sum()), wgt))
+    uniq, inv = np.unique(np.concatenate(codes), return_inverse=True)
+    counts = np.bincount(inv, weights=np.concatenate(weights))
+    rows = (uniq // (2 * n_ctx)).astype(np.int32)
+    cols = (uniq % (2 * n_ctx)).astype(np.int32)
+    rsum = np.bincount(rows, weights=counts, minlength=n_words)
+    csum = np.bincount(cols, weights=counts, minlength=2 * n_ctx) ** alpha
+    pmi = np.log(counts * csum.sum() / (rsum[rows] * csum[cols]))
+    keep = pmi > 0
+    return _SparseRows(rows[keep], cols[keep], pmi[keep].astype(np.float32), (n_words, 2 * n_ctx))
+
+
+def truncated_svd(m: _SparseRows, k: int, seed: int, oversample: int = 20, n_iter: int = 2) -> np.ndarray:
+    """Unit-length rows of U * sqrt(S) from a randomized truncated SVD (Halko et al. 2011)."""
+    rng = np.random.default_rng(seed)
+    q, _ = np.linalg.qr(m.dot(rng.standard_normal((m.shape[1], k + oversample)).astype(np.float32)))
+    for _ in range(n_iter):
+        z, _ = np.linalg.qr(m.tdot(q))
+        q, _ = np.linalg.qr(m.dot(z))
+    ub, s, _vt = np.linalg.svd(m.tdot(q).T.astype(np.float64), full_matrices=False)
+    emb = (q @ ub[:, :k].astype(np.float32)) * np.sqrt(s[:k]).astype(np.float32)
+    norms = np.linalg.norm(emb, axis=1, keepdims=True)
+    result: np.ndarray = emb / np.maximum(norms, 1e-9)
+    return result
+
+
+def spherical_kmeans(
+    x: np.ndarray, k: int, seed: int, iters: int, weights: np.ndarray | None = None, init_pool: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """(assignment per row, unit centroids) by cosine k-means, seeded from rows < init_pool."""
+    rng = np.random.default_rng(seed)
+    cent = x[np.sort(rng.choice(init_pool or len(x), size=k, replace=False))].copy()
+    w = np.ones(len(x), dtype=np.float32) if weights is None else weights.astype(np.float32)
+    assign = np.zeros(len(x), dtype=np.int64)
+    for _ in range(iters):
+        for b in range(0, len(x), 20_000):
+            assign[b : b + 20_000] = np.argmax(x[b : b + 20_000] @ cent.T, axis=1)
+        new = np.zeros_like(cent)
+        np.add.at(new, assign, x * w[:, None])
+        norms = np.linalg.norm(new, axis=1)
+        ok = norms > 0
+        new[ok] /= norms[ok, None]
+        new[~ok] = cent[~ok]  # an emptied cluster keeps its old centroid
+        cent = new
+    return assign, cent
+
+
+def build_lexicon(data_dir: Path) -> dict[str, tuple[str, ...]]:
+    """Hierarchical word clusters from the unlabeled ANT news text (Apache-2.0), as feature strings.
+
+    The N_WORDS most frequent folded words get PPMI vectors over left/right neighbours,
+    reduced to SVD_DIM dimensions; spherical k-means makes 2048 clusters, whose centroids
+    are clustered again into 512, 128 and 32 (a Brown-cluster-like hierarchy). Fixed seeds:
+    the same data gives the same clusters.
+    """
+    vocab, ids = ant_corpus(data_dir)
+    emb = truncated_svd(ppmi_matrix(ids, N_WORDS, N_CONTEXT), SVD_DIM, SVD_SEED)
+    fine, cent = spherical_kmeans(emb, CLUSTER_LEVELS[0], KMEANS_SEED, iters=12, init_pool=30_000)
+    levels = {CLUSTER_LEVELS[0]: fine}
+    sizes = np.bincount(fine, minlength=CLUSTER_LEVELS[0]).astype(np.float32)
+    below = fine
+    for k in CLUSTER_LEVELS[1:]:
+        up, cent = spherical_kmeans(cent, k, KMEANS_SEED + k, iters=25, weights=np.sqrt(sizes))
+        sizes = np.bincount(up, weights=sizes, minlength=k).astype(np.float32)
+        below = levels[k] = up[below]
+    return {w: tuple(f"{k}={levels[k][i]}" for k in LEXICON_ORDER) for i, w in enumerate(vocab[: len(emb)])}
 
 
 def write_lexicon(lexicon: dict[str, tuple[str, ...]], path: Path) -> None:
@@ -326,11 +378,17 @@ def main(argv: list[str] | None = None) -> int:
         "trained_on": SHIP_TRAIN_PART,
         "data": DATA_FILE,
         "data_sha256": sha256(args.data / DATA_FILE),
+        "lexicon": f"ANT word clusters {'/'.join(map(str, CLUSTER_LEVELS))}, {len(lexicon)} words",
         "dev_micro_f1": round(scores["micro"]["f1"], 4),
         "licence": "ANERcorp CC BY-SA 4.0 (Benajiba & Rosso 2007; Obeid et al. 2020)",
     }
     (args.out / INFO_FILE).write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {args.out / MODEL_FILE} ({len(model) / 1e6:.2f} MB, trained on {SHIP_TRAIN_PART})")
+    if args.out.resolve() == (REPO / "src" / "khabar" / "models").resolve():
+        sys.path.insert(0, str(REPO / "training"))
+        from write_manifest import main as write_manifest
+
+        write_manifest()  # read_model() refuses files that the manifest does not list
     return 0
 
 

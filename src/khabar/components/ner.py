@@ -11,8 +11,11 @@ Features (shared by training and runtime, see :class:`Featurizer`): word identit
 and folded form, the clitic split of :func:`khabar.lang.ar.morph.segment_word`
 (proclitics, the core without و/ف/ب/ل/ك/ال), prefixes and suffixes, word shape,
 hand-written gazetteers (:mod:`khabar.lang.ar.gazetteers`, single words and
-phrases), and the same for the words at -2..+2. Per-word features are cached, so a
-sentence costs a few dictionary look-ups per token.
+phrases), word clusters learnt from unlabeled ANT news (``ner_lexicon.tsv.gz``: the
+ids of the word's cluster at 128/512/32/2048 clusters, from PPMI + SVD + k-means, see
+``training/train_ner.py``), and the same for the words at -2..+2 (neighbours see the
+128 and 512 clusters). Per-word features are cached, so a sentence costs a few
+dictionary look-ups per token.
 """
 
 from __future__ import annotations

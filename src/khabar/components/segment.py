@@ -104,6 +104,12 @@ def split_clitics(token: str) -> tuple[tuple[int, int, str, str], ...]:
     return tuple(pieces)
 
 
+@lru_cache(maxsize=200_000)
+def _word_layout(token: str) -> tuple[tuple[int, int, str, str | None], ...]:
+    """``split_clitics`` with the form kept only where it differs from the surface."""
+    return tuple((s, e, role, None if form == token[s:e] else form) for s, e, role, form in split_clitics(token))
+
+
 def predict(doc: Doc) -> dict[str, list[Span]]:
     """Paragraphs, sentences, tokens and words of ``doc`` in original offsets."""
     text = doc.repaired
@@ -136,13 +142,13 @@ def predict(doc: Doc) -> dict[str, list[Span]]:
         offset = m.start()
         surface = m.group()
         unchanged = o_end - o_start == len(surface)  # no edit inside the token: offsets shift
-        for s, e, role, form in split_clitics(surface):
+        for s, e, role, form in _word_layout(surface):
             if unchanged:
                 w_start, w_end = o_start + s, o_start + e
             else:
                 w_start, w_end = to_orig(offset + s, offset + e)
             attrs: dict[str, object] = {"token": tok_i, "role": role}
-            if form != surface[s:e]:
+            if form is not None:
                 attrs["form"] = form
             words.append(Span(w_start, w_end, "", attrs))
     return {"paragraphs": paragraphs, "sentences": sentences, "tokens": tokens, "words": words}
