@@ -176,3 +176,12 @@ def test_morph_eval_gate_cross_validated(gold_articles: list[list[str]]) -> None
 def test_morph_farasa_accepts_segments_joined_without_restoring_the_surface(joined: str, expected: str) -> None:
     # Farasa output with the '+' deleted is a common input; it must segment as the real surface does.
     assert farasa_segment(joined) == expected
+
+
+def test_morph_precomputed_index_gives_the_rankers_answer() -> None:
+    model = morph.load_model()
+    assert len(model.ranked) > 50_000
+    plain = morph.SegmenterModel(model.weights, model.counts, model.lexicon)
+    words = sorted(model.ranked)[::500]
+    for word in words:
+        assert model.best(word) == plain.best(word), word

@@ -45,7 +45,7 @@ from khabar.lang.ar.morph import (
     features,
     segment_with,
 )
-from write_manifest import main as write_manifest  # noqa: E402
+from build_segmenter_index import main as build_segmenter_index  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 GOLD_REL = Path("farasa-wikinews") / "WikiNews.pos.ref"
@@ -290,7 +290,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     correct, total, _ = evaluate(model, articles)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(model.weights)} weights)")
     print(f"training-set accuracy (not a generalisation figure): {correct / total:.4f}")
-    write_manifest()
+    build_segmenter_index()  # precomputed choices for frequent words; rewrites the manifest
     print(f"({time.perf_counter() - t0:.1f}s)")
     return 0
 

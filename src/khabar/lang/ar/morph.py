@@ -32,6 +32,7 @@ from khabar.resources import read_model
 from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
 
 MODEL_FILE: Final = "segmenter.json.gz"
+RANKED_FILE: Final = "segmenter_ranked.tsv.gz"
 MODEL_SCHEMA: Final = 1
 
 _MARKS = re.compile(f"[{DIACRITIC_RANGES}{TATWEEL}]")
@@ -275,18 +276,31 @@ def _spelled(bare: str, farasa: str) -> Candidate | None:
 class SegmenterModel:
     """Ranker weights, corpus counts and the gold lexicon."""
 
-    __slots__ = ("_stats", "counts", "lexicon", "weights")
+    __slots__ = ("_stats", "counts", "lexicon", "ranked", "weights")
 
-    def __init__(self, weights: dict[str, float], counts: dict[str, int], lexicon: dict[str, str]) -> None:
+    def __init__(
+        self,
+        weights: dict[str, float],
+        counts: dict[str, int],
+        lexicon: dict[str, str],
+        ranked: dict[str, int] | None = None,
+    ) -> None:
         self.weights = weights
         self.counts = counts
         self.lexicon = lexicon
+        # Frequent corpus words -> index of their best candidate, precomputed with these
+        # weights by training/build_segmenter_index.py: the same answer, without ranking.
+        self.ranked: dict[str, int] = ranked or {}
         self._stats: dict[str, tuple[int, int, int]] = {}  # stem -> stem_stats (stems recur across words)
 
     def best(self, bare: str) -> Candidate:
         """The highest-scoring candidate for a bare Arabic word (the gold lexicon wins)."""
         cands = candidates(bare)
         known = self.lexicon.get(bare)
+        if known is None:
+            idx = self.ranked.get(bare)
+            if idx is not None and idx < len(cands):
+                return cands[idx]
         if known is not None:
             for cand in cands:
                 if cand.farasa() == known:
@@ -334,7 +348,16 @@ def load_model() -> SegmenterModel:
             hint="reinstall khabar",
             code="K202",
         )
-    return SegmenterModel(doc["weights"], doc["counts"], doc["lexicon"])
+    ranked: dict[str, int] = {}
+    try:
+        for line in gzip.decompress(read_model(RANKED_FILE, code="K202")).decode("utf-8").splitlines():
+            word, _, idx = line.partition("\t")
+            ranked[word] = int(idx)
+    except (OSError, ValueError) as exc:
+        raise ResourceError(
+            f"segmenter index khabar/models/{RANKED_FILE} is unreadable", hint="reinstall khabar", code="K202"
+        ) from exc
+    return SegmenterModel(doc["weights"], doc["counts"], doc["lexicon"], ranked)
 
 
 # --- public API ------------------------------------------------------------------------------
