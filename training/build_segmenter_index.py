@@ -20,8 +20,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "training"))
 
-from khabar.lang.ar import morph  # noqa: E402
-from write_manifest import main as write_manifest  # noqa: E402
+from write_manifest import main as write_manifest
+
+from khabar.lang.ar import morph
 
 
 def build(model: morph.SegmenterModel) -> list[tuple[str, int]]:

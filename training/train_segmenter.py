@@ -37,6 +37,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 sys.path.insert(0, str(REPO / "training"))
 
+from build_segmenter_index import main as build_segmenter_index
+
 from khabar.lang.ar.morph import (
     MODEL_FILE,
     SegmenterModel,
@@ -45,7 +47,6 @@ from khabar.lang.ar.morph import (
     features,
     segment_with,
 )
-from build_segmenter_index import main as build_segmenter_index  # noqa: E402
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 GOLD_REL = Path("farasa-wikinews") / "WikiNews.pos.ref"

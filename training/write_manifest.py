@@ -12,7 +12,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from khabar.resources import MANIFEST, build_manifest  # noqa: E402
+from khabar.resources import MANIFEST, build_manifest
 
 
 def main() -> None:

@@ -28,8 +28,8 @@ from functools import lru_cache
 from typing import Final, NamedTuple
 
 from khabar.errors import ResourceError
-from khabar.resources import read_model
 from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
+from khabar.resources import read_model
 
 MODEL_FILE: Final = "segmenter.json.gz"
 RANKED_FILE: Final = "segmenter_ranked.tsv.gz"
