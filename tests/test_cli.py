@@ -39,7 +39,7 @@ def assert_clean_error(proc: subprocess.CompletedProcess[bytes], code: str) -> N
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"], ["eval", "topics"]],
+    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"], ["eval", "topics"], ["quotes"], ["eval", "quotes"]],
 )
 def test_cli_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
@@ -217,3 +217,15 @@ def test_cli_summarize_prints_whole_sentences() -> None:
     assert proc.returncode == 0
     assert len(lines) == 2
     assert all(line in SAMPLE.read_text(encoding="utf-8") for line in lines)
+
+
+def test_cli_quotes_lists_speakers() -> None:
+    proc = run("quotes", "--format", "jsonl", str(SAMPLE))
+    rows = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert proc.returncode == 0, proc.stderr.decode()
+    text = SAMPLE.read_text(encoding="utf-8")
+    assert any(r["kind"] == "direct" for r in rows)
+    for r in rows:
+        assert text[r["start"] : r["end"]] == r["text"]
+        if r["speaker"]:
+            assert text[r["speaker"]["start"] : r["speaker"]["end"]] == r["speaker"]["text"]

@@ -36,6 +36,7 @@ COMPONENTS: dict[str, ComponentInfo] = {
         ),
         ComponentInfo("ner", "khabar.components.ner", ("segment",), ("entities",)),
         ComponentInfo("referents", "khabar.components.referents", ("ner",), ("referents",)),
+        ComponentInfo("quotes", "khabar.components.quotes", ("referents",), ("quotes",)),
         ComponentInfo("summarize", "khabar.components.summarize", ("segment",), ("summary",)),
         ComponentInfo("keywords", "khabar.components.keywords", ("segment",), ("keywords",)),
         ComponentInfo("classify", "khabar.components.classify", ("repair",), ("categories", "topic")),

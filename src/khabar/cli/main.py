@@ -310,6 +310,56 @@ def eval_topics(trec_path: str) -> None:
     click.echo(format_report(evaluate(read_trec(trec_path))))
 
 
+@main.command()
+@click.argument("input_path", metavar="FILE|-", default="-")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
+              help="table: speaker, kind, cue, content; jsonl: one quotation object a line.")
+@click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
+@_guard
+def quotes(input_path: str, fmt: str, max_bytes: int) -> None:
+    """List the quotations of an article: who said what, direct, indirect or mixed.
+
+    \b
+    Examples:
+      khabar quotes examples/article.txt
+      khabar quotes --format jsonl examples/article.txt
+    """
+    from khabar.pipeline import Pipeline
+
+    article = article_from_bytes(read_bytes(input_path), "stdin" if input_path == "-" else input_path, max_bytes)
+    doc = Pipeline(["quotes"]).analyze(article.text, article.meta)
+    if fmt == "jsonl":
+        for span in doc["quotes"]:
+            click.echo(_one_line(span.to_dict(doc.text)))
+        return
+    from khabar.cli.render import quotes_table
+
+    quotes_table(doc)
+
+
+@eval_group.command(name="quotes")
+@click.option("--gold", "gold_path", default="bench/gold/quotes_dev.jsonl", show_default=True,
+              help="Gold quotations (offsets into articles read from --data).")
+@click.option("--data", "data_dir", default="../shared/data", show_default=True,
+              help="Folder holding the ANT and SaudiNewsNet corpora the gold points into.")
+@_guard
+def eval_quotes(gold_path: str, data_dir: str) -> None:
+    """Direct and indirect precision/recall and speaker accuracy on the quotation gold.
+
+    A predicted quotation matches a gold one when their content spans overlap by
+    at least half of the longer; speaker accuracy is over matched quotations.
+
+    \b
+    Example:
+      khabar eval quotes --gold bench/gold/quotes_dev.jsonl --data ../shared/data
+    """
+    from pathlib import Path
+
+    from khabar.evaluation.quotes import evaluate, format_report, load_gold
+
+    click.echo(format_report(evaluate(load_gold(Path(gold_path), Path(data_dir)))))
+
+
 def _text_lines(path: str) -> list[str]:
     """Lines of a UTF-8 file or of stdin, with the usual clear errors."""
     from khabar.inputs import decode

@@ -50,6 +50,20 @@ def text_with_entities(doc: Doc) -> Text:
     return out
 
 
+def quotes_table(doc: Doc, console: Console | None = None) -> None:
+    """The quotations of ``doc`` as a table: speaker, kind, cue, content."""
+    console = console or Console(highlight=False)
+    table = Table(title="quotations", expand=True)
+    for col in ("#", "speaker", "kind", "cue", "content"):
+        table.add_column(col)
+    for i, q in enumerate(doc["quotes"], 1):
+        speaker = q.attrs.get("speaker") or {}
+        cue = q.attrs.get("cue") or {}
+        who = speaker.get("text", "?") + (" (implicit)" if speaker.get("implicit") else "")
+        table.add_row(str(i), who, str(q.attrs.get("kind", "")), cue.get("text", "—"), doc.span_text(q))
+    console.print(table)
+
+
 def render_doc(doc: Doc, console: Console | None = None) -> None:
     """Print ``doc`` for a person: header, repaired text, repairs by rule, sentences, quotations."""
     console = console or Console(highlight=False)
@@ -88,6 +102,8 @@ def render_doc(doc: Doc, console: Console | None = None) -> None:
                 " / ".join(d["text"] for d in ref["descriptions"]),
             )
         console.print(table)
+    if doc["quotes"]:
+        quotes_table(doc, console)
     if doc["summary"]:
         summary_text = Text("\n".join(doc.span_text(span) for span in doc["summary"]))
         console.print(Panel(summary_text, title="summary"))
