@@ -262,17 +262,17 @@ def test_quotes_seed(seed_text: str) -> None:
     # The six passages in marks: (fragment, kind, speaker, implicit).
     marked = [
         ("كانوا صريحين للغاية", "direct", "بومبيو", False),
-        ("حريصة على العودة", "mixed", "بومبيو", True),  # أن الولايات المتحدة «...»: a subject outside the marks
+        ("حريصة على العودة", "direct", "بومبيو", True),  # أن الولايات المتحدة «...»: only the subject outside
         ("الرئيس أوباما رفض الابتعاد", "direct", "ساندرز", False),
         ("سيضع دائما أمن الشعب", "direct", "ساندرز", True),
         ("تتواصل حكومتى عن كثب", "direct", "مون", False),
-        ("أبلغنى أنه لم يكن على علم", "mixed", "ترامب", False),  # إن كيم «...»
+        ("أبلغنى أنه لم يكن على علم", "direct", "ترامب", False),  # إن كيم «...»
     ]
     for fragment, kind, speaker, implicit in marked:
         q = find(fragment)
         assert q["kind"] == kind, fragment
         assert speaker in q["speaker"]["text"] and q["speaker"]["implicit"] is implicit, (fragment, q["speaker"])
-    assert sum(q["kind"] == "direct" for q in items) == 4
+    assert sum(q["kind"] == "direct" for q in items) == 6
     # Indirect ones: (fragment, cue, speaker).
     reported = [
         ("الجانبين تركا الباب مفتوحا", "مؤكدة", "كوريا الشمالية"),
@@ -352,3 +352,17 @@ def test_quote_eval_gate_on_dev_gold() -> None:
         assert report[cls]["precision"] >= p_floor, (cls, digest, report[cls])
         assert report[cls]["recall"] >= r_floor, (cls, digest, report[cls])
     assert report["speaker_accuracy"] >= FLOORS["speaker"], (digest, report["speaker_accuracy"])
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("وأضاف أن الحكومة «ستواصل دعم المزارعين».", "direct"),  # only a short subject outside the marks
+        ("وأكد أن الوزارة ستعمل في «أصعب الظروف» لتأمين الغذاء.", "mixed"),  # a fragment mid-clause
+        ("وقال إن الخطة تمضي في «بعض المحافظات دون غيرها».", "mixed"),  # the marks open after a preposition
+    ],
+)
+def test_quotes_subject_outside_the_marks(text: str, kind: str) -> None:
+    doc = khabar.analyze(text, components=["segment"])
+    (quote,) = quotes.predict(doc)
+    assert quote.attrs["kind"] == kind

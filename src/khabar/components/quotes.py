@@ -654,6 +654,9 @@ def _continues(v: _View, j: int, sent: int) -> bool:
     return not (f == "في" and j + 1 < v.n and v.fold[j + 1] in speech.NARRATOR_AFTER_FI)
 
 
+_SUBJECT_WORDS = 2  # at most this many words of the reported clause may stand before its quotation
+
+
 def _content(v: _View, j0: int, last: int, used: set[int]) -> tuple[str, int, int]:
     """Kind and span of reported content in tokens ``[j0, last]``: indirect, mixed, or direct when one
     quotation is the whole clause (``قال إنه «...»``, ``أن الولايات المتحدة «...»``)."""
@@ -664,8 +667,13 @@ def _content(v: _View, j0: int, last: int, used: set[int]) -> tuple[str, int, in
     used.update(inner)
     p = v.pairs[inner[0]]
     assert p.open_tok is not None  # pairs in pair_open have an opening mark
-    before = len(v.text[start : v.start[p.open_tok]].split())
-    if len(inner) == 1 and before == 0:
+    lead = v.text[start : v.start[p.open_tok]].split()
+    before = len(lead)
+    # The whole clause is the quotation, or all of it but a short subject (أن الولايات المتحدة «...»):
+    # the marks hold the reported words themselves, so the quotation is direct. A preposition
+    # just before the marks means the quotation starts mid-phrase (في «...»): that stays mixed.
+    subject_only = before <= _SUBJECT_WORDS and not (lead and fold(lead[-1]) in speech.PREPOSITIONS)
+    if len(inner) == 1 and subject_only:
         after = p.close_tok + 1 if p.close_tok is not None else last + 1
         if after > last or not _continues(v, after, v.sent[min(after, v.n - 1)]):
             return "direct", p.start, p.end
