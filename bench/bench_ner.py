@@ -4,10 +4,12 @@
 
 * Accuracy: the shipped model (trained on the first 90% of ANERcorp, see
   training/train_ner.py) on the dev split (the last 10% of the sentences).
-* Speed: tokens per second of ``khabar.components.ner.tag_tokens`` on SaudiNewsNet
-  articles (evaluation only, never shipped), tokenised first with
+* Speed: tokens per second of ``khabar.components.ner.tag_sentences`` (one call per
+  article, window = the article, as ``predict`` does) on SaudiNewsNet articles
+  (evaluation only, never shipped), tokenised first with
   ``khabar.analyze(text, components=["segment"])``; only the tagging is timed, with a
-  cold NER feature cache, feature extraction included, one process.
+  cold NER feature cache, feature extraction included, one process. Also per sentence
+  with ``tag_tokens`` (each sentence alone).
 * Size: the packaged model files on disk.
 """
 
@@ -41,7 +43,7 @@ def accuracy(data: Path) -> None:
     _train, dev = train_ner.split(train_ner.load(data))
     gold = [[g for _, g in s] for s in dev]
     t0 = time.perf_counter()
-    pred = [ner.tag_tokens([t for t, _ in s]) for s in dev]
+    pred = ner.tag_sentences([[t for t, _ in s] for s in dev])  # the model's default window, as tag_conll
     elapsed = time.perf_counter() - t0
     print(f"== dev split (last {len(dev)} sentences of ANERcorp CAMeL train), model trained on the first 90%")
     print(format_scores(entity_scores(gold, pred)))
@@ -63,32 +65,36 @@ def speed(data: Path, n_articles: int) -> None:
         if len(texts) >= n_articles:
             break
     texts = texts[:n_articles]
-    sentences: list[list[str]] = []
+    articles: list[list[list[str]]] = []
     for text in texts:
         doc = khabar.analyze(text, components=["segment"])
         groups: dict[int, list[str]] = {}
         for tok in doc["tokens"]:
             groups.setdefault(int(tok.attrs["sentence"]), []).append(doc.text[tok.start : tok.end])
-        sentences += list(groups.values())
+        articles.append(list(groups.values()))
+    sentences = [s for a in articles for s in a]
     ner.load_model()  # load outside the timing; the feature cache stays cold
     n_tokens = sum(len(s) for s in sentences)
-    t0 = time.perf_counter()
-    for sent in sentences:
-        ner.tag_tokens(sent)
-    cold = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    for sent in sentences:
-        ner.tag_tokens(sent)
-    warm = time.perf_counter() - t0
     print(f"== speed on {len(texts)} SaudiNewsNet articles, {len(sentences)} sentences, {n_tokens:,} tokens")
-    print(f"cold feature cache: {n_tokens / cold:,.0f} tokens/s; warm: {n_tokens / warm:,.0f} tokens/s")
+    for label, run in (
+        ("tag_sentences per article", lambda: [ner.tag_sentences(a, None) for a in articles]),
+        ("tag_tokens per sentence", lambda: [ner.tag_tokens(s) for s in sentences]),
+    ):
+        ner.load_model().featurizer._cache.clear()
+        t0 = time.perf_counter()
+        run()
+        cold = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        run()
+        warm = time.perf_counter() - t0
+        print(f"{label}: cold feature cache {n_tokens / cold:,.0f} tokens/s; warm {n_tokens / warm:,.0f} tokens/s")
 
 
 def size() -> None:
     """Model files on disk."""
     pkg = resources.files("khabar.models")
     total = 0
-    for name in (ner.MODEL_FILE, ner.LEXICON_FILE, ner.INFO_FILE):
+    for name in (ner.MODEL_FILE, ner.STACK_FILE, ner.LEXICON_FILE, ner.INFO_FILE):
         ref = pkg.joinpath(name)
         if ref.is_file():
             n = len(ref.read_bytes())

@@ -16,6 +16,13 @@ ids of the word's cluster at 128/512/32/2048 clusters, from PPMI + SVD + k-means
 ``training/train_ner.py``), and the same for the words at -2..+2 (neighbours see the
 128 and 512 clusters). Per-word features are cached, so a sentence costs a few
 dictionary look-ups per token.
+
+When the model ships a second pass (``ner.stack.crfsuite``, ner.json ``"stack"``), a second
+CRF re-tags with the first pass's tags as extra features: the token's and its neighbours'
+first-pass tags and the types the first pass gave the same word form elsewhere in a window
+of sentences (:func:`stack_features`), so a name recognised once in an article helps
+everywhere else in it. :func:`predict` uses the whole document as the window,
+:func:`tag_sentences` a window of neighbouring sentences, :func:`tag_tokens` the sentence.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ NAME = "ner"
 MODEL_FILE: Final = "ner.crfsuite"
 INFO_FILE: Final = "ner.json"
 LEXICON_FILE: Final = "ner_lexicon.tsv.gz"
+STACK_FILE: Final = "ner.stack.crfsuite"  # the second pass (optional; ner.json "stack")
 LABELS: Final = ("PERS", "LOC", "ORG", "MISC")
 
 # Feature families (the training script ablates them; the shipped model uses ALL_FAMILIES
@@ -265,22 +273,118 @@ class Featurizer:
         return tags
 
 
+# --------------------------------------------------------------------------- second pass
+
+
+def stack_features(
+    featurizer: Featurizer,
+    sentences: Sequence[Sequence[str]],
+    feats: Sequence[list[list[str]]],
+    first: Sequence[Sequence[str]],
+    window: int | None,
+) -> None:
+    """Add the second-pass (label consistency) features to ``feats`` in place.
+
+    For each token: its first-pass tag and those of its neighbours (``t=``, ``t-1=``,
+    ``t+1=``), and how the first pass tagged the same word form (folded, without
+    proclitics and ال) elsewhere in the window of sentences ``±window`` around it
+    (``window=None``: all of ``sentences``, e.g. a whole document): ``x=TYPE`` for each
+    entity type seen, ``xm=TYPE`` for the most frequent one, ``xo`` when some other
+    occurrence was tagged O. Training computes ``first`` by cross-validation, so these
+    features carry what the first model predicts, not what it memorised.
+    """
+    n_sent = len(sentences)
+    keys: list[list[str]] = []
+    labels: list[list[str]] = []
+    for toks, tags in zip(sentences, first, strict=True):
+        ks = []
+        for t in toks:
+            core = featurizer.word(t)[2][1]
+            ks.append(core if len(core) >= 2 and core.isalpha() else "")
+        keys.append(ks)
+        labels.append([tag[2:] if tag != "O" else "O" for tag in tags])
+    counts: dict[str, dict[str, int]] = {}
+
+    def add(j: int, step: int) -> None:
+        for k, lab in zip(keys[j], labels[j], strict=True):
+            if k:
+                c = counts.setdefault(k, {})
+                c[lab] = c.get(lab, 0) + step
+
+    if window is None:
+        for j in range(n_sent):
+            add(j, 1)
+    else:
+        for j in range(min(window, n_sent)):
+            add(j, 1)
+    for s in range(n_sent):
+        if window is not None:
+            if s + window < n_sent:
+                add(s + window, 1)
+            if s - window - 1 >= 0:
+                add(s - window - 1, -1)
+        tags = first[s]
+        n = len(tags)
+        for i, out in enumerate(feats[s]):
+            out.append("t=" + tags[i])
+            out.append("t-1=" + (tags[i - 1] if i else "BOS"))
+            out.append("t+1=" + (tags[i + 1] if i + 1 < n else "EOS"))
+            k = keys[s][i]
+            if not k:
+                continue
+            c = counts.get(k)
+            if not c:
+                continue
+            own = labels[s][i]
+            best, best_n = "", 0
+            for lab, m in c.items():
+                if lab == own:
+                    m -= 1
+                if m <= 0:
+                    continue
+                if lab == "O":
+                    out.append("xo")
+                    continue
+                out.append("x=" + lab)
+                if m > best_n:
+                    best, best_n = lab, m
+            if best:
+                out.append("xm=" + best)
+
+
 # --------------------------------------------------------------------------- model
 
 
 class _Model:
-    """The loaded tagger with its featurizer (one per process; tagging is serialised)."""
+    """The loaded taggers with their featurizer (one per process; tagging is serialised).
 
-    def __init__(self, tagger: Any, featurizer: Featurizer, data: bytes) -> None:
+    ``tagger2`` (optional) is the second pass: it sees the first pass's tags as features
+    (see :func:`stack_features`); ``window`` is its default sentence window.
+    """
+
+    def __init__(
+        self, tagger: Any, featurizer: Featurizer, data: bytes, tagger2: Any = None, data2: bytes = b"", window: int = 0
+    ) -> None:
         self.tagger = tagger
         self.data = data  # open_inmemory reads this buffer for the tagger's whole life
+        self.tagger2 = tagger2
+        self.data2 = data2
+        self.window = window
         self.featurizer = featurizer
         self.lock = threading.Lock()
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
-        feats = self.featurizer.sentence(tokens)
+        return self.tag_sentences([tokens], None)[0]
+
+    def tag_sentences(self, sentences: Sequence[Sequence[str]], window: int | None) -> list[list[str]]:
+        feats = [self.featurizer.sentence(toks) for toks in sentences]
         with self.lock:
-            return list(self.tagger.tag(feats))
+            first = [list(self.tagger.tag(f)) if f else [] for f in feats]
+        if self.tagger2 is None:
+            return first
+        stack_features(self.featurizer, sentences, feats, first, window)
+        with self.lock:
+            return [list(self.tagger2.tag(f)) if f else [] for f in feats]
 
 
 def _resource_error(detail: str) -> ResourceError:
@@ -318,7 +422,16 @@ def load_model() -> _Model:
         for line in text.splitlines():
             word, _, feats = line.partition("\t")
             lexicon[word] = tuple(feats.split(" "))
-    return _Model(tagger, Featurizer(families, lexicon), data)
+    stack = info.get("stack")
+    if not stack:
+        return _Model(tagger, Featurizer(families, lexicon), data)
+    data2 = read_model(STACK_FILE, code="K203")
+    tagger2 = pycrfsuite.Tagger()
+    try:
+        tagger2.open_inmemory(data2)
+    except (ValueError, OSError) as exc:
+        raise _resource_error(f"{STACK_FILE}: not a crfsuite model") from exc
+    return _Model(tagger, Featurizer(families, lexicon), data, tagger2, data2, int(stack["window"]))
 
 
 # --------------------------------------------------------------------------- API
@@ -326,6 +439,9 @@ def load_model() -> _Model:
 
 def tag_tokens(tokens: Sequence[str]) -> list[str]:
     """IOB2 tags (B-PERS, I-LOC, O, ...) for one sentence of whitespace tokens (the ANERcorp/CoNLL view).
+
+    The second pass sees only this sentence; :func:`tag_sentences` tags a text's
+    sentences jointly, which lets it make the tags of a repeated name consistent.
 
     Args:
         tokens: the tokens of one sentence.
@@ -339,6 +455,29 @@ def tag_tokens(tokens: Sequence[str]) -> list[str]:
     if not tokens:
         return []
     return load_model().tag(tokens)
+
+
+def tag_sentences(sentences: Sequence[Sequence[str]], window: int | None = -1) -> list[list[str]]:
+    """IOB2 tags for consecutive sentences (e.g. an article or a CoNLL file), tagged jointly.
+
+    The second pass sees how the first tagged the same word form in the sentences within
+    ``window`` of each sentence (``-1``: the window the model was trained with; ``None``:
+    all of ``sentences``, for one document).
+
+    Args:
+        sentences: the sentences, each a sequence of whitespace tokens, in text order.
+        window: how many sentences before and after each sentence the second pass sees.
+
+    Returns:
+        One list of tags per sentence, one tag per token.
+
+    Raises:
+        ResourceError: K203 when the packaged model is missing.
+    """
+    if not any(sentences):
+        return [[] for _ in sentences]
+    model = load_model()
+    return model.tag_sentences(sentences, model.window if window == -1 else window)
 
 
 def entity_runs(tags: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -395,10 +534,10 @@ def predict(doc: Doc) -> list[Span]:
             current = sent
         groups[-1].append(i)
     spans: list[Span] = []
-    for group in groups:
-        # a repair can put a space inside a token's original stretch: tag the letters only
-        surfaces = ["".join(doc.text[tokens[i].start : tokens[i].end].split()) for i in group]
-        for first, last, label in entity_runs(tag_tokens(surfaces)):
+    # a repair can put a space inside a token's original stretch: tag the letters only
+    sentences = [["".join(doc.text[tokens[i].start : tokens[i].end].split()) for i in group] for group in groups]
+    for group, tags in zip(groups, tag_sentences(sentences, None), strict=True):
+        for first, last, label in entity_runs(tags):
             if label not in LABELS:
                 continue
             t0 = group[first]

@@ -57,14 +57,15 @@ def read_conll(lines: Iterable[str], name: str) -> list[list[tuple[str, str]]]:
 
 
 def tag_conll(sentences: Iterable[Sequence[str] | Sequence[tuple[str, str]]]) -> list[list[str]]:
-    """Tag sentences (lists of tokens, or of ``(token, tag)`` pairs whose tags are ignored) with the NER model."""
-    from khabar.components.ner import tag_tokens  # the model loads on first use only
+    """Tag sentences (lists of tokens, or of ``(token, tag)`` pairs whose tags are ignored) with the NER model.
 
-    out: list[list[str]] = []
-    for sent in sentences:
-        tokens = [item if isinstance(item, str) else item[0] for item in sent]
-        out.append(tag_tokens(tokens))
-    return out
+    The sentences are taken as consecutive text: each is tagged with its neighbours in view
+    (:func:`khabar.components.ner.tag_sentences`, the model's default window).
+    """
+    from khabar.components.ner import tag_sentences  # the model loads on first use only
+
+    token_lists = [[item if isinstance(item, str) else item[0] for item in sent] for sent in sentences]
+    return tag_sentences(token_lists)
 
 
 def _chunks(tags: Sequence[str]) -> set[tuple[int, int, str]]:
