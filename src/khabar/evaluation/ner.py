@@ -69,18 +69,10 @@ def tag_conll(sentences: Iterable[Sequence[str] | Sequence[tuple[str, str]]]) ->
 
 
 def _chunks(tags: Sequence[str]) -> set[tuple[int, int, str]]:
-    """``(start, end, type)`` entities of one sentence, conlleval style."""
-    found: set[tuple[int, int, str]] = set()
-    start = -1
-    label = ""
-    for i, tag in enumerate([*tags, "O"]):
-        prefix, _, typ = tag.partition("-")
-        if start >= 0 and (prefix != "I" or typ != label):
-            found.add((start, i, label))
-            start = -1
-        if prefix == "B" or (prefix == "I" and start < 0):
-            start, label = i, typ
-    return found
+    """``(start, end, type)`` entities of one sentence, conlleval style (an I- after O starts one)."""
+    from khabar.components.ner import entity_runs
+
+    return set(entity_runs(tags))
 
 
 def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, Any]:
