@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from khabar.errors import InputError
+from khabar.evaluation.table import aligned
 
 ENTITY_TYPES = ("PERS", "LOC", "ORG", "MISC")
 _VALID_TAGS = frozenset({"O"} | {f"{p}-{t}" for p in "BI" for t in ENTITY_TYPES})
@@ -131,12 +132,6 @@ def format_scores(scores: dict[str, Any]) -> str:
                 str(s["tp"]),
             )
         )
-    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
-    lines = []
-    for j, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells))
-        if j == 0:
-            lines.append("  ".join("-" * w for w in widths))
+    lines = aligned(rows)
     lines.append(f"{scores['sentences']} sentences, {scores['tokens']} tokens")
     return "\n".join(lines)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from khabar.errors import InputError
+from khabar.evaluation.table import aligned
 
 _DOC = re.compile(r"<DOC>(.*?)</DOC>", re.DOTALL)
 _FIELDS = ("DOCNO", "CAT", "TITLE", "TEXT")
@@ -148,13 +149,7 @@ def format_report(report: dict[str, Any]) -> str:
         rows.append(
             (name, f"{100 * s['precision']:.1f}", f"{100 * s['recall']:.1f}", f"{100 * s['f1']:.1f}", str(s["support"]))
         )
-    widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
-    lines = []
-    for j, row in enumerate(rows):
-        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
-        lines.append("  ".join(cells))
-        if j == 0:
-            lines.append("  ".join("-" * w for w in widths))
+    lines = aligned(rows)
     lines.append(
         f"accuracy {100 * report['accuracy']:.2f}%  macro-F1 {100 * report['macro_f1']:.2f}%  ({report['n']} documents)"
     )
