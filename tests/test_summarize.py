@@ -105,8 +105,9 @@ def test_summarize_5000_sentences_no_duplicates() -> None:
 def test_summarize_seed_contains_failure_and_explanation(seed_text: str) -> None:
     doc = analyze(seed_text)
     summary = [doc.span_text(s) for s in summarize.predict(doc, sentences=3)]
-    assert summary[0].startswith("بعد أن انتهت قمة هانوى") or any("انتهى الاجتماع" in s for s in summary)
-    assert any("أوضح وزير الخارجية" in s for s in summary)
+    # The summit's failure (the summit, هانوى, and its dead end) and Pompeo's explanation (أوضح … بومبيو).
+    assert any("هانوى" in s and ("قمة" in s or "الاجتماع" in s) for s in summary)
+    assert any("أوضح" in s and "بومبيو" in s for s in summary)
 
 
 # ---------------------------------------------------------------- ROUGE

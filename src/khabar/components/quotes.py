@@ -725,7 +725,7 @@ def _find_quotes(v: _View, frames: dict[int, _Frame]) -> list[_Quote]:
             j = fr.at + 1
             comp = j < v.n and v.is_comp(j)
             if comp and j + 1 < v.n and (j + 1) in v.pair_open:
-                j += 1  # "كتبت على تويتر: أن «...»"
+                j += 1  # "كتب على موقعه: أن «...»"
             k = v.pair_open.get(j)
             if k is None:
                 k = next((n for n, p in enumerate(v.pairs) if p.stray and p.open_tok == fr.at), None)
