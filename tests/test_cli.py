@@ -39,7 +39,7 @@ def assert_clean_error(proc: subprocess.CompletedProcess[bytes], code: str) -> N
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"], ["eval", "topics"], ["quotes"], ["eval", "quotes"]],
+    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"], ["eval", "topics"], ["quotes"], ["eval", "quotes"], ["ingest"], ["search"]],
 )
 def test_cli_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
@@ -229,3 +229,17 @@ def test_cli_quotes_lists_speakers() -> None:
         assert text[r["start"] : r["end"]] == r["text"]
         if r["speaker"]:
             assert text[r["speaker"]["start"] : r["speaker"]["end"]] == r["speaker"]["text"]
+
+
+def test_cli_ingest_is_idempotent_and_search_finds_folded_forms(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    first = run("ingest", str(SAMPLE), "--db", db)
+    again = run("ingest", str(SAMPLE), "--db", db)
+    assert first.returncode == 0 and again.returncode == 0, first.stderr.decode()
+    assert "1 added, 0 already stored" in first.stderr.decode()
+    assert "0 added, 1 already stored" in again.stderr.decode()
+    hits = json.loads(run("search", "المتحدة", "--db", db, "--format", "json").stdout)  # glued in the source
+    assert len(hits) == 1
+    assert json.loads(run("search", "في الاردن", "--db", db, "--format", "json").stdout)  # فى / الأردن folded
+    bad = run("search", '"غير مغلق', "--db", db)
+    assert_clean_error(bad, "K404")

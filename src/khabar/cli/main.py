@@ -360,6 +360,73 @@ def eval_quotes(gold_path: str, data_dir: str) -> None:
     click.echo(format_report(evaluate(load_gold(Path(gold_path), Path(data_dir)))))
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to write.")
+@click.option("--jsonl", is_flag=True, help="Inputs are JSONL files in the batch contract.")
+@click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
+@_guard
+def ingest(inputs: tuple[str, ...], db_path: str, jsonl: bool, max_bytes: int) -> None:
+    """Analyse articles and store them in an SQLite corpus (the same article twice is stored once).
+
+    INPUTS are text or HTML files, directories, or - ; with --jsonl, JSONL files.
+
+    \b
+    Examples:
+      khabar ingest corpus/ --db news.db
+      khabar ingest --jsonl records.jsonl --db news.db
+    """
+    from khabar.pipeline import Pipeline
+    from khabar.store import Store
+
+    nlp = Pipeline()
+    items = [item for path in inputs for item in iter_jsonl(path, max_bytes)] if jsonl else list(
+        iter_articles(list(inputs), max_bytes)
+    )
+    added = skipped = failed = 0
+    with Store(db_path) as store:
+        for item in items:
+            if isinstance(item, KhabarError):
+                _fail(item)
+                failed += 1
+                continue
+            _id, new = store.add(nlp.analyze(item.text, item.meta))
+            added += new
+            skipped += not new
+    click.echo(f"{added} added, {skipped} already stored, {failed} failed ({db_path})", err=True)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("query")
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to read.")
+@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_guard
+def search(query: str, db_path: str, limit: int, fmt: str) -> None:
+    """Search the store: folded, clitic-split matching, BM25 ranking, snippets from the original text.
+
+    Phrases in quotes, OR, -word, and the filters speaker:, entity:, topic:, source:, date:FROM..TO.
+
+    \b
+    Examples:
+      khabar search 'المحادثات' --db news.db
+      khabar search '"كوريا الشمالية" speaker:بومبيو date:2019..2020' --db news.db
+    """
+    from khabar.store import Store
+    from khabar.store import search as store_search
+
+    with Store.open_readonly(db_path) as store:
+        hits = store_search(store, query, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        click.echo(f"{h.score:7.2f}  {h.ext_id or h.id}  {h.date or ''}  {h.source or ''}  {h.title or ''}")
+        click.echo("         " + " ".join(h.snippet.split()))
+
+
 def _text_lines(path: str) -> list[str]:
     """Lines of a UTF-8 file or of stdin, with the usual clear errors."""
     from khabar.inputs import decode

@@ -1,0 +1,436 @@
+"""The corpus store: analysed Docs in SQLite, one writer, many readers.
+
+Layers are stored as queryable tables (``sentences``, ``entities``, ``referents``,
+``quotes``, ``keywords``) next to the full Doc JSON, and an FTS5 index covers the
+*matching view* of each article: its repaired text, folded and with clitics
+stripped, so ``الولايات`` finds a glued ``الولاياتالمتحدة``, ``فى`` finds ``في`` and
+``المحادثات`` finds ``محادثات``. The schema is versioned with ``PRAGMA user_version``
+and upgraded by the numbered migrations of ``schema.sql``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final, Self
+
+from khabar.components.keywords import word_key
+from khabar.components.segment import split_clitics
+from khabar.doc import Doc
+from khabar.errors import StoreError
+from khabar.lang.ar.chars import DIACRITIC_RANGES, LETTER_RANGES, TATWEEL
+from khabar.lang.ar.normalize import fold
+
+_MIGRATION: Final = re.compile(r"^-- migration: (\d+)[ \t]*$", re.MULTILINE)
+_WORD: Final = re.compile(
+    rf"(?P<arabic>[{LETTER_RANGES}][{LETTER_RANGES}{DIACRITIC_RANGES}{TATWEEL}]*)|(?P<other>[^\W_]+)"
+)
+_SPACES: Final = re.compile(r"\s+")
+
+
+# ------------------------------------------------------------------ matching view
+@dataclass(frozen=True, slots=True)
+class IndexTerm:
+    """One indexed word: its matching key and its span in the ORIGINAL text."""
+
+    key: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=100_000)
+def term_key(word: str, arabic: bool = True) -> str:
+    """The index key of one word: clitics stripped (Arabic), folded, lower-cased.
+
+    ``والمحادثات`` -> ``محادثات``; ``فى`` -> ``في``; a lone clitic gives ``""``.
+    """
+    if not arabic:
+        return word_key(word)
+    pieces = split_clitics(word)
+    bases = [form for _s, _e, role, form in pieces if role == "base"]
+    if not bases:
+        return ""
+    if len(bases[0]) < 3:
+        # a one- or two-letter base before a "pronoun" is usually a mis-split name (فيينا -> في+ينا):
+        # keep the suffixes so it does not collide with a particle
+        return word_key("".join(form for _s, _e, role, form in pieces if role != "proclitic"))
+    return word_key(bases[0])
+
+
+def text_terms(text: str) -> list[tuple[str, int, int]]:
+    """``(key, start, end)`` for every word of ``text`` (offsets into ``text``)."""
+    out: list[tuple[str, int, int]] = []
+    for m in _WORD.finditer(text):
+        key = term_key(m.group(), m.lastgroup == "arabic")
+        if key:
+            out.append((key, m.start(), m.end()))
+    return out
+
+
+def index_terms(doc: Doc) -> list[IndexTerm]:
+    """The matching view of ``doc``: words of the REPAIRED text, mapped back to the original."""
+    to_orig = doc.repaired_map.span_to_original
+    return [IndexTerm(key, *to_orig(s, e)) for key, s, e in text_terms(doc.repaired)]
+
+
+def norm_name(name: str) -> str:
+    """A name as matched by filters: folded, lower-cased, spaces collapsed."""
+    return _SPACES.sub(" ", fold(name).lower()).strip()
+
+
+def content_hash(text: str) -> str:
+    """The identity of an article: sha256 of its original text."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ----------------------------------------------------------------- schema
+def migrations() -> list[tuple[int, str]]:
+    """The numbered migrations of the packaged ``schema.sql``, in order."""
+    sql = resources.files("khabar.store").joinpath("schema.sql").read_text(encoding="utf-8")
+    marks = list(_MIGRATION.finditer(sql))
+    out: list[tuple[int, str]] = []
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(sql)
+        out.append((int(m.group(1)), sql[m.end() : end]))
+    return out
+
+
+SCHEMA_VERSION: Final = max(n for n, _ in migrations())
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the database (0 for a new one)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply every migration newer than the database's ``user_version``; return the new version.
+
+    Raises:
+        StoreError: K402 when the database was written by a newer khabar.
+    """
+    current = user_version(conn)
+    if current > SCHEMA_VERSION:
+        raise StoreError(
+            f"the database has schema version {current}, newer than this khabar's {SCHEMA_VERSION}",
+            hint="upgrade khabar, or use another --db",
+            code="K402",
+        )
+    for number, sql in migrations():
+        if number <= current:
+            continue
+        try:
+            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise _store_error(exc, f"migration {number}") from exc
+        current = number
+    return current
+
+
+def _store_error(exc: sqlite3.Error, action: str) -> StoreError:
+    """Turn a raw sqlite error into a coded StoreError with a hint."""
+    msg = str(exc)
+    low = msg.lower()
+    if "readonly" in low or "read-only" in low:
+        return StoreError(f"cannot {action}: the store is open read-only", hint="open it with Store(path)", code="K403")
+    if "locked" in low or "busy" in low:
+        return StoreError(
+            f"cannot {action}: the database is locked by another writer",
+            hint="only one process may ingest at a time; retry when it is done",
+            code="K409",
+        )
+    if "interrupted" in low:
+        return StoreError(f"{action} ran past its time limit", hint="narrow the query or raise the limit", code="K407")
+    if "not a database" in low or "unable to open" in low or "malformed" in low:
+        return StoreError(f"cannot {action}: {msg}", hint="check the --db path; it must be a khabar store", code="K401")
+    return StoreError(f"cannot {action}: {msg}", hint="check the database file and the query", code="K400")
+
+
+# ------------------------------------------------------------------ the store
+class Store:
+    """A corpus store in one SQLite file.
+
+    ``Store(path)`` opens (creating and migrating if needed) the single writer, in
+    WAL mode so readers are never blocked; ``Store.open_readonly(path)`` opens a
+    reader that cannot change anything.
+
+    Args:
+        path: the database file.
+        timeout: seconds to wait for a lock held by another connection.
+    """
+
+    def __init__(self, path: str | Path, *, timeout: float = 5.0, _readonly: bool = False) -> None:
+        self.path = Path(path)
+        self.readonly = _readonly
+        try:
+            if _readonly:
+                if not self.path.is_file():
+                    raise StoreError(
+                        f"no store at {self.path}",
+                        hint="create one with `khabar ingest ... --db PATH`",
+                        code="K401",
+                    )
+                uri = self.path.resolve().as_uri() + "?mode=ro"
+                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
+            else:
+                self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
+        except sqlite3.Error as exc:
+            raise _store_error(exc, f"open {self.path}") from exc
+        self.conn.create_function("khabar_fold", 1, _sql_fold, deterministic=True)
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if _readonly:
+                version = user_version(self.conn)
+                if version != SCHEMA_VERSION:
+                    raise StoreError(
+                        f"{self.path} has schema version {version}, this khabar reads {SCHEMA_VERSION}",
+                        hint="open it once for writing (khabar ingest) to migrate it, or upgrade khabar",
+                        code="K402",
+                    )
+            else:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+                self.migrate()
+        except sqlite3.Error as exc:
+            self.conn.close()
+            raise _store_error(exc, f"open {self.path}") from exc
+        except StoreError:
+            self.conn.close()
+            raise
+
+    @classmethod
+    def open_readonly(cls, path: str | Path, *, timeout: float = 5.0) -> Store:
+        """Open an existing store for reading only (``mode=ro``); K401 when it does not exist."""
+        return cls(path, timeout=timeout, _readonly=True)
+
+    # --------------------------------------------------------------- basics
+    def migrate(self) -> int:
+        """Bring the schema up to date; returns the schema version."""
+        return migrate(self.conn)
+
+    @property
+    def version(self) -> int:
+        """The schema version of the open database."""
+        return user_version(self.conn)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __len__(self) -> int:
+        return int(self.execute("SELECT count(*) FROM documents").fetchone()[0])
+
+    def execute(self, sql: str, params: Iterable[Any] = (), action: str = "query the store") -> sqlite3.Cursor:
+        """Run one statement, turning sqlite errors into StoreError."""
+        try:
+            return self.conn.execute(sql, tuple(params))
+        except sqlite3.Error as exc:
+            raise _store_error(exc, action) from exc
+
+    @contextmanager
+    def time_limit(self, seconds: float | None) -> Iterator[None]:
+        """Interrupt statements that run longer than ``seconds`` (K407)."""
+        if not seconds:
+            yield
+            return
+        deadline = time.monotonic() + seconds
+        self.conn.set_progress_handler(lambda: int(time.monotonic() > deadline), 10_000)
+        try:
+            yield
+        finally:
+            self.conn.set_progress_handler(None, 0)
+
+    @contextmanager
+    def _transaction(self, action: str) -> Iterator[None]:
+        if self.readonly:
+            raise StoreError(
+                f"cannot {action}: the store is open read-only", hint="open it with Store(path)", code="K403"
+            )
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise _store_error(exc, action) from exc
+
+    # --------------------------------------------------------------- writing
+    def add(self, doc: Doc) -> tuple[int, bool]:
+        """Store one analysed Doc unless the same original text is already there.
+
+        Returns:
+            ``(id, added)``: the document id, and False when it was already stored.
+        """
+        with self._transaction("add a document"):
+            return self._insert(doc)
+
+    def add_many(self, docs: Iterable[Doc], batch: int = 200) -> list[tuple[int, bool]]:
+        """Store Docs in transactions of ``batch`` documents; one ``(id, added)`` per Doc."""
+        out: list[tuple[int, bool]] = []
+        pending: list[Doc] = []
+
+        def flush() -> None:
+            if pending:
+                with self._transaction("add documents"):
+                    out.extend(self._insert(d) for d in pending)
+                pending.clear()
+
+        for doc in docs:
+            pending.append(doc)
+            if len(pending) >= max(1, batch):
+                flush()
+        flush()
+        return out
+
+    def _insert(self, doc: Doc) -> tuple[int, bool]:
+        c = self.conn
+        digest = content_hash(doc.text)
+        row = c.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        if row is not None:
+            return int(row[0]), False
+        meta = doc.meta
+        topic = doc.values.get("topic")
+        cur = c.execute(
+            "INSERT INTO documents (content_hash, ext_id, title, date, source, url, text, repaired, topic, doc_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                digest,
+                _opt_str(meta.get("id")),
+                _opt_str(meta.get("title")),
+                _opt_str(meta.get("date")),
+                _opt_str(meta.get("source")),
+                _opt_str(meta.get("url")),
+                doc.text,
+                doc.repaired,
+                _opt_str(topic),
+                doc.to_json(),
+            ),
+        )
+        doc_id = int(cur.lastrowid or 0)
+        text = doc.text
+        c.executemany(
+            'INSERT INTO sentences (doc_id, idx, "start", "end") VALUES (?, ?, ?, ?)',
+            [(doc_id, i, s.start, s.end) for i, s in enumerate(doc["sentences"])],
+        )
+        referents = doc.values.get("referents") or []
+        c.executemany(
+            "INSERT OR IGNORE INTO referents (doc_id, local_id, label, name, norm_name) VALUES (?, ?, ?, ?, ?)",
+            [
+                (
+                    doc_id,
+                    int(r["id"]),
+                    str(r.get("label", "")),
+                    str(r.get("name", "")),
+                    norm_name(str(r.get("name", ""))),
+                )
+                for r in referents
+                if isinstance(r, dict) and isinstance(r.get("id"), int)
+            ],
+        )
+        c.executemany(
+            'INSERT INTO entities (doc_id, idx, "start", "end", label, text, norm_text, referent)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    doc_id,
+                    i,
+                    s.start,
+                    s.end,
+                    s.label,
+                    text[s.start : s.end],
+                    norm_name(text[s.start : s.end]),
+                    _opt_int(s.attrs.get("referent")),
+                )
+                for i, s in enumerate(doc["entities"])
+            ],
+        )
+        quote_rows = []
+        for i, s in enumerate(doc["quotes"]):
+            cue = _sub_text(text, s.attrs.get("cue"))
+            speaker_obj = s.attrs.get("speaker")
+            speaker = _sub_text(text, speaker_obj)
+            ref = _opt_int(speaker_obj.get("referent")) if isinstance(speaker_obj, dict) else None
+            quote_rows.append(
+                (
+                    doc_id,
+                    i,
+                    s.start,
+                    s.end,
+                    str(s.attrs.get("kind", "")),
+                    text[s.start : s.end],
+                    cue,
+                    speaker,
+                    norm_name(speaker) if speaker else None,
+                    ref,
+                )
+            )
+        c.executemany(
+            'INSERT INTO quotes (doc_id, idx, "start", "end", kind, text, cue, speaker, speaker_norm, speaker_referent)'
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            quote_rows,
+        )
+        c.executemany(
+            'INSERT INTO keywords (doc_id, rank, key, score, "start", "end") VALUES (?, ?, ?, ?, ?, ?)',
+            [
+                (doc_id, i, str(s.attrs.get("key", "")), float(s.attrs.get("score", 0.0)), s.start, s.end)
+                for i, s in enumerate(doc["keywords"])
+            ],
+        )
+        title = _opt_str(meta.get("title")) or ""
+        c.execute(
+            "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (doc_id, " ".join(k for k, _s, _e in text_terms(title)), " ".join(t.key for t in index_terms(doc))),
+        )
+        return doc_id, True
+
+    # --------------------------------------------------------------- reading
+    def get(self, doc_id: int) -> Doc:
+        """The stored Doc with this id (K410 when there is none)."""
+        row = self.execute("SELECT doc_json FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no document with id {doc_id}", hint="ids come from search hits or ingest", code="K410")
+        return Doc.from_json(str(row[0]))
+
+
+def _sql_fold(value: object) -> str | None:
+    """``khabar_fold(x)`` inside SQL: :func:`norm_name` for text, NULL otherwise."""
+    return norm_name(value) if isinstance(value, str) else None
+
+
+def _opt_str(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
+def _opt_int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _sub_text(text: str, obj: object) -> str | None:
+    """The original text under a nested ``{"start", "end"}`` object (cue, speaker), or None."""
+    if not isinstance(obj, dict):
+        return None
+    s, e = obj.get("start"), obj.get("end")
+    if isinstance(s, int) and isinstance(e, int) and 0 <= s <= e <= len(text):
+        return text[s:e]
+    return None
