@@ -363,38 +363,41 @@ def eval_quotes(gold_path: str, data_dir: str) -> None:
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to write.")
-@click.option("--jsonl", is_flag=True, help="Inputs are JSONL files in the batch contract.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Analysis processes.")
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True, help="Documents per transaction.")
+@click.option("--progress/--no-progress", default=None, help="Show a counter on stderr (default: when it is a terminal).")
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
 @_guard
-def ingest(inputs: tuple[str, ...], db_path: str, jsonl: bool, max_bytes: int) -> None:
+def ingest(
+    inputs: tuple[str, ...], db_path: str, workers: int, batch: int, progress: bool | None, max_bytes: int
+) -> None:
     """Analyse articles and store them in an SQLite corpus (the same article twice is stored once).
 
-    INPUTS are text or HTML files, directories, or - ; with --jsonl, JSONL files.
+    INPUTS: text or HTML files, directories, JSONL in the batch contract (.jsonl), JSON arrays of
+    articles (.json, as SaudiNewsNet), zip and gzip archives of these, or - . Re-running after an
+    interruption skips what is already stored, before analysing it.
 
     \b
     Examples:
       khabar ingest corpus/ --db news.db
-      khabar ingest --jsonl records.jsonl --db news.db
+      khabar ingest 2015-07-21.zip records.jsonl --db news.db --workers 2
     """
-    from khabar.pipeline import Pipeline
-    from khabar.store import Store
+    from khabar.store.ingest import ingest as run_ingest
 
-    nlp = Pipeline()
-    items = [item for path in inputs for item in iter_jsonl(path, max_bytes)] if jsonl else list(
-        iter_articles(list(inputs), max_bytes)
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def tick(n: int) -> None:
+        click.echo(f"\r{n} records", nl=False, err=True)
+
+    report = run_ingest(
+        list(inputs), db_path, workers=workers, batch=batch, progress=tick if show else None, max_bytes=max_bytes
     )
-    added = skipped = failed = 0
-    with Store(db_path) as store:
-        for item in items:
-            if isinstance(item, KhabarError):
-                _fail(item)
-                failed += 1
-                continue
-            _id, new = store.add(nlp.analyze(item.text, item.meta))
-            added += new
-            skipped += not new
-    click.echo(f"{added} added, {skipped} already stored, {failed} failed ({db_path})", err=True)
-    if failed:
+    if show:
+        click.echo("", err=True)
+    for line in report.errors:
+        click.echo(line, err=True)
+    click.echo(f"{report.summary()} ({db_path})", err=True)
+    if report.failed:
         sys.exit(1)
 
 
