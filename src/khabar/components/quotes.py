@@ -37,8 +37,7 @@ NAME = "quotes"
 
 MAX_WINDOW = 20  # tokens between a speech verb and its complementizer, colon or quotation
 MAX_SPEAKER_WORDS = 7
-MAX_BEFORE_QUOTE = 3  # words between أن and «: still a direct quotation (أن الولايات المتحدة «...»)
-DIRECT_SHARE = 0.6  # the quoted words' share of the clause above which أن «...» is direct
+MAX_SUBJECT_WORDS = 2  # words of a reported clause before its quotation: still direct (أن الولايات المتحدة «...»)
 MIN_UNCUED_WORDS = 6  # a quotation with no cue must be this long (shorter ones are names, titles)
 SHORT_QUOTE = 3  # words: a quotation this short inside a speaker phrase is a name (لـ«الشرق الأوسط»)
 
@@ -654,9 +653,6 @@ def _continues(v: _View, j: int, sent: int) -> bool:
     return not (f == "في" and j + 1 < v.n and v.fold[j + 1] in speech.NARRATOR_AFTER_FI)
 
 
-_SUBJECT_WORDS = 2  # at most this many words of the reported clause may stand before its quotation
-
-
 def _content(v: _View, j0: int, last: int, used: set[int]) -> tuple[str, int, int]:
     """Kind and span of reported content in tokens ``[j0, last]``: indirect, mixed, or direct when one
     quotation is the whole clause (``قال إنه «...»``, ``أن الولايات المتحدة «...»``)."""
@@ -672,13 +668,13 @@ def _content(v: _View, j0: int, last: int, used: set[int]) -> tuple[str, int, in
     # The whole clause is the quotation, or all of it but a short subject (أن الولايات المتحدة «...»):
     # the marks hold the reported words themselves, so the quotation is direct. A preposition
     # just before the marks means the quotation starts mid-phrase (في «...»): that stays mixed.
-    subject_only = before <= _SUBJECT_WORDS and not (lead and fold(lead[-1]) in speech.PREPOSITIONS)
-    if len(inner) == 1 and subject_only:
+    subject_only = before <= MAX_SUBJECT_WORDS and not (lead and fold(lead[-1]) in speech.PREPOSITIONS)
+    if len(inner) == 1:
         after = p.close_tok + 1 if p.close_tok is not None else last + 1
-        if after > last or not _continues(v, after, v.sent[min(after, v.n - 1)]):
+        if subject_only and (after > last or not _continues(v, after, v.sent[min(after, v.n - 1)])):
             return "direct", p.start, p.end
-    if all(v.pairs[k].words <= 1 for k in inner) and len(inner) == 1 and before > 0:
-        return "indirect", start, end  # a name in marks does not make the clause mixed
+        if before > 0 and p.words <= 1:
+            return "indirect", start, end  # a name in marks does not make the clause mixed
     return "mixed", start, end
 
 
