@@ -39,7 +39,7 @@ def assert_clean_error(proc: subprocess.CompletedProcess[bytes], code: str) -> N
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"], ["eval", "topics"], ["quotes"], ["eval", "quotes"], ["ingest"], ["search"]],
+    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"], ["eval", "topics"], ["quotes"], ["eval", "quotes"], ["ingest"], ["search"], ["entities"], ["export"], ["serve"]],
 )
 def test_cli_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
@@ -243,3 +243,16 @@ def test_cli_ingest_is_idempotent_and_search_finds_folded_forms(tmp_path: Path) 
     assert json.loads(run("search", "في الاردن", "--db", db, "--format", "json").stdout)  # فى / الأردن folded
     bad = run("search", '"غير مغلق', "--db", db)
     assert_clean_error(bad, "K404")
+
+
+def test_cli_corpus_analytics(tmp_path: Path) -> None:
+    db = str(tmp_path / "news.db")
+    assert run("ingest", str(SAMPLE), "--db", db).returncode == 0
+    ents = json.loads(run("entities", "--db", db, "--format", "json").stdout)
+    assert ents and all({"name", "label", "mentions", "documents"} <= set(e) for e in ents)
+    out = tmp_path / "corpus.jsonl"
+    proc = run("export", "--db", db, "--output", str(out))
+    assert proc.returncode == 0 and "exported 1 documents" in proc.stderr.decode()
+    assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["text"] == SAMPLE.read_text(encoding="utf-8")
+    speaker = run("quotes", "--speaker", "وزير", "--db", db, "--format", "jsonl")
+    assert speaker.returncode == 0, speaker.stderr.decode()

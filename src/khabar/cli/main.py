@@ -314,16 +314,38 @@ def eval_topics(trec_path: str) -> None:
 @click.argument("input_path", metavar="FILE|-", default="-")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
               help="table: speaker, kind, cue, content; jsonl: one quotation object a line.")
+@click.option("--speaker", help="Corpus mode: quotations by this speaker in the store (--db), not one file.")
+@click.option("--about", help="Corpus mode: only quotations in documents (or content) mentioning this name.")
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store read in corpus mode.")
+@click.option("--limit", type=click.IntRange(min=1, max=10000), default=50, show_default=True)
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
 @_guard
-def quotes(input_path: str, fmt: str, max_bytes: int) -> None:
-    """List the quotations of an article: who said what, direct, indirect or mixed.
+def quotes(
+    input_path: str, fmt: str, speaker: str | None, about: str | None, db_path: str, limit: int, max_bytes: int
+) -> None:
+    """List quotations: who said what, direct, indirect or mixed.
+
+    With FILE, the quotations of that article; with --speaker, those of a
+    speaker across the corpus store.
 
     \b
     Examples:
       khabar quotes examples/article.txt
       khabar quotes --format jsonl examples/article.txt
+      khabar quotes --speaker بومبيو --about كوريا --db news.db
     """
+    if speaker:
+        from khabar.store import Store
+        from khabar.store.analytics import quotes_by
+
+        with Store.open_readonly(db_path) as store:
+            rows = quotes_by(store, speaker, about=about, limit=limit)
+        for row in rows:
+            if fmt == "jsonl":
+                click.echo(_one_line(row))
+            else:
+                click.echo(f"{row['date'] or ''} {row['ext_id'] or row['doc_id']} {row['speaker']} {row['cue'] or ''}: «{row['text']}»")
+        return
     from khabar.pipeline import Pipeline
 
     article = article_from_bytes(read_bytes(input_path), "stdin" if input_path == "-" else input_path, max_bytes)
@@ -335,6 +357,55 @@ def quotes(input_path: str, fmt: str, max_bytes: int) -> None:
     from khabar.cli.render import quotes_table
 
     quotes_table(doc)
+
+
+@main.command()
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to read.")
+@click.option("--label", help="Only this label (PERS, LOC, ORG, MISC).")
+@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@_guard
+def entities(db_path: str, label: str | None, limit: int, fmt: str) -> None:
+    """Top referents of the corpus, merged across documents by normalized name.
+
+    \b
+    Example:
+      khabar entities --label PERS --db news.db
+    """
+    from khabar.store import Store
+    from khabar.store.analytics import top_referents
+
+    with Store.open_readonly(db_path) as store:
+        rows = top_referents(store, label=label, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['documents']:6d} {row['mentions']:7d}  {row['label']:<5} {row['name']}")
+
+
+@main.command()
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to read.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
+@click.option("--output", default="-", show_default=True, help="File to write, - for standard output.")
+@_guard
+def export(db_path: str, fmt: str, output: str) -> None:
+    """Export every stored document as Doc JSON, one a line.
+
+    \b
+    Example:
+      khabar export --db news.db --output corpus.jsonl
+    """
+    from khabar.store import Store
+    from khabar.store.analytics import export_jsonl
+
+    with Store.open_readonly(db_path) as store:
+        if output == "-":
+            n = export_jsonl(store, sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8", newline="\n") as out:
+                n = export_jsonl(store, out)
+    click.echo(f"exported {n} documents", err=True)
 
 
 @eval_group.command(name="quotes")
@@ -428,6 +499,29 @@ def search(query: str, db_path: str, limit: int, fmt: str) -> None:
     for h in hits:
         click.echo(f"{h.score:7.2f}  {h.ext_id or h.id}  {h.date or ''}  {h.source or ''}  {h.title or ''}")
         click.echo("         " + " ".join(h.snippet.split()))
+
+
+@main.command()
+@click.option("--db", "db_path", default=None, help="The SQLite store behind /api/search and /api/documents.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
+@click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
+@_guard
+def serve(db_path: str | None, host: str, port: int) -> None:
+    """Serve the HTTP API (JSON; OpenAPI schema at /openapi.json). Needs: pip install 'khabar[web]'.
+
+    \b
+    Example:
+      khabar serve --db news.db --port 8000
+    """
+    from khabar.errors import ConfigError
+
+    try:
+        import uvicorn
+
+        from khabar.web import create_app
+    except ImportError as exc:
+        raise ConfigError("the HTTP API needs fastapi and uvicorn", hint="pip install 'khabar[web]'", code="K302") from exc
+    uvicorn.run(create_app(db_path), host=host, port=port)
 
 
 def _text_lines(path: str) -> list[str]:

@@ -1,0 +1,248 @@
+"""Corpus analytics over a :class:`~khabar.store.db.Store`: who is mentioned, who said what, when.
+
+Pure read-only functions (they work on ``Store.open_readonly`` too)::
+
+    top_referents(store, label="PERS")          the most covered people, merged across documents
+    quotes_by(store, "بايدن", about="مصر")       what a speaker said, optionally about something
+    cooccurrence(store, "مصر")                   who appears in the same documents
+    counts_over_time(store, "فرنسا", "month")    documents per day / month / year
+    export_jsonl(store, sys.stdout)              every stored Doc, one JSON per line
+
+Names are matched on the folded view (:func:`khabar.store.db.norm_name`: folded with
+:func:`khabar.lang.ar.normalize.fold`, lower-cased, spaces collapsed) as substrings, so
+``بايدن`` matches the referent ``جو بايدن`` and ``الأوسط`` matches ``الشرق الاوسط``.
+
+Errors are :class:`~khabar.errors.StoreError` with codes K421-K425.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from typing import Any, Final, TextIO
+
+from khabar.errors import StoreError
+from khabar.store.db import Store, norm_name
+
+PERIODS: Final = {"day": 10, "month": 7, "year": 4}
+_DATE: Final = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+# Documents that mention a folded name (parameters: the name twice): an entity whose
+# folded surface contains it, or a referent whose folded canonical name contains it.
+_MENTION_DOCS: Final = (
+    "SELECT doc_id FROM entities WHERE instr(norm_text, ?) > 0"
+    " UNION SELECT doc_id FROM referents WHERE instr(norm_name, ?) > 0"
+)
+
+
+# ------------------------------------------------------------------ argument checks
+def _check_limit(limit: int) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise StoreError(f"bad limit {limit!r}", hint="give a whole number of 1 or more (--limit 20)", code="K421")
+    return limit
+
+
+def _check_name(name: str, what: str) -> str:
+    folded = norm_name(name) if isinstance(name, str) else ""
+    if not folded:
+        raise StoreError(
+            f"empty {what} {name!r}",
+            hint=f"give a {what} with at least one letter, e.g. بايدن or مصر",
+            code="K423",
+        )
+    return folded
+
+
+def _check_label(label: str | None) -> str | None:
+    if label is None:
+        return None
+    value = label.strip().upper()
+    if not value:
+        raise StoreError("empty entity label", hint="use a label such as PERS, LOC or ORG, or omit it", code="K424")
+    return value
+
+
+def _pick_name(names: Counter[str]) -> str:
+    """The most frequent name; ties go to the longer (fuller) one, then the first in code-point order."""
+    return min(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+
+
+# ------------------------------------------------------------------ referents
+def top_referents(store: Store, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
+    """The most covered referents, merged across documents by their folded canonical name.
+
+    Args:
+        store: an open store.
+        label: only referents with this entity label (``PERS``, ``LOC``, ``ORG``...; case-insensitive).
+        limit: at most this many rows.
+
+    Returns:
+        ``{"name", "label", "mentions", "documents"}`` dicts, most documents first, then most
+        mentions, then name. ``name`` is the canonical name used by the most documents,
+        ``label`` the most frequent label of the merged referents, ``mentions`` the number of
+        entity mentions linked to them and ``documents`` the number of distinct documents.
+
+    Raises:
+        StoreError: K421 for a bad limit, K424 for an empty label.
+    """
+    _check_limit(limit)
+    wanted = _check_label(label)
+    sql = (
+        "SELECT r.norm_name, r.label, r.name, r.doc_id,"
+        " (SELECT count(*) FROM entities e WHERE e.doc_id = r.doc_id AND e.referent = r.local_id)"
+        " FROM referents r WHERE r.norm_name != ''"
+    )
+    params: list[Any] = []
+    if wanted is not None:
+        sql += " AND upper(r.label) = ?"
+        params.append(wanted)
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    mentions: Counter[str] = Counter()
+    docs: dict[str, set[int]] = defaultdict(set)
+    for key, lab, name, doc_id, count in store.execute(sql, params, "list referents"):
+        names[key][str(name)] += 1
+        labels[key][str(lab)] += 1
+        mentions[key] += int(count)
+        docs[key].add(int(doc_id))
+    rows: list[dict[str, Any]] = [
+        {
+            "name": _pick_name(names[key]),
+            "label": _pick_name(labels[key]),
+            "mentions": mentions[key],
+            "documents": len(docs[key]),
+        }
+        for key in names
+    ]
+    rows.sort(key=lambda r: (-r["documents"], -r["mentions"], r["name"]))
+    return rows[:limit]
+
+
+# ------------------------------------------------------------------ quotations
+def quotes_by(store: Store, speaker: str, about: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """Quotations by a speaker, optionally only those about something.
+
+    A quote matches when ``speaker`` (folded) is a substring of its speaker as written or of
+    the canonical name of its speaker's referent (so ``بايدن`` finds quotes attributed to
+    ``الرئيس`` when that mention was resolved to ``جو بايدن``). With ``about``, only quotes
+    whose document mentions ``about`` (an entity or referent name containing it) or whose
+    content contains it are kept.
+
+    Returns:
+        ``{"doc_id", "ext_id", "date", "kind", "speaker", "cue", "text"}`` dicts, oldest
+        document first; ``text`` is the quote's content sliced from the ORIGINAL document text.
+
+    Raises:
+        StoreError: K423 for an empty speaker or about, K421 for a bad limit.
+    """
+    _check_limit(limit)
+    who = _check_name(speaker, "speaker")
+    sql = (
+        'SELECT q.doc_id, d.ext_id, d.date, q.kind, q.speaker, q.cue, substr(d.text, q."start" + 1, q."end" - q."start")'
+        " FROM quotes q JOIN documents d ON d.id = q.doc_id"
+        " LEFT JOIN referents r ON r.doc_id = q.doc_id AND r.local_id = q.speaker_referent"
+        " WHERE (instr(coalesce(q.speaker_norm, ''), ?) > 0 OR instr(coalesce(r.norm_name, ''), ?) > 0)"
+    )
+    params: list[Any] = [who, who]
+    if about is not None:
+        what = _check_name(about, "about")
+        sql += f" AND (q.doc_id IN ({_MENTION_DOCS}) OR instr(khabar_fold(q.text), ?) > 0)"
+        params += [what, what, what]
+    sql += " ORDER BY d.date IS NULL, d.date, q.doc_id, q.idx LIMIT ?"
+    params.append(limit)
+    keys = ("doc_id", "ext_id", "date", "kind", "speaker", "cue", "text")
+    return [dict(zip(keys, row, strict=True)) for row in store.execute(sql, params, "list quotations")]
+
+
+# ------------------------------------------------------------------ co-occurrence
+def cooccurrence(store: Store, name: str, limit: int = 20) -> list[dict[str, Any]]:
+    """Referents that appear in the same documents as ``name``.
+
+    The documents are those mentioning ``name`` (folded substring of an entity or referent
+    name); referents whose own name contains ``name`` are left out.
+
+    Returns:
+        ``{"name", "label", "documents"}`` dicts (``documents``: how many of the shared
+        documents mention it), most documents first, then name.
+
+    Raises:
+        StoreError: K423 for an empty name, K421 for a bad limit.
+    """
+    _check_limit(limit)
+    key = _check_name(name, "name")
+    sql = (
+        "SELECT r.norm_name, r.name, r.label, r.doc_id FROM referents r"
+        f" WHERE r.doc_id IN ({_MENTION_DOCS}) AND r.norm_name != '' AND instr(r.norm_name, ?) = 0"
+    )
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    docs: dict[str, set[int]] = defaultdict(set)
+    for norm, surface, lab, doc_id in store.execute(sql, [key, key, key], "list co-occurring referents"):
+        names[norm][str(surface)] += 1
+        labels[norm][str(lab)] += 1
+        docs[norm].add(int(doc_id))
+    rows: list[dict[str, Any]] = [
+        {"name": _pick_name(names[k]), "label": _pick_name(labels[k]), "documents": len(docs[k])} for k in names
+    ]
+    rows.sort(key=lambda r: (-r["documents"], r["name"]))
+    return rows[:limit]
+
+
+# ------------------------------------------------------------------ time series
+def counts_over_time(store: Store, name: str | None = None, period: str = "month") -> list[tuple[str, int]]:
+    """Documents per ``day`` (``2024-03-01``), ``month`` (``2024-03``) or ``year`` (``2024``).
+
+    Only documents whose date starts with an ISO date precise enough for the period count;
+    with ``name``, only documents mentioning it (folded substring of an entity or referent).
+
+    Returns:
+        ``(period, count)`` pairs in time order, periods without documents left out.
+
+    Raises:
+        StoreError: K422 for an unknown period, K423 for an empty name.
+    """
+    width = PERIODS.get(period) if isinstance(period, str) else None
+    if width is None:
+        raise StoreError(f"unknown period {period!r}", hint="use one of: " + ", ".join(PERIODS), code="K422")
+    sql = "SELECT date FROM documents WHERE date IS NOT NULL"
+    params: list[Any] = []
+    if name is not None:
+        key = _check_name(name, "name")
+        sql += f" AND id IN ({_MENTION_DOCS})"
+        params += [key, key]
+    counts: Counter[str] = Counter()
+    for (date,) in store.execute(sql, params, "count documents over time"):
+        m = _DATE.match(str(date).strip())
+        if m is None or len(m.group()) < width:
+            continue
+        counts[m.group()[:width]] += 1
+    return sorted(counts.items())
+
+
+# ------------------------------------------------------------------ export
+def export_jsonl(store: Store, out: TextIO) -> int:
+    """Write every stored Doc as one JSON line (the stored ``doc_json``), in id order; return the count.
+
+    Each line parses back with :meth:`khabar.doc.Doc.from_json`.
+
+    Raises:
+        StoreError: K425 when ``out`` cannot be written.
+    """
+    count = 0
+    cursor = store.execute("SELECT doc_json FROM documents ORDER BY id", (), "export documents")
+    for (doc_json,) in cursor:
+        line = str(doc_json)
+        if "\n" in line or "\r" in line:  # stored pretty-printed: make it one line
+            line = json.dumps(json.loads(line), ensure_ascii=False)
+        try:
+            out.write(line + "\n")
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write the export: {exc}", hint="check the output path and free space", code="K425"
+            ) from exc
+        count += 1
+    return count
+
+
+__all__ = ["PERIODS", "cooccurrence", "counts_over_time", "export_jsonl", "quotes_by", "top_referents"]
