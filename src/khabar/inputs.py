@@ -173,17 +173,27 @@ def iter_articles(paths: list[str], max_bytes: int = MAX_BYTES) -> Iterator[Arti
 
 def iter_jsonl(path: str, max_bytes: int = MAX_BYTES) -> Iterator[Article | KhabarError]:
     """Records of a JSONL file in the batch contract: ``{"text": ..., "id"?, "title"?, ...}`` a line."""
-    name = "stdin" if path == "-" else path
-    data = read_bytes(path)
+    yield from jsonl_records(read_bytes(path), "stdin" if path == "-" else path, max_bytes)
+
+
+def jsonl_records(
+    data: bytes, name: str, max_bytes: int = MAX_BYTES, allow_empty: bool = True
+) -> Iterator[Article | KhabarError]:
+    """Records of JSONL content, one Article (or the error naming its line) per non-blank line.
+
+    Args:
+        data: the raw bytes; name: how errors name the source.
+        allow_empty: whether an empty ``text`` is a valid (empty) article or an error (K101).
+    """
     if b"\x00" in data[:8192]:
-        raise InputError(f"{name} is binary data, not JSONL", hint="one JSON object a line", code="K102")
+        yield InputError(f"{name} is binary data, not JSONL", hint="one JSON object a line", code="K102")
+        return
     for n, raw in enumerate(data.splitlines(), 1):
         if not raw.strip():
             continue
         where = f"{name} line {n}"
         try:
-            line = raw.decode("utf-8")
-            record = json.loads(line)
+            record = json.loads(raw.decode("utf-8"))
         except UnicodeDecodeError:
             yield InputError(f"{where} is not valid UTF-8", hint="convert the file to UTF-8", code="K103")
             continue
@@ -193,11 +203,14 @@ def iter_jsonl(path: str, max_bytes: int = MAX_BYTES) -> Iterator[Article | Khab
         if not isinstance(record, dict) or not isinstance(record.get("text"), str):
             yield InputError(f"{where} has no string field 'text'", hint='each line: {"text": "...", "id": ...}', code="K109")
             continue
-        if len(record["text"].encode("utf-8")) > max_bytes:
+        text = record["text"]
+        if not allow_empty and not text.strip():
+            yield InputError(f"{where} has an empty text", hint="drop the record or fill in its text", code="K101")
+            continue
+        if len(text.encode("utf-8")) > max_bytes:
             yield InputError(f"{where}: text over the {max_bytes / 1e6:.0f} MB limit", hint="split the article", code="K104")
             continue
-        meta = {k: v for k, v in record.items() if k != "text"}
-        yield Article(record["text"], meta)
+        yield Article(text, {k: v for k, v in record.items() if k != "text"})
 
 
 def has_arabic(text: str) -> bool:

@@ -28,7 +28,7 @@ from typing import Any, Final
 
 from khabar.doc import Doc
 from khabar.errors import InputError, KhabarError
-from khabar.inputs import MAX_BYTES, Article, article_from_bytes, expand_paths, read_bytes
+from khabar.inputs import MAX_BYTES, Article, article_from_bytes, expand_paths, jsonl_records, read_bytes
 from khabar.store.db import Store, content_hash
 
 #: meta fields of a JSON article object passed through to the Doc
@@ -67,7 +67,7 @@ def _records_from_bytes(data: bytes, name: str, max_bytes: int, depth: int = 0) 
         elif low.endswith(".gz"):
             yield from _iter_gzip(data, name, max_bytes, depth)
         elif low.endswith(".jsonl"):
-            yield from _iter_jsonl_bytes(data, name, max_bytes)
+            yield from jsonl_records(data, name, max_bytes, allow_empty=False)
         elif low.endswith(".json"):
             yield from _iter_json_array(data, name, max_bytes)
         else:
@@ -137,35 +137,6 @@ def _iter_gzip(data: bytes, name: str, max_bytes: int, depth: int) -> Iterator[A
         )
         return
     yield from _records_from_bytes(content, name[:-3], max_bytes, depth + 1)
-
-
-def _iter_jsonl_bytes(data: bytes, name: str, max_bytes: int) -> Iterator[Article | KhabarError]:
-    """Records of JSONL content in the batch contract (as :func:`khabar.inputs.iter_jsonl`)."""
-    if b"\x00" in data[:8192]:
-        yield InputError(f"{name} is binary data, not JSONL", hint="one JSON object a line", code="K102")
-        return
-    for n, raw in enumerate(data.splitlines(), 1):
-        if not raw.strip():
-            continue
-        where = f"{name} line {n}"
-        try:
-            record = json.loads(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            yield InputError(f"{where} is not valid UTF-8", hint="convert the file to UTF-8", code="K103")
-            continue
-        except json.JSONDecodeError as exc:
-            yield InputError(f"{where} is not JSON ({exc.msg})", hint="one JSON object a line", code="K108")
-            continue
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-            yield InputError(
-                f"{where} has no string field 'text'", hint='each line: {"text": "...", "id": ...}', code="K109"
-            )
-            continue
-        error = _check_text(record["text"], where, max_bytes)
-        if error is not None:
-            yield error
-            continue
-        yield Article(record["text"], {k: v for k, v in record.items() if k != "text"})
 
 
 def _iter_json_array(data: bytes, name: str, max_bytes: int) -> Iterator[Article | KhabarError]:
