@@ -39,3 +39,28 @@ def test_offsets_compose_through_two_views() -> None:
 def test_offsets_rejects_overlapping_replacements() -> None:
     with pytest.raises(ValueError):
         OffsetMap.apply("abcdef", [Replacement(1, 3, ""), Replacement(2, 4, "")])
+
+
+def _to_derived_reference(m: OffsetMap, o: int) -> int:
+    """The plain linear definition, to check the bisect lookup against."""
+    for ds, de, os_, oe, identity in m._pieces:
+        if os_ <= o < oe or (o == oe == m.original_length):
+            return ds + (o - os_) if identity else (ds if o == os_ else de)
+    return m.derived_length
+
+
+def test_offsets_to_derived_matches_the_linear_definition() -> None:
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        text = "".join(rng.choice("ab ") for _ in range(rng.randint(0, 30)))
+        reps, pos = [], 0
+        while pos < len(text) and rng.random() < 0.8:
+            start = rng.randint(pos, len(text))
+            end = min(len(text), start + rng.choice([0, 0, 1, 2, 3]))
+            reps.append(Replacement(start, end, rng.choice(["", " ", "xy"])))
+            pos = end + (1 if end == start else 0)
+        _, m = OffsetMap.apply(text, reps)
+        for o in range(len(text) + 1):
+            assert m.to_derived(o) == _to_derived_reference(m, o), (text, reps, o)

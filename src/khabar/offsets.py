@@ -26,12 +26,15 @@ class Replacement:
 class OffsetMap:
     """Map spans of a derived text back to the original it was made from."""
 
-    __slots__ = ("_d_starts", "_pieces", "derived_length", "original_length")
+    __slots__ = ("_covering", "_d_starts", "_o_starts", "_pieces", "derived_length", "original_length")
 
     def __init__(self, pieces: list[tuple[int, int, int, int, bool]], original_length: int) -> None:
         # piece = (derived_start, derived_end, original_start, original_end, identity)
         self._pieces = pieces
         self._d_starts = [p[0] for p in pieces]
+        # Pieces that cover original characters (not pure insertions), for original -> derived lookups.
+        self._covering = [p for p in pieces if p[3] > p[2]]
+        self._o_starts = [p[2] for p in self._covering]
         self.original_length = original_length
         self.derived_length = pieces[-1][1] if pieces else 0
 
@@ -94,12 +97,12 @@ class OffsetMap:
 
     def to_derived(self, o: int) -> int:
         """Derived position of original position ``o`` (start of its piece if it was replaced)."""
-        for ds, de, os_, oe, identity in self._pieces:
-            if os_ <= o < oe or (o == oe == self.original_length):
-                if identity:
-                    return ds + (o - os_)
-                return ds if o == os_ else de
-        return self.derived_length
+        if o >= self.original_length:
+            return self._covering[-1][1] if self._covering else 0
+        ds, de, os_, _oe, identity = self._covering[max(bisect_right(self._o_starts, o) - 1, 0)]
+        if identity:
+            return ds + (o - os_)
+        return ds if o == os_ else de
 
     def compose(self, inner: OffsetMap) -> ComposedMap:
         """A map for a view derived from ``inner``'s derived text (self over inner)."""

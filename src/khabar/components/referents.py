@@ -18,6 +18,7 @@ referent's descriptions.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from khabar.doc import Doc, Span
@@ -55,11 +56,11 @@ def _last_start_before(group: dict[str, Any], entities: list[Span], pos: int) ->
     return max((entities[m].start for m in group["mentions"] if entities[m].start < pos), default=-1)
 
 
-def _description(doc: Doc, mention: Span) -> Span | None:
+def _description(doc: Doc, mention: Span, token_starts: list[int]) -> Span | None:
     """The title or role written just before a person mention, if any."""
     tokens = doc["tokens"]
-    idx = next((i for i, t in enumerate(tokens) if t.start >= mention.start), None)
-    if idx is None:
+    idx = bisect_left(token_starts, mention.start)  # the mention's first token
+    if idx == len(tokens):
         return None
     sentence = tokens[idx].attrs.get("sentence")
     j = idx - 1
@@ -124,13 +125,14 @@ def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
         Span(e.start, e.end, e.label, {**e.attrs, "referent": group_id[member_of[i]]}) for i, e in enumerate(entities)
     ]
     referents: list[dict[str, Any]] = []
+    token_starts = [t.start for t in doc["tokens"]]
     for n, g in enumerate(groups):
         mentions = sorted(g["mentions"], key=lambda m: entities[m].start)
         descriptions: list[dict[str, Any]] = []
         if g["label"] == "PERS":
             seen: set[str] = set()
             for m in mentions:
-                d = _description(doc, entities[m])
+                d = _description(doc, entities[m], token_starts)
                 if d is not None and fold(doc.span_text(d)) not in seen:
                     seen.add(fold(doc.span_text(d)))
                     descriptions.append(d.to_dict(doc.text))
