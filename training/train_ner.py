@@ -263,6 +263,14 @@ def split(sentences: list[list[tuple[str, str]]]) -> tuple[list[list[tuple[str, 
     return sentences[:cut], sentences[cut:]
 
 
+def _fit(trainer: Any) -> bytes:
+    """Train a filled crfsuite trainer and return the model file's bytes (crfsuite writes to a path)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.crfsuite"
+        trainer.train(str(path))
+        return path.read_bytes()
+
+
 def train(
     sentences: Sequence[list[tuple[str, str]]],
     algorithm: str,
@@ -277,11 +285,7 @@ def train(
     trainer.set_params(params)
     for sent in sentences:
         trainer.append(featurizer.sentence([t for t, _ in sent]), [g for _, g in sent])
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.crfsuite"
-        trainer.train(str(path))
-        data = path.read_bytes()
-    return data, time.perf_counter() - t0
+    return _fit(trainer), time.perf_counter() - t0
 
 
 def first_pass_cv(
@@ -333,11 +337,7 @@ def train_stack(
     trainer.set_params(params)
     for f, sent in zip(feats, sentences, strict=True):
         trainer.append(f, [g for _, g in sent])
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "model.crfsuite"
-        trainer.train(str(path))
-        data = path.read_bytes()
-    return data, time.perf_counter() - t0
+    return _fit(trainer), time.perf_counter() - t0
 
 
 def evaluate(
