@@ -39,7 +39,7 @@ def assert_clean_error(proc: subprocess.CompletedProcess[bytes], code: str) -> N
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"], ["eval", "topics"], ["quotes"], ["eval", "quotes"], ["ingest"], ["search"], ["entities"], ["export"], ["serve"]],
+    [[], ["analyze"], ["repair"], ["segment"], ["tag"], ["summarize"], ["eval"], ["eval", "ner"], ["eval", "summary"], ["eval", "topics"], ["quotes"], ["eval", "quotes"], ["ingest"], ["search"], ["entities"], ["related"], ["timeline"], ["export"], ["serve"]],
 )
 def test_cli_every_command_has_help_with_an_example(command: list[str]) -> None:
     result = CliRunner().invoke(main, [*command, "--help"])
@@ -256,3 +256,29 @@ def test_cli_corpus_analytics(tmp_path: Path) -> None:
     assert json.loads(out.read_text(encoding="utf-8").splitlines()[0])["text"] == SAMPLE.read_text(encoding="utf-8")
     speaker = run("quotes", "--speaker", "وزير", "--db", db, "--format", "jsonl")
     assert speaker.returncode == 0, speaker.stderr.decode()
+
+
+DATED = [
+    {"id": "a1", "date": "2024-01-05", "title": "قمة", "text": "التقى الرئيس الفرنسى إيمانويل ماكرون المستشار الألمانى فى برلين أمس لبحث أزمة الطاقة."},
+    {"id": "a2", "date": "2024-01-20", "title": "طاقة", "text": "وقال ماكرون فى باريس إن فرنسا وألمانيا ستعملان معا لخفض أسعار الكهرباء."},
+    {"id": "a3", "date": "2024-02-11", "text": "أعلنت وزارة الخارجية المصرية أن وزير الخارجية سيزور الرياض الأسبوع المقبل."},
+]
+
+
+def test_cli_related_and_timeline(tmp_path: Path) -> None:
+    records = tmp_path / "dated.jsonl"
+    records.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in DATED) + "\n", encoding="utf-8")
+    db = str(tmp_path / "news.db")
+    assert run("ingest", str(records), "--db", db).returncode == 0
+    months = json.loads(run("timeline", "--db", db, "--format", "json").stdout)
+    assert months == [{"period": "2024-01", "documents": 2}, {"period": "2024-02", "documents": 1}]
+    years = run("timeline", "--db", db, "--period", "year").stdout.decode()
+    assert years.split()[:2] == ["2024", "3"]
+    macron = json.loads(run("timeline", "--db", db, "--name", "ماكرون", "--format", "json").stdout)
+    assert macron == [{"period": "2024-01", "documents": 2}]
+    related = json.loads(run("related", "ماكرون", "--db", db, "--format", "json").stdout)
+    names = {r["name"] for r in related}
+    assert names & {"برلين", "باريس", "فرنسا", "ألمانيا"}, related
+    assert not any("ماكرون" in n for n in names)  # the referent itself is not its own neighbour
+    assert_clean_error(run("related", "  ", "--db", db), "K423")
+

@@ -2,8 +2,8 @@
 
 Every failure is an :class:`~khabar.errors.InputError` with a code and a hint:
 empty input, binary data, invalid UTF-8, oversized input, unreadable files.
-HTML pages are turned into their visible text (stdlib parser), and the Doc
-records that in ``meta["extracted_from"]``.
+HTML pages are turned into the article they carry (:mod:`khabar.htmlpage`: trafilatura, with
+the page's visible text as fallback); ``meta["extracted_from"]`` says so and names the extractor.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -66,67 +65,25 @@ def decode(data: bytes, name: str = "input", max_bytes: int = MAX_BYTES) -> str:
     return text
 
 
-class _TextExtractor(HTMLParser):
-    """Visible text of an HTML page: blocks become lines, scripts and styles are dropped."""
-
-    _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "article", "section", "title"})
-    _SKIP = frozenset({"script", "style", "noscript", "template", "svg", "head"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-        self.title = ""
-        self._in_title = False
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "title":
-            self._in_title = True
-        elif tag in self._SKIP:
-            self._skip += 1
-        if tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "title":
-            self._in_title = False
-        elif tag in self._SKIP and self._skip:
-            self._skip -= 1
-        if tag in self._BLOCKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if self._in_title:
-            self.title += data
-        elif not self._skip:
-            self.parts.append(data)
-
-
 def looks_like_html(text: str) -> bool:
     """True when ``text`` is a whole HTML page rather than an article."""
     return bool(_HTML_START.match(text[:2048]))
 
 
-def html_to_text(page: str) -> tuple[str, str]:
-    """The visible text of an HTML page (one block a line) and its ``<title>``."""
-    parser = _TextExtractor()
-    parser.feed(page)
-    parser.close()
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).splitlines())
-    return "\n".join(line for line in lines if line), " ".join(parser.title.split())
-
-
 def article_from_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Article:
-    """Decode ``data`` into an Article; HTML pages become their visible text."""
+    """Decode ``data`` into an Article; an HTML page becomes the article it carries, with its metadata."""
     text = decode(data, name, max_bytes)
     meta: dict[str, Any] = {"id": name}
     if looks_like_html(text):
-        text, title = html_to_text(text)
-        meta["extracted_from"] = "html"
-        if title:
-            meta["title"] = title
-        if not text.strip():
+        from khabar.htmlpage import extract_article
+
+        page = extract_article(text)
+        if not page.text.strip():
             raise InputError(f"{name} is an HTML page with no visible text", hint="give the article text", code="K105")
+        text = page.text
+        meta.update(page.meta)
+        meta["extracted_from"] = "html"
+        meta["extractor"] = page.extractor
     return Article(text, meta)
 
 

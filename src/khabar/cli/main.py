@@ -6,51 +6,15 @@ Exit codes: 0 ok, 1 an input or resource error (reported as one line), 2 usage.
 from __future__ import annotations
 
 import json
-import os
 import sys
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 import click
 
+from khabar.cli.common import fail, guard
 from khabar.errors import KhabarError
 from khabar.inputs import MAX_BYTES, Article, article_from_bytes, has_arabic, iter_articles, iter_jsonl, read_bytes
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _fail(exc: KhabarError) -> None:
-    click.echo(exc.one_line(), err=True)
-
-
-def _guard(func: F) -> F:
-    """Turn library errors into one line and exit 1 (never a traceback for bad input)."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except KhabarError as exc:
-            _fail(exc)
-            sys.exit(1)
-        except BrokenPipeError:
-            sys.stderr.close()  # `khabar ... | head` is fine
-            sys.exit(0)
-        except KeyboardInterrupt:
-            click.echo("interrupted", err=True)
-            sys.exit(130)
-        except Exception as exc:  # a bug, not bad input: one line, the traceback on request
-            if os.environ.get("KHABAR_DEBUG"):
-                raise
-            click.echo(
-                f"error K999: internal error ({exc.__class__.__name__}: {exc}) "
-                "(hint: rerun with KHABAR_DEBUG=1 and report the traceback)",
-                err=True,
-            )
-            sys.exit(1)
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -81,7 +45,7 @@ def _one_line(doc_dict: dict[str, Any]) -> str:
 @click.option("--jsonl", is_flag=True, help="Inputs are JSONL files: one {\"text\", \"id\"?, ...} record a line.")
 @click.option("--components", help="Comma-separated components to run (and what they require), e.g. repair,segment.")
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
-@_guard
+@guard
 def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | None, max_bytes: int) -> None:
     """Analyse articles: repair, sentences, tokens, clitic-split words.
 
@@ -105,7 +69,7 @@ def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | No
     failed = 0
     for item in items:
         if isinstance(item, KhabarError):
-            _fail(item)
+            fail(item)
             failed += 1
             continue
         _warn_about(item)
@@ -133,7 +97,7 @@ def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
     for path in inputs:
         for item in iter_jsonl(path, max_bytes):
             if isinstance(item, KhabarError):
-                _fail(item)
+                fail(item)
                 failed += 1
                 # Keep one output line per input record so the batch stays aligned.
                 click.echo(_one_line({"schema": 1, "error": {"code": item.code, "message": item.message}}))
@@ -146,7 +110,7 @@ def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
 @main.command()
 @click.argument("input_path", metavar="FILE|-", default="-")
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
-@_guard
+@guard
 def repair(input_path: str, max_bytes: int) -> None:
     """Print the repaired text of one article, nothing else.
 
@@ -168,7 +132,7 @@ def repair(input_path: str, max_bytes: int) -> None:
     "--scheme", type=click.Choice(["farasa", "clitics"]), default="farasa", show_default=True,
     help="farasa: Farasa's scheme (also splits ة, ات, ون...); clitics: khabar's word layer.",
 )
-@_guard
+@guard
 def segment(input_path: str, scheme: str) -> None:
     """Segment whitespace-separated words, one sentence a line.
 
@@ -196,7 +160,7 @@ def segment(input_path: str, scheme: str) -> None:
 @click.argument("input_path", metavar="FILE|-", default="-")
 @click.option("--format", "fmt", type=click.Choice(["conll"]), default="conll", show_default=True,
               help="conll: one token a line (first column), a blank line between sentences.")
-@_guard
+@guard
 def tag(input_path: str, fmt: str) -> None:
     """Tag named entities in CoNLL input: prints `token TAG` a line (IOB2: PERS, LOC, ORG, MISC).
 
@@ -230,7 +194,7 @@ def eval_group() -> None:
 
 @eval_group.command(name="ner")
 @click.argument("gold_path", metavar="GOLD.conll")
-@_guard
+@guard
 def eval_ner(gold_path: str) -> None:
     """Entity-level precision/recall/F1 (exact span and type, CoNLL style) per type and micro-averaged.
 
@@ -253,7 +217,7 @@ def eval_ner(gold_path: str) -> None:
 @click.option("--sentences", type=click.IntRange(min=1), help="Budget in sentences (default 3).")
 @click.option("--words", type=click.IntRange(min=1), help="Budget in words (instead of sentences).")
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
-@_guard
+@guard
 def summarize(input_path: str, sentences: int | None, words: int | None, max_bytes: int) -> None:
     """Print the extractive summary: whole sentences, in their original order.
 
@@ -275,7 +239,7 @@ def summarize(input_path: str, sentences: int | None, words: int | None, max_byt
 @click.argument("easc_dir", metavar="EASC_DIR", type=click.Path(exists=True, file_okay=False))
 @click.option("--rule", type=click.Choice(["skip", "stop", "cross"]), default="skip", show_default=True,
               help="How sentences fill the word budget (the same rule for every system).")
-@_guard
+@guard
 def eval_summary(easc_dir: str, rule: str) -> None:
     """ROUGE-1/ROUGE-2 F on EASC for khabar, Lead-N, LexRank, TextRank and the human ceiling.
 
@@ -295,7 +259,7 @@ def eval_summary(easc_dir: str, rule: str) -> None:
 
 @eval_group.command(name="topics")
 @click.argument("trec_path", metavar="FILE")
-@_guard
+@guard
 def eval_topics(trec_path: str) -> None:
     """Accuracy, macro-F1, per-label scores and the confusion matrix on a TREC file with <CAT> labels.
 
@@ -319,7 +283,7 @@ def eval_topics(trec_path: str) -> None:
 @click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store read in corpus mode.")
 @click.option("--limit", type=click.IntRange(min=1, max=10000), default=50, show_default=True)
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
-@_guard
+@guard
 def quotes(
     input_path: str, fmt: str, speaker: str | None, about: str | None, db_path: str, limit: int, max_bytes: int
 ) -> None:
@@ -359,61 +323,12 @@ def quotes(
     quotes_table(doc)
 
 
-@main.command()
-@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to read.")
-@click.option("--label", help="Only this label (PERS, LOC, ORG, MISC).")
-@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@_guard
-def entities(db_path: str, label: str | None, limit: int, fmt: str) -> None:
-    """Top referents of the corpus, merged across documents by normalized name.
-
-    \b
-    Example:
-      khabar entities --label PERS --db news.db
-    """
-    from khabar.store import Store
-    from khabar.store.analytics import top_referents
-
-    with Store.open_readonly(db_path) as store:
-        rows = top_referents(store, label=label, limit=limit)
-    if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
-    for row in rows:
-        click.echo(f"{row['documents']:6d} {row['mentions']:7d}  {row['label']:<5} {row['name']}")
-
-
-@main.command()
-@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to read.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl"]), default="jsonl", show_default=True)
-@click.option("--output", default="-", show_default=True, help="File to write, - for standard output.")
-@_guard
-def export(db_path: str, fmt: str, output: str) -> None:
-    """Export every stored document as Doc JSON, one a line.
-
-    \b
-    Example:
-      khabar export --db news.db --output corpus.jsonl
-    """
-    from khabar.store import Store
-    from khabar.store.analytics import export_jsonl
-
-    with Store.open_readonly(db_path) as store:
-        if output == "-":
-            n = export_jsonl(store, sys.stdout)
-        else:
-            with open(output, "w", encoding="utf-8", newline="\n") as out:
-                n = export_jsonl(store, out)
-    click.echo(f"exported {n} documents", err=True)
-
-
 @eval_group.command(name="quotes")
 @click.option("--gold", "gold_path", default="bench/gold/quotes_dev.jsonl", show_default=True,
               help="Gold quotations (offsets into articles read from --data).")
 @click.option("--data", "data_dir", default="../shared/data", show_default=True,
               help="Folder holding the ANT and SaudiNewsNet corpora the gold points into.")
-@_guard
+@guard
 def eval_quotes(gold_path: str, data_dir: str) -> None:
     """Direct and indirect precision/recall and speaker accuracy on the quotation gold.
 
@@ -432,80 +347,10 @@ def eval_quotes(gold_path: str, data_dir: str) -> None:
 
 
 @main.command()
-@click.argument("inputs", nargs=-1, required=True)
-@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to write.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Analysis processes.")
-@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True, help="Documents per transaction.")
-@click.option("--progress/--no-progress", default=None, help="Show a counter on stderr (default: when it is a terminal).")
-@click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
-@_guard
-def ingest(
-    inputs: tuple[str, ...], db_path: str, workers: int, batch: int, progress: bool | None, max_bytes: int
-) -> None:
-    """Analyse articles and store them in an SQLite corpus (the same article twice is stored once).
-
-    INPUTS: text or HTML files, directories, JSONL in the batch contract (.jsonl), JSON arrays of
-    articles (.json, as SaudiNewsNet), zip and gzip archives of these, or - . Re-running after an
-    interruption skips what is already stored, before analysing it.
-
-    \b
-    Examples:
-      khabar ingest corpus/ --db news.db
-      khabar ingest 2015-07-21.zip records.jsonl --db news.db --workers 2
-    """
-    from khabar.store.ingest import ingest as run_ingest
-
-    show = sys.stderr.isatty() if progress is None else progress
-
-    def tick(n: int) -> None:
-        click.echo(f"\r{n} records", nl=False, err=True)
-
-    report = run_ingest(
-        list(inputs), db_path, workers=workers, batch=batch, progress=tick if show else None, max_bytes=max_bytes
-    )
-    if show:
-        click.echo("", err=True)
-    for line in report.errors:
-        click.echo(line, err=True)
-    click.echo(f"{report.summary()} ({db_path})", err=True)
-    if report.failed:
-        sys.exit(1)
-
-
-@main.command()
-@click.argument("query")
-@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to read.")
-@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-@_guard
-def search(query: str, db_path: str, limit: int, fmt: str) -> None:
-    """Search the store: folded, clitic-split matching, BM25 ranking, snippets from the original text.
-
-    Phrases in quotes, OR, -word, and the filters speaker:, entity:, topic:, source:, date:FROM..TO.
-
-    \b
-    Examples:
-      khabar search 'المحادثات' --db news.db
-      khabar search '"كوريا الشمالية" speaker:بومبيو date:2019..2020' --db news.db
-    """
-    from khabar.store import Store
-    from khabar.store import search as store_search
-
-    with Store.open_readonly(db_path) as store:
-        hits = store_search(store, query, limit=limit)
-    if fmt == "json":
-        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
-        return
-    for h in hits:
-        click.echo(f"{h.score:7.2f}  {h.ext_id or h.id}  {h.date or ''}  {h.source or ''}  {h.title or ''}")
-        click.echo("         " + " ".join(h.snippet.split()))
-
-
-@main.command()
 @click.option("--db", "db_path", default=None, help="The SQLite store behind /api/search and /api/documents.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
-@_guard
+@guard
 def serve(db_path: str | None, host: str, port: int) -> None:
     """Serve the HTTP API (JSON; OpenAPI schema at /openapi.json). Needs: pip install 'khabar[web]'.
 
@@ -533,6 +378,12 @@ def _text_lines(path: str) -> list[str]:
         return []
     return decode(data, "stdin" if path == "-" else path, max_bytes=1 << 34).splitlines()
 
+
+# The corpus commands live in their own module; registered here so `khabar --help` lists them all.
+from khabar.cli import corpus
+
+for _command in corpus.COMMANDS:
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main()

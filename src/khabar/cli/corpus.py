@@ -1,0 +1,197 @@
+"""Corpus commands: ingest, search, entities, related, timeline, export (over the SQLite store)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from khabar.cli.common import guard
+from khabar.inputs import MAX_BYTES
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to write.")
+@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Analysis processes.")
+@click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True, help="Documents per transaction.")
+@click.option("--progress/--no-progress", default=None, help="Show a counter on stderr (default: when it is a terminal).")
+@click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
+@guard
+def ingest(
+    inputs: tuple[str, ...], db_path: str, workers: int, batch: int, progress: bool | None, max_bytes: int
+) -> None:
+    """Analyse articles and store them in an SQLite corpus (the same article twice is stored once).
+
+    INPUTS: text or HTML files, directories, JSONL in the batch contract (.jsonl), JSON arrays of
+    articles (.json, as SaudiNewsNet), zip and gzip archives of these, or - . Re-running after an
+    interruption skips what is already stored, before analysing it.
+
+    \b
+    Examples:
+      khabar ingest corpus/ --db news.db
+      khabar ingest 2015-07-21.zip records.jsonl --db news.db --workers 2
+    """
+    from khabar.store.ingest import ingest as run_ingest
+
+    show = sys.stderr.isatty() if progress is None else progress
+
+    def tick(n: int) -> None:
+        click.echo(f"\r{n} records", nl=False, err=True)
+
+    report = run_ingest(
+        list(inputs), db_path, workers=workers, batch=batch, progress=tick if show else None, max_bytes=max_bytes
+    )
+    if show:
+        click.echo("", err=True)
+    for line in report.errors:
+        click.echo(line, err=True)
+    click.echo(f"{report.summary()} ({db_path})", err=True)
+    if report.failed:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("query")
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to read.")
+@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@guard
+def search(query: str, db_path: str, limit: int, fmt: str) -> None:
+    """Search the store: folded, clitic-split matching, BM25 ranking, snippets from the original text.
+
+    Phrases in quotes, OR, -word, and the filters speaker:, entity:, topic:, source:, date:FROM..TO.
+
+    \b
+    Examples:
+      khabar search 'المحادثات' --db news.db
+      khabar search '"كوريا الشمالية" speaker:بومبيو date:2019..2020' --db news.db
+    """
+    from khabar.store import Store
+    from khabar.store import search as store_search
+
+    with Store.open_readonly(db_path) as store:
+        hits = store_search(store, query, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        click.echo(f"{h.score:7.2f}  {h.ext_id or h.id}  {h.date or ''}  {h.source or ''}  {h.title or ''}")
+        click.echo("         " + " ".join(h.snippet.split()))
+
+
+@click.command()
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to read.")
+@click.option("--label", help="Only this label (PERS, LOC, ORG, MISC).")
+@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@guard
+def entities(db_path: str, label: str | None, limit: int, fmt: str) -> None:
+    """Top referents of the corpus, merged across documents by normalized name.
+
+    \b
+    Example:
+      khabar entities --label PERS --db news.db
+    """
+    from khabar.store import Store
+    from khabar.store.analytics import top_referents
+
+    with Store.open_readonly(db_path) as store:
+        rows = top_referents(store, label=label, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['documents']:6d} {row['mentions']:7d}  {row['label']:<5} {row['name']}")
+
+
+@click.command()
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to read.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True,
+              help="jsonl: one Doc JSON a line; parquet: one row a document, annotations as nested columns.")
+@click.option("--output", default="-", show_default=True, help="File to write, - for standard output (jsonl only).")
+@guard
+def export(db_path: str, fmt: str, output: str) -> None:
+    """Export every stored document, as Doc JSON lines or as a Parquet file (needs khabar[parquet]).
+
+    \b
+    Examples:
+      khabar export --db news.db --output corpus.jsonl
+      khabar export --db news.db --format parquet --output corpus.parquet
+    """
+    from khabar.errors import ConfigError
+    from khabar.store import Store
+    from khabar.store.analytics import export_jsonl
+
+    if fmt == "parquet" and output == "-":
+        raise ConfigError("Parquet is a binary file format", hint="give --output FILE.parquet", code="K303")
+    with Store.open_readonly(db_path) as store:
+        if fmt == "parquet":
+            from khabar.store.parquet import export_parquet
+
+            n = export_parquet(store, output)
+        elif output == "-":
+            n = export_jsonl(store, sys.stdout)
+        else:
+            with open(output, "w", encoding="utf-8", newline="\n") as out:
+                n = export_jsonl(store, out)
+    click.echo(f"exported {n} documents", err=True)
+
+
+@click.command()
+@click.argument("name")
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to read.")
+@click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@guard
+def related(name: str, db_path: str, limit: int, fmt: str) -> None:
+    """Referents named in the same documents as NAME (co-occurrence), most shared documents first.
+
+    NAME matches folded, so hamza, ى/ي and ة/ه spellings find each other.
+
+    \b
+    Example:
+      khabar related 'ترامب' --db news.db
+    """
+    from khabar.store import Store
+    from khabar.store.analytics import cooccurrence
+
+    with Store.open_readonly(db_path) as store:
+        rows = cooccurrence(store, name, limit=limit)
+    if fmt == "json":
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['documents']:6d}  {row['label']:<5} {row['name']}")
+
+
+@click.command()
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to read.")
+@click.option("--name", help="Only documents mentioning this referent (folded match).")
+@click.option("--period", type=click.Choice(["day", "month", "year"]), default="month", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@guard
+def timeline(db_path: str, name: str | None, period: str, fmt: str) -> None:
+    """Documents per day, month or year (of those with a date), optionally only those mentioning --name.
+
+    \b
+    Examples:
+      khabar timeline --db news.db --period year
+      khabar timeline --name 'كوريا الشمالية' --db news.db
+    """
+    from khabar.store import Store
+    from khabar.store.analytics import counts_over_time
+
+    with Store.open_readonly(db_path) as store:
+        rows = counts_over_time(store, name=name, period=period)
+    if fmt == "json":
+        click.echo(json.dumps([{"period": p, "documents": n} for p, n in rows], ensure_ascii=False, indent=2))
+        return
+    top = max((n for _, n in rows), default=0)
+    for p, n in rows:
+        bar = "#" * max(1, round(40 * n / top)) if top else ""
+        click.echo(f"{p:<10} {n:7d}  {bar}")
+
+
+COMMANDS = [ingest, search, entities, related, timeline, export]
