@@ -1,0 +1,329 @@
+"""Frames: the speech cues of a text and the speakers they name explicitly.
+
+A frame is a cue (a speech verb such as ``وقال``, a participle such as ``مشيرا إلى``, or a
+source phrase such as ``بحسب``) together with what follows it: the explicit speaker
+phrase (VSO subject, a name after a title, a preverbal SVO subject, the phrase after
+``بحسب``) and how the content is introduced (a complementizer, a colon, a quotation
+mark, or nothing). :func:`_frames` builds one per cue token; the content and speaker
+steps read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from khabar.components.quotes.view import _COMMAS, _SENTENCE_END, SHORT_QUOTE, _View
+from khabar.lang.ar import speech
+
+MAX_WINDOW = 20  # tokens between a speech verb and its complementizer, colon or quotation
+MAX_SPEAKER_WORDS = 7
+
+_WAS = frozenset({"كان", "وكان", "كانت", "وكانت", "فكان", "فكانت", "كانوا", "وكانوا"})
+_HAD = frozenset({"قد", "لقد"})
+_REPORTED = frozenset({"جاء", "ورد", "نشر", "نشرت", "اورد", "اوردت"})
+
+
+@dataclass(slots=True)
+class _Frame:
+    """A cue and what follows it: the speaker phrase and how the content is introduced."""
+
+    tok: int
+    cue: speech.Cue
+    cue_start: int
+    cue_end: int
+    intro: str  # "that" (أن/إن, or a ب phrase), "colon", "quote", "none"
+    at: int  # token of the intro (or where the scan stopped)
+    speaker: tuple[int, int] | None = None
+    pair: int | None = None
+
+
+def _cue_at(v: _View, j: int) -> tuple[speech.Cue, int] | None:
+    """The cue starting at token ``j`` and the token where it ends (multi-word sources)."""
+    if v.kind[j] != "arabic":
+        return None
+    f = v.fold[j]
+    cue = speech.lookup(f)
+    if cue is not None:
+        return cue, j
+    bare = f[1:] if f[:1] == "و" and f[1:] in speech.SOURCE_PAIRS else f
+    need = speech.SOURCE_PAIRS.get(bare)
+    if need is not None and j + 1 < v.n and v.fold[j + 1].startswith(need):
+        clitic = len(f) - len(bare)
+        # "وفقا لوزارة": the cue takes the ل, the speaker starts after it.
+        return speech.Cue(bare, speech.SOURCE, "", (), clitic), j + 1
+    return None
+
+
+def _scan(v: _View, i: int, cue: speech.Cue) -> tuple[str, int, int | None]:
+    """From a verb at ``i``: ("that"|"colon"|"quote"|"none", token, pair) for what introduces the content."""
+    sent = v.sent[i]
+    first_comp: int | None = None
+    limit = min(v.n, i + 1 + MAX_WINDOW)
+    j = i + 1
+    while j < limit:
+        if v.sent[j] != sent:
+            break
+        f = v.fold[j]
+        if v.kind[j] == "punct":
+            if f == ":":
+                return ("that", first_comp, None) if first_comp is not None else ("colon", j, None)
+            if f in _SENTENCE_END:
+                break
+            k = v.pair_open.get(j)
+            if k is not None:
+                after = v.short_name_quote(j)
+                p = v.pairs[k]
+                if after is None and j > i + 1 and p.words <= SHORT_QUOTE and p.close_tok is not None:
+                    after = p.close_tok + 1  # "أعلنت شركة «ويتبريد»، ...": a name, not the speech
+                if after is not None:
+                    j = after
+                    continue
+                return ("that", first_comp, None) if first_comp is not None else ("quote", j, k)
+            j += 1
+            continue
+        if cue.preps and f in cue.preps and j + 1 < v.n and v.is_comp(j + 1):
+            return "that", j + 1, None
+        if v.is_comp(j):
+            if not cue.preps:
+                return "that", j, None
+            if first_comp is None:
+                first_comp = j
+        elif cue.lemma in speech.BA_COMPLEMENT and v.prep_clitic[j] and f[:1] == "ب" and j > i + 1:
+            return "that", j, None
+        elif j > i + 1 and (c := speech.lookup(f)) is not None and c.kind != speech.SOURCE:
+            break  # another speech verb: its own frame
+        j += 1
+    if first_comp is not None:
+        return "that", first_comp, None
+    return "none", j, None
+
+
+def _phrase(v: _View, lo: int, hi: int) -> tuple[int, int] | None:
+    """The speaker phrase in tokens ``[lo, hi)``: a leading noun phrase, or a title/source word after a PP."""
+    j = lo
+    k = v.pair_open.get(j)
+    if k is not None and v.pairs[k].words <= SHORT_QUOTE:
+        return v.pairs[k].start, v.pairs[k].end  # 'أعلنت "غلينكور" أن': the name in marks
+    if j < hi and v.fold[j] in speech.NOT_SPEAKERS:
+        return None  # "وتابع قوله"
+    if j < hi and (v.is_stop(j) or v.kind[j] == "punct"):
+        # A prepositional phrase first ("قال لوكالة الأنباء مسؤول"): look for a speaker head after it.
+        while j < hi and not (
+            v.kind[j] == "arabic"
+            and not v.is_stop(j)
+            and (v.fold[j] in speech.TITLE_WORDS or v.fold[j] in speech.ANONYMOUS)
+            and v.fold[j] not in speech.DOCUMENTS
+            and v.fold[j][2:] not in speech.DOCUMENTS
+        ):
+            j += 1
+        if j >= hi:
+            return None
+    first = j
+    last = -1
+    while j < hi and j - first < MAX_SPEAKER_WORDS:
+        if v.kind[j] == "punct":
+            after = v.short_name_quote(j)
+            if after is not None and after <= hi:
+                last = after - 1
+                j = after
+                continue
+            break
+        if v.is_stop(j) or v.is_comp(j) or v.fold[j] in speech.NOT_SPEAKERS:
+            break
+        c = speech.lookup(v.fold[j])
+        if c is not None and c.kind != speech.SOURCE:
+            break
+        last = j
+        j += 1
+    if last < first:
+        return None
+    head = v.fold[first]
+    # "المتحدثة باسم البيت الأبيض، سارة ساندرز": the name after the title, between commas.
+    name = _apposition(v, last + 1, hi)
+    if name is not None:
+        return name
+    if head in speech.TITLE_WORDS and j < hi and v.prep_clitic[j]:
+        # "نائب المدير العام للشؤون المالية جاسم الهويدي": the name after the title's complement.
+        e = j + 1
+        while e < hi and e - j < 4 and v.kind[e] == "arabic" and v.fold[e].startswith(("ال", "لل")):
+            e += 1
+        n = e
+        while n < hi and n - e < 3 and v.kind[n] == "arabic" and not v.is_stop(n) and not v.is_comp(n):
+            n += 1
+        if e < n and not v.fold[e].startswith("ال") and (n >= hi or v.kind[n] == "punct" or v.is_stop(n)):
+            return v.start[e], v.end[n - 1]
+    if last == first and head in speech.DOCUMENTS and j < hi and v.prep_clitic[j] and v.fold[j][:1] == "ل":
+        # "بيان لنقابة المعلمين": the organisation speaks through its statement.
+        e = j + 1
+        while e < hi and e - j < 4 and v.kind[e] == "arabic" and v.fold[e].startswith("ال") and not v.is_comp(e):
+            e += 1
+        return v.start[j] + 1, v.end[e - 1]
+    return v.start[first], v.end[last]
+
+
+def _apposition(v: _View, j: int, hi: int) -> tuple[int, int] | None:
+    """A short name between commas that ends the speaker window (``...، بريان كلاس:``)."""
+    while j < hi and v.fold[j] != ",":
+        if v.kind[j] == "punct" and v.fold[j] not in ("-", '"'):
+            return None
+        j += 1
+    if j >= hi:
+        return None
+    first = j + 1
+    k = first
+    while k < hi and v.kind[k] == "arabic" and not v.is_stop(k) and not v.is_comp(k):
+        k += 1
+    n = k - first
+    closed = k >= hi or v.fold[k] == ","
+    if 1 <= n <= 4 and closed and not v.fold[first].startswith("ال") and v.fold[first] not in speech.RELATIVES:
+        return None if speech.lookup(v.fold[first]) is not None else (v.start[first], v.end[k - 1])
+    return None
+
+
+def _preverbal(v: _View, i: int) -> tuple[int, int] | None:
+    """The subject written before a verb (SVO): ``ستيفن واغنر، قال``, ``لكن بوتين ومسؤولي فيفا قالوا``."""
+    if v.conj_clitic[i] or i == 0:
+        return None
+    sent = v.sent[i]
+    end = i - 1
+    if v.fold[end] == ",":
+        end -= 1
+    for _ in range(2):  # skip one relative clause ("X، الذي يدرّس ...، أكد")
+        j = end
+        while (
+            j >= 0 and end - j < 6 and v.sent[j] == sent and v.fold[j] != "," and v.fold[j] not in speech.CLAUSE_OPENERS
+        ):
+            j -= 1
+        first = j + 1
+        if first > end or j >= 0 and v.fold[j] == "و":
+            return None  # nothing before the verb, or one conjunct of a list ('و"بيجو" نفت')
+        if any(v.fold[t] in speech.CLAUSE_BREAKS for t in range(first, end + 1)):
+            return None  # "لكنه أكد": a pronoun subject
+        if v.fold[first] in speech.RELATIVES and j >= 0 and v.fold[j] == ",":
+            end = j - 1
+            continue
+        ents = sorted({v.tok_ent[t] for t in range(first, end + 1) if t in v.tok_ent}, key=lambda k: v.ent_first[k])
+        for label in ("PERS", "ORG"):
+            for k in ents:
+                if v.entities[k].label == label and not v.in_pp(k) and v.ent_last[k] <= end:
+                    return v.entities[k].start, v.entities[k].end
+        plain = all(v.kind[t] in ("arabic", "punct") and not v.is_stop(t) for t in range(first, end + 1))
+        if plain and end - first < 4 and speech.lookup(v.fold[first]) is None and v.kind[first] == "arabic":
+            return v.start[first], v.end[end]
+        return None
+    return None
+
+
+def _entity_start(v: _View, j: int) -> bool:
+    k = v.tok_ent.get(j)
+    return k is not None and v.ent_first[k] == j and v.entities[k].label in ("PERS", "ORG")
+
+
+def _genitive(v: _View, k: int, lo: int) -> bool:
+    """True for a person named as the complement of a noun (``مستشار خامنئي``), not the head."""
+    first = v.ent_first[k]
+    if first <= lo:
+        return False
+    prev = first - 1
+    f = v.fold[prev]
+    return (
+        v.kind[prev] == "arabic"
+        and not f.startswith(("ال", "وال"))
+        and prev not in v.tok_ent
+        and f not in speech.TITLE_WORDS - {"مستشار", "نائب", "مدير", "عضو", "محافظ"}
+    )
+
+
+def _explicit_speaker(v: _View, lo: int, hi: int, lemma: str = "") -> tuple[int, int] | None:
+    """The speaker named in tokens ``[lo, hi)``: a person entity, else the leading phrase, else an entity."""
+    if lemma == "نقل":  # "نقلت الوكالة عن مسؤول قوله": the speaker follows عن
+        for j in range(lo, hi):
+            if v.fold[j] == "عن":
+                lo = j + 1
+                break
+    if hi <= lo:
+        return None
+    candidates = sorted(
+        k
+        for k in {v.tok_ent[j] for j in range(lo, hi) if j in v.tok_ent}
+        if v.ent_last[k] < hi and v.ent_first[k] >= lo and not v.inside[v.ent_first[k]]
+    )
+    candidates.sort(key=lambda k: v.ent_first[k])
+    for k in candidates:
+        if v.entities[k].label == "PERS" and not v.in_pp(k) and not _genitive(v, k, lo):
+            return v.entities[k].start, v.entities[k].end
+    phrase = _phrase(v, lo, hi)
+    if phrase is not None:
+        # An entity that is the whole phrase, or starts it: keep the entity's own span.
+        for k in candidates:
+            e = v.entities[k]
+            if e.start == phrase[0] and e.end >= phrase[1]:
+                return e.start, e.end
+        return phrase
+    for k in candidates:
+        if not v.in_pp(k):
+            return v.entities[k].start, v.entities[k].end
+    return None
+
+
+def _frames(v: _View) -> dict[int, _Frame]:
+    frames: dict[int, _Frame] = {}
+    for i in range(v.n):
+        if v.inside[i]:
+            continue
+        found = _cue_at(v, i)
+        if found is None:
+            continue
+        cue, last = found
+        cue_start = v.start[i]  # the conjunction و/ف stays with the cue (وأضاف)
+        cue_end = v.end[last]
+        if cue.kind == speech.SOURCE:
+            lo = last + 1
+            if v.fold[last][:1] == "ل" and len(v.fold[last]) > 1 and v.fold[last] != "لسان":
+                cue_end = v.start[last] + 1  # "وفقا لوزارة": ل is part of the cue
+                lo = last
+            hi = lo
+            while hi < v.n and v.sent[hi] == v.sent[i] and v.fold[hi] not in _COMMAS | _SENTENCE_END | {":"}:
+                hi += 1
+            if lo < hi and v.fold[lo] == "ما":  # "بحسب ما جاء في بيان المنظمة", "وفق ما ذكرت"
+                lo += 1
+                if lo < hi and v.fold[lo] in _REPORTED:
+                    lo += 1
+            nxt = speech.lookup(v.fold[lo]) if lo < v.n else None
+            if nxt is not None and nxt.kind == speech.VERB:  # "حسبما ذكرت الوكالة"
+                cue_end = v.end[lo]
+                lo += 1
+            if (
+                lo + 1 < hi
+                and v.fold[lo] in speech.PREPOSITIONS
+                and v.fold[lo + 1].removeprefix("ال") in speech.DOCUMENTS
+            ):
+                lo += 2  # "في بيان المنظمة": the statement's author speaks
+            speaker = None
+            if lo < hi:
+                speaker = _explicit_speaker(v, lo, min(hi, lo + MAX_SPEAKER_WORDS))
+                if speaker is not None and speaker[0] < cue_end:
+                    speaker = (cue_end, speaker[1])
+            frames[i] = _Frame(i, cue, cue_start, cue_end, "none", hi, speaker)
+            continue
+        intro, at, pair = _scan(v, i, cue)
+        if i + 1 < v.n and v.fold[i + 1] in cue.preps:
+            cue_end = v.end[i + 1]  # "مشيرا إلى"
+        if cue.kind == speech.PARTICIPLE:
+            if intro == "none" or at > i + 6:
+                continue  # "مؤكدا" with no content after it is an adverb of manner
+            frames[i] = _Frame(i, cue, cue_start, cue_end, intro, at, None, pair)
+            continue
+        speaker = _explicit_speaker(v, i + 1, at, cue.lemma)
+        if cue.lemma == "وصف" and speaker is not None and v.tok_ent.get(i + 1) is None:
+            speaker = None  # "ووصف الادعاءات بأنها ...": the word after وصف is its object
+        if speaker is None:
+            speaker = _preverbal(v, i)
+        if speaker is None and i >= 2 and v.fold[i - 1] in _HAD:
+            # "وكان الوزير قد قال إن": the subject sits between كان and قد.
+            for j in range(i - 2, max(-1, i - 10), -1):
+                if v.fold[j] in _WAS:
+                    speaker = _explicit_speaker(v, j + 1, i - 1)
+                    break
+        frames[i] = _Frame(i, cue, cue_start, cue_end, intro, at, speaker, pair)
+    return frames

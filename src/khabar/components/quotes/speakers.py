@@ -1,0 +1,185 @@
+"""Speakers: the speaker object of each quotation, explicit or resolved from context.
+
+:func:`_resolve` walks the quotations in the order of their anchors (cue or opening
+mark), keeping a history of speakers.
+An explicit speaker is used as found; for continuations (``وأضاف``, ``مشيرة إلى أن``)
+and unattributed quotations it looks, in order, for an earlier speaker in the same
+sentence, the subject of the sentence's main clause, the subject of an unquoted
+previous sentence, the latest speaker whose gender agrees, then a person named
+nearby. Speakers are linked to their entity referents when there are any.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from khabar.components.quotes.content import _Quote
+from khabar.components.quotes.frames import _apposition, _Frame, _phrase
+from khabar.components.quotes.view import _fold, _View
+from khabar.lang.ar import speech
+
+
+def _compatible(a: str, b: str) -> bool:
+    return not a or not b or a == b
+
+
+def _resolve(v: _View, quotes: list[_Quote], frames: dict[int, _Frame]) -> list[dict[str, Any] | None]:
+    """Speaker objects in quotation order; implicit ones from the history of speakers."""
+    order = sorted(range(len(quotes)), key=lambda n: (quotes[n].anchor, quotes[n].start))
+    out: list[dict[str, Any] | None] = [None] * len(quotes)
+    history: list[tuple[int, tuple[int, int], str]] = []  # (anchor token, span, gender)
+    named: dict[int, list[tuple[int, tuple[int, int], str]]] = {}  # speakers named by any cue, per sentence
+    for i, fr in frames.items():
+        if fr.speaker is not None:
+            named.setdefault(v.sent[i], []).append((i, fr.speaker, fr.cue.gender))
+    for n in order:
+        q = quotes[n]
+        if q.speaker is not None:
+            out[n] = _speaker_obj(v, q.speaker, implicit=False, before=None)
+            history.append((q.anchor, q.speaker, q.gender))
+            continue
+        if q.mode == "none":
+            continue
+        span, gender = _implicit(v, q, history, named)
+        if span is None:
+            continue
+        out[n] = _speaker_obj(v, span, implicit=True, before=v.start[q.anchor] if q.anchor < v.n else None)
+        history.append((q.anchor, span, gender or q.gender))
+    return out
+
+
+def _implicit(
+    v: _View,
+    q: _Quote,
+    history: list[tuple[int, tuple[int, int], str]],
+    named: dict[int, list[tuple[int, tuple[int, int], str]]],
+) -> tuple[tuple[int, int] | None, str]:
+    anchor = min(q.anchor, v.n - 1)
+    sent = v.sent[anchor]
+    # 1. An earlier speaker in the same sentence ("قال X ...، مضيفا أن", "على لسان X ...، مضيفا").
+    same = [h for h in history if v.sent[min(h[0], v.n - 1)] == sent and h[0] < anchor]
+    same += [h for h in named.get(sent, []) if h[0] < anchor]
+    for _tok, span, gender in sorted(same, reverse=True):
+        if _compatible(gender, q.gender):
+            return span, gender
+    # 2. The subject of the sentence's main clause ("تعهدت كوريا ... مؤكدة أن", "واجه ترامب ... بعدما قال إنه").
+    first = v.sent_first.get(sent, anchor)
+    if q.mode in ("clause", "verb") and anchor - first >= 2:
+        found = _sentence_subject(v, first, anchor, clause=q.mode == "verb")
+        if found is not None:
+            return found, ""
+    # 3. A person who is the subject of the previous sentence, when that sentence quotes nobody
+    #    ("وصعّد وزير الخارجية، بوريس جونسون، من حدة ... . وقال إن ...").
+    if q.mode == "verb" and sent > 0 and sent - 1 in v.sent_first:
+        prev_first = v.sent_first[sent - 1]
+        quoted = any(v.sent[min(h[0], v.n - 1)] == sent - 1 for h in history) or (sent - 1) in named
+        if not quoted:
+            found = _sentence_subject(v, prev_first, min(first, prev_first + 7), persons_only=True)
+            if found is not None:
+                return found, ""
+    # 4. The most recent speaker whose gender agrees.
+    for _tok, span, gender in reversed(history):
+        if _compatible(gender, q.gender):
+            return span, gender
+    # 5. A person named in this or the previous sentence.
+    j = anchor - 1
+    while j >= 0 and v.sent[j] >= sent - 1:
+        k = v.tok_ent.get(j)
+        if k is not None and v.entities[k].label == "PERS":
+            return (v.entities[k].start, v.entities[k].end), ""
+        j -= 1
+    return None, ""
+
+
+def _subject_at(v: _View, j: int, anchor: int) -> tuple[int, int] | None:
+    """The subject of a clause that starts at token ``j``: after its verb (VSO) or the clause's first words (SVO)."""
+    if j >= anchor or v.kind[j] != "arabic" or v.is_stop(j) or v.is_comp(j):
+        return None
+    f = v.fold[j]
+    s = j if f.startswith(("ال", "وال")) else j + 1  # SVO "الوزير قال" or VSO "واجه ترامب"
+    k = v.tok_ent.get(s)
+    if k is not None and v.ent_first[k] == s and v.ent_last[k] < anchor:
+        return v.entities[k].start, v.entities[k].end
+    e = s
+    while (
+        e < anchor
+        and e - s < 4
+        and v.kind[e] == "arabic"
+        and not v.is_stop(e)
+        and not v.is_comp(e)
+        and speech.lookup(v.fold[e]) is None
+        and not (e > s and v.fold[e].endswith("ا") and not v.fold[e].startswith("ال"))  # an object: سيلا
+    ):
+        e += 1
+    if e == s:
+        return None
+    name = _apposition(v, e, anchor)
+    if name is not None and v.fold[s] in speech.TITLE_WORDS:
+        return name
+    start = v.start[s] + 1 if s == j and v.conj_clitic[s] else v.start[s]
+    return start, v.end[e - 1]
+
+
+def _sentence_subject(
+    v: _View, first: int, anchor: int, persons_only: bool = False, clause: bool = False
+) -> tuple[int, int] | None:
+    """The subject of the main clause before ``anchor``, read from word order, else an entity."""
+    if not persons_only and clause:
+        # The clause just before ", وقال": "بدا المسؤول مطمئنا، وقال"
+        end = anchor - 1 if anchor > first and v.fold[anchor - 1] == "," else anchor
+        c = end - 1
+        while c > first and v.fold[c] != ",":
+            c -= 1
+        if c > first and end - c > 2:
+            found = _subject_at(v, c + 1, end)
+            if found is not None:
+                return found
+    if not persons_only:
+        j = first
+        if v.fold[j] in speech.DISCOURSE_OPENERS:  # "ومن جانبه، أوضح ...": skip the opener
+            for k in range(first, min(anchor, first + 8)):
+                if v.fold[k] == ",":
+                    j = k + 1
+                    break
+        elif v.fold[j] in speech.CLAUSE_OPENERS and j + 1 < anchor:  # "لكن روسيل كذب ..."
+            ent = v.tok_ent.get(j + 1)
+            if ent is not None and v.ent_first[ent] == j + 1 and v.entities[ent].label in ("PERS", "ORG"):
+                return v.entities[ent].start, v.entities[ent].end
+            j += 1
+            return _phrase(v, j, min(anchor, j + 3)) if v.fold[j][:2] != "ال" else _subject_at(v, j, anchor)
+        found = _subject_at(v, j, anchor)
+        if found is not None:
+            return found
+    best: tuple[int, int] | None = None
+    best_rank = 9
+    seen: set[int] = set()
+    for j in range(first, anchor):
+        found_k = v.tok_ent.get(j)
+        if found_k is None or found_k in seen or v.inside[j]:
+            continue
+        k = found_k
+        seen.add(k)
+        rank = {"PERS": 0, "ORG": 1, "LOC": 2}.get(v.entities[k].label, 9)
+        if persons_only and rank > 0:
+            continue
+        if rank < best_rank and not v.in_pp(k):
+            best, best_rank = (v.entities[k].start, v.entities[k].end), rank
+    return best
+
+
+def _speaker_obj(v: _View, span: tuple[int, int], implicit: bool, before: int | None) -> dict[str, Any]:
+    ref = v.referent_of.get(span)
+    if ref is None:
+        ref = v.referent_by_text.get(_fold(v.text[span[0] : span[1]]))
+    if implicit and ref is not None and before is not None:
+        # The latest mention of the same referent before the quotation.
+        earlier = [m for m in v.mentions.get(ref, []) if m[0] < before]
+        if earlier:
+            span = max(earlier)
+    return {
+        "start": span[0],
+        "end": span[1],
+        "text": v.text[span[0] : span[1]],
+        "referent": ref,
+        "implicit": implicit,
+    }

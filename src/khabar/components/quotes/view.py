@@ -1,0 +1,240 @@
+"""The token view the quotation rules read: a Doc's tokens as parallel lists, indexed.
+
+:class:`_View` turns the ``tokens``, ``sentences``, ``words``, ``entities`` and
+``quote_pairs`` layers into flat lists (folded forms, sentence and paragraph of each
+token, clitic flags), maps entities onto tokens with their referents, and pairs the
+quotation marks (including single ``'`` marks and closing marks with no opening one)
+into :class:`_Pair` records with their content spans. It also holds the constants and
+the cached folding shared by the frame, content and speaker steps.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from khabar.doc import Doc
+from khabar.lang.ar import speech
+from khabar.lang.ar.normalize import fold
+
+SHORT_QUOTE = 3  # words: a quotation this short inside a speaker phrase is a name (لـ«الشرق الأوسط»)
+
+_SENTENCE_END = frozenset(".!?\u2026") | {"..."}
+_COMMAS = frozenset({",", ";", "-", "\u2013", "\u2014"})
+_SINGLE_QUOTES = "'\u2018\u2019"
+_SINGLE = re.compile(f"[{_SINGLE_QUOTES}]")
+
+
+@lru_cache(maxsize=100_000)
+def _fold(token: str) -> str:
+    return fold(token)
+
+
+@dataclass(slots=True)
+class _Pair:
+    """A quotation in marks: token indices of the marks and of its content."""
+
+    open_tok: int | None  # the opening mark (or the colon before a stray closing mark)
+    close_tok: int | None
+    start: int  # content, in original offsets (marks excluded, spaces trimmed)
+    end: int
+    words: int
+    stray: bool = False
+
+
+class _View:
+    """Tokens of a Doc as parallel lists, with entities and quotation pairs indexed."""
+
+    def __init__(self, doc: Doc) -> None:
+        text = doc.text
+        self.text = text
+        tokens = doc["tokens"]
+        self.n = len(tokens)
+        self.start = [t.start for t in tokens]
+        self.end = [t.end for t in tokens]
+        self.kind = [str(t.attrs.get("kind", "")) for t in tokens]
+        self.sent = [int(t.attrs.get("sentence", 0)) for t in tokens]
+        self.fold = [_fold(text[s:e]) for s, e in zip(self.start, self.end, strict=True)]
+        sentences = doc["sentences"]
+        self.sent_para = [int(s.attrs.get("paragraph", 0)) for s in sentences]
+        self.sent_first: dict[int, int] = {}
+        for i, s in enumerate(self.sent):
+            self.sent_first.setdefault(s, i)
+        # Tokens that begin with the prepositions ب ل ك (a speaker is never inside them).
+        self.prep_clitic = [False] * self.n
+        self.conj_clitic = [False] * self.n  # the token starts with the conjunction و or ف
+        for w in doc["words"]:
+            if w.attrs.get("role") == "proclitic":
+                form = w.attrs.get("form") or text[w.start : w.end]
+                tok = w.attrs.get("token")
+                if not isinstance(tok, int) or not 0 <= tok < self.n:
+                    continue
+                if form in ("ب", "ل", "ك"):
+                    self.prep_clitic[tok] = True
+                elif form in ("و", "ف") and w.start == self.start[tok]:
+                    self.conj_clitic[tok] = True
+        self._entities(doc)
+        self._pairs(doc)
+
+    # ------------------------------------------------------------ entities
+    def _entities(self, doc: Doc) -> None:
+        self.entities = [e for e in doc["entities"] if e.end > e.start]
+        self.ent_first: list[int] = []
+        self.ent_last: list[int] = []
+        self.tok_ent: dict[int, int] = {}
+        self.referent_of: dict[tuple[int, int], int] = {}
+        self.mentions: dict[int, list[tuple[int, int]]] = {}
+        self.referent_by_text: dict[str, int] = {}  # a speaker NER missed, named like a known mention
+        for k, e in enumerate(self.entities):
+            first = bisect_right(self.end, e.start)
+            last = bisect_left(self.start, e.end) - 1
+            self.ent_first.append(first)
+            self.ent_last.append(last)
+            for j in range(first, last + 1):
+                self.tok_ent.setdefault(j, k)
+            ref = e.attrs.get("referent")
+            if isinstance(ref, int):
+                self.referent_of[(e.start, e.end)] = ref
+                self.mentions.setdefault(ref, []).append((e.start, e.end))
+                if e.label in ("PERS", "ORG"):
+                    self.referent_by_text.setdefault(_fold(self.text[e.start : e.end]), ref)
+
+    # --------------------------------------------------------------- pairs
+    def _pairs(self, doc: Doc) -> None:
+        tok_at = {s: i for i, s in enumerate(self.start) if self.kind[i] == "punct"}
+        raw: list[tuple[int | None, int | None, int]] = []  # open pos, close pos, end of span
+        for q in doc["quote_pairs"]:
+            o, c = q.attrs.get("open"), q.attrs.get("close")
+            raw.append((o[0] if o else None, c[0] if c else None, q.end))
+        if _SINGLE.search(self.text):
+            raw.extend(_single_quote_pairs(self.text))
+        pairs: list[_Pair] = []
+        for o_pos, c_pos, span_end in sorted(raw, key=lambda r: r[0] if r[0] is not None else r[1] or 0):
+            o_tok = tok_at.get(o_pos) if o_pos is not None else None
+            c_tok = tok_at.get(c_pos) if c_pos is not None else None
+            stray = False
+            if o_pos is not None and o_tok is None or c_pos is not None and c_tok is None:
+                continue
+            if o_tok is not None:
+                start = self.end[o_tok]
+                end = self.start[c_tok] if c_tok is not None else span_end
+            elif c_tok is not None:
+                # A closing mark with no opening one: the quotation starts after a colon in the
+                # same paragraph, else at the paragraph start.
+                stray = True
+                o_tok = self._stray_open(c_tok)
+                start = self.end[o_tok] if o_tok is not None else self._para_start(c_tok)
+                end = self.start[c_tok]
+            else:
+                continue
+            while start < end and self.text[start].isspace():
+                start += 1
+            while end > start and self.text[end - 1].isspace():
+                end -= 1
+            if end <= start:
+                continue
+            if pairs and pairs[-1].start <= start and end <= pairs[-1].end:
+                continue  # nested inside the previous quotation
+            lo = bisect_left(self.start, start)
+            hi = bisect_left(self.start, end)
+            words = sum(1 for j in range(lo, hi) if self.kind[j] != "punct")
+            pairs.append(_Pair(o_tok, c_tok, start, end, words, stray))
+        self.pairs = pairs
+        self.pair_open = {p.open_tok: k for k, p in enumerate(pairs) if p.open_tok is not None and not p.stray}
+        self.pair_close = {p.close_tok: k for k, p in enumerate(pairs) if p.close_tok is not None}
+        # Tokens inside a quotation (a cue there belongs to the quoted speaker's words).
+        self.inside = [False] * self.n
+        for p in pairs:
+            for j in range(bisect_left(self.start, p.start), bisect_left(self.start, p.end)):
+                self.inside[j] = True
+
+    def _stray_open(self, close: int) -> int | None:
+        sent = self.sent[close]
+        para = self.sent_para[sent] if sent < len(self.sent_para) else 0
+        j = close - 1
+        while j >= 0 and close - j < 80:
+            if self.sent[j] < len(self.sent_para) and self.sent_para[self.sent[j]] != para:
+                return None
+            if self.fold[j] == ":":
+                return j
+            j -= 1
+        return None
+
+    def _para_start(self, close: int) -> int:
+        sent = self.sent[close]
+        para = self.sent_para[sent] if sent < len(self.sent_para) else 0
+        j = close
+        while j > 0 and self.sent[j - 1] < len(self.sent_para) and self.sent_para[self.sent[j - 1]] == para:
+            j -= 1
+        return self.start[j]
+
+    # -------------------------------------------------------------- helpers
+    def para(self, tok: int) -> int:
+        s = self.sent[tok]
+        return self.sent_para[s] if s < len(self.sent_para) else s
+
+    def is_stop(self, j: int) -> bool:
+        """A preposition, a ب/ل/ك-prefixed word or a time adverb: the end of a speaker phrase."""
+        f = self.fold[j]
+        return self.prep_clitic[j] or f in speech.PREPOSITIONS or f in speech.TIME_WORDS
+
+    def is_comp(self, j: int) -> bool:
+        return self.fold[j] in speech.COMPLEMENTIZERS and not (
+            j > 0 and self.fold[j - 1] in speech.NOT_BEFORE_COMPLEMENTIZER
+        )
+
+    def in_pp(self, k: int) -> bool:
+        """True when entity ``k`` is the object of a preposition (``لوزارة``, ``في سول``)."""
+        first = self.ent_first[k]
+        if first < self.n and self.start[first] < self.entities[k].start:
+            prefix = self.fold[first][: self.entities[k].start - self.start[first]]
+            if any(ch in prefix for ch in "بلك"):
+                return True
+        return first > 0 and self.fold[first - 1] in speech.PREPOSITIONS
+
+    def short_name_quote(self, j: int) -> int | None:
+        """If ``j`` opens a short quotation that names something, the token after it.
+
+        A name in marks follows a preposition or a naming noun (``بـ«الجبانة»``,
+        ``صحيفة «الحياة»``) or is followed by more words (``شركة «نتفليكس» للبث``).
+        """
+        k = self.pair_open.get(j)
+        if k is None:
+            return None
+        p = self.pairs[k]
+        if p.close_tok is None or p.words > SHORT_QUOTE:
+            return None
+        after = p.close_tok + 1
+        if j > 0 and self.sent[j - 1] == self.sent[j] and self.names_next(j - 1):
+            return after
+        if after >= self.n or self.sent[after] != self.sent[j] or self.kind[after] == "punct":
+            return None
+        return after
+
+    def names_next(self, j: int) -> bool:
+        """True when token ``j`` introduces a name rather than speech (a preposition, a naming noun)."""
+        f = self.fold[j]
+        if f in speech.PREPOSITIONS or f in speech.NAMING_NOUNS:
+            return True
+        if f[:1] in ("و", "ب", "ل", "ك") and f[1:] in speech.NAMING_NOUNS:
+            return True
+        return self.prep_clitic[j] and self.kind[j] == "arabic" and len(f) <= 2
+
+
+def _single_quote_pairs(text: str) -> list[tuple[int | None, int | None, int]]:
+    """Pair ' ‘ ’ marks per paragraph from their context (apostrophes inside words are skipped)."""
+    out: list[tuple[int | None, int | None, int]] = []
+    for para in re.finditer(r"[^\n]+", text):
+        pending: int | None = None
+        for m in _SINGLE.finditer(text, para.start(), para.end()):
+            i = m.start()
+            before = text[i - 1] if i > para.start() else " "
+            after = text[i + 1] if i + 1 < para.end() else " "
+            if (before.isspace() or before in ":(") and after.isalpha() and pending is None:
+                pending = i
+            elif pending is not None and (after.isspace() or not after.isalnum()) and not before.isspace():
+                out.append((pending, i, i + 1))
+                pending = None
+    return out
