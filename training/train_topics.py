@@ -11,7 +11,12 @@ Model: multinomial logistic regression (scikit-learn, lbfgs) over sublinear tf-i
 L2-normalised features from ``khabar.components.classify.features`` (the runtime
 function, so training and runtime see identical features). The vocabulary is cut to
 the ``--keep`` features with the largest weights and the model refitted on it, so the
-runtime norm is exact; idf and weights ship as scaled integers in gzip JSON.
+runtime norm is exact; idf and weights ship as scaled integers in gzip JSON, with the
+per-outlet training label counts (``source_counts``) that the optional ``source`` input of
+``classify_text`` uses to reweight by an outlet's desk prior.
+
+Every learner, feature set and training-set variant tried on dev, with its figures and why
+0.90 is out of reach for a text-only model on this corpus: ``bench/topics_comparison.md``.
 
 Training needs numpy + scikit-learn (training only; khabar's runtime is pure Python):
     pip install numpy scipy scikit-learn
@@ -19,7 +24,8 @@ Training needs numpy + scikit-learn (training only; khabar's runtime is pure Pyt
     python training/train_topics.py --compare       # also compare NB / ComplementNB / LinearSVC / LR
 
 Prints dev accuracy, macro-F1, per-label P/R/F1, the confusion matrix (scored by the
-shipped runtime on the written model), and the exact-duplicate conflict analysis.
+shipped runtime on the written model), the figures without titles and with the source
+given, and the exact-duplicate conflict analysis. Deterministic: two runs write the same bytes.
 """
 
 from __future__ import annotations
@@ -47,6 +53,13 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 CORPUS = "ant-multisource-v2.1"
 OUT = REPO / "src" / "khabar" / "models" / classify.MODEL_FILE
 SEED = 0
+# DOCNO prefix -> classify.source_key of the outlet (for the optional source input).
+SOURCE_OF_PREFIX = {"AL": "alarabiya", "BB": "bbc", "CN": "cnn", "FR": "france24", "SK": "skynews"}
+
+
+def source_of(docid: str) -> str:
+    """The source key of an ANT record, from its DOCNO prefix (``SK-sport-12-20180301`` -> ``skynews``)."""
+    return SOURCE_OF_PREFIX[docid.split("-")[0]]
 
 
 def body_key(text: str) -> str:
@@ -271,6 +284,11 @@ def main(argv: list[str] | None = None) -> int:
         "vocab": vocab,
         "idf": [round(float(v) / idf_scale) for v in idf],
         "weights": [round(float(v) / weight_scale) for v in coef.ravel()],
+        # Per-outlet training label counts: the optional source input reweights by them.
+        "source_counts": {
+            key: [sum(1 for r in train if source_of(r[0]) == key and r[1] == label) for label in labels]
+            for key in sorted(SOURCE_OF_PREFIX.values())
+        },
         "trained_on": f"{CORPUS}/train.trec.gz ({len(train)} documents)",
     }
     payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -288,6 +306,15 @@ def main(argv: list[str] | None = None) -> int:
     pred_nt = [max(p, key=lambda k: p[k]) for p in (runtime.probabilities(f) for f in no_title)]
     s_nt = scores(gold, pred_nt, classify.LABELS)
     print(f"\ndev without titles: accuracy {s_nt['accuracy']:.4f}  macro-F1 {s_nt['macro_f1']:.4f}")
+    pred_src = [
+        max(p, key=lambda k: p[k])
+        for p in (runtime.probabilities(f, source_of(r[0])) for f, r in zip(dev_f, dev, strict=True))
+    ]
+    s_src = scores(gold, pred_src, classify.LABELS)
+    print(
+        f"dev with the source given (optional input, not the headline figure): "
+        f"accuracy {s_src['accuracy']:.4f}  macro-F1 {s_src['macro_f1']:.4f}"
+    )
     print("\n== exact-duplicate bodies with conflicting labels ==")
     print(duplicate_analysis(train, dev, pred))
     if not args.no_manifest:

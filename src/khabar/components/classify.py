@@ -7,6 +7,12 @@ light-stemmed text: word stems, stem bigrams, title stems and a few style
 features (punctuation, hashtags, length) that tell news sources apart, which
 matters because each source files stories under its own set of desks.
 
+Each outlet files stories under its own desks (AlArabiya has no middleEast desk, so
+its Iraq stories are internationalNews). When the caller knows the outlet
+(``meta["source"]``) and it is one of the five training sources, the text's
+distribution is reweighted by that outlet's desk prior, P(label | source) / P(label);
+any other or missing source leaves the text-only answer unchanged.
+
 The model is built by ``training/train_topics.py`` and shipped as
 ``khabar/models/topics.json.gz``; it is read lazily on first use. Runtime is pure
 Python (no numpy): a dictionary lookup per feature and a softmax.
@@ -19,7 +25,7 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
 from typing import Any, Final
@@ -45,6 +51,24 @@ _ARABIC_LETTER = re.compile(f"[{LETTER_RANGES}]")
 # و, then one article-bearing prefix, then suffixes while a two-letter stem is left.
 _PREFIXES: Final = ("وال", "بال", "كال", "فال", "لل", "ال")
 _SUFFIXES: Final = ("ها", "ان", "ات", "ون", "ين", "يه", "ه", "ي")
+# Outlet names (folded, lower-case, without spaces or punctuation) -> the training source key.
+# Latin names may sit inside a longer string (www.bbc.com); Arabic ones must start it,
+# because "العربية" is also the word "Arabic" (سي إن إن بالعربية is CNN, not AlArabiya).
+_LATIN_SOURCE_NAMES: Final = (
+    ("alarabiya", "alarabiya"),
+    ("alarabia", "alarabiya"),
+    ("bbc", "bbc"),
+    ("cnn", "cnn"),
+    ("france24", "france24"),
+    ("skynews", "skynews"),
+)
+_ARABIC_SOURCE_NAMES: Final = (
+    ("بيبيسي", "bbc"),
+    ("سيانان", "cnn"),
+    ("فرانس24", "france24"),
+    ("سكاينيوز", "skynews"),
+    ("العربيه", "alarabiya"),
+)
 # Articles longer than this many words are cut: the lead carries the topic, and the cap
 # bounds the time a 5,000-sentence text can take.
 MAX_WORDS: Final = 5000
@@ -94,17 +118,36 @@ def features(text: str, title: str | None = None) -> Counter[str]:
     return feats
 
 
+def source_key(name: str) -> str | None:
+    """The training source an outlet name refers to (``"Sky News Arabia"`` -> ``"skynews"``), else None."""
+    squeezed = "".join(ch for ch in fold(name).lower() if ch.isalnum())
+    for needle, key in _LATIN_SOURCE_NAMES:
+        if needle in squeezed:
+            return key
+    for needle, key in _ARABIC_SOURCE_NAMES:
+        if squeezed.startswith(needle):
+            return key
+    return None
+
+
 @dataclass(frozen=True, slots=True)
 class TopicModel:
-    """Vocabulary -> (idf, per-label weights), per-label bias, label order, training prior."""
+    """Vocabulary -> (idf, per-label weights), per-label bias, label order, training prior.
+
+    ``source_factors`` maps a training source key to P(label | source) / P(label) per label.
+    """
 
     labels: tuple[str, ...]
     rows: dict[str, tuple[float, tuple[float, ...]]]
     bias: tuple[float, ...]
     prior: tuple[float, ...]
+    source_factors: dict[str, tuple[float, ...]] = field(default_factory=dict)
 
-    def probabilities(self, feats: Counter[str]) -> dict[str, float]:
-        """Softmax of the linear scores of sublinear, L2-normalised tf-idf features."""
+    def probabilities(self, feats: Counter[str], source: str | None = None) -> dict[str, float]:
+        """Softmax of the linear scores of sublinear, L2-normalised tf-idf features.
+
+        ``source`` (a key of ``source_factors``) reweights the result by that outlet's desk prior.
+        """
         n = len(self.labels)
         scores = [0.0] * n
         norm2 = 0.0
@@ -122,6 +165,9 @@ class TopicModel:
         logits = [s * scale + b for s, b in zip(scores, self.bias, strict=True)]
         top = max(logits)
         exps = [math.exp(v - top) for v in logits]
+        factors = self.source_factors.get(source) if source is not None else None
+        if factors is not None:
+            exps = [e * f for e, f in zip(exps, factors, strict=True)]
         total = sum(exps)
         return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
 
@@ -145,7 +191,15 @@ def model_from_json(doc: dict[str, Any]) -> TopicModel:
     prior = tuple(float(p) / total for p in doc["prior"])
     if len(bias) != n or len(prior) != n:
         raise ValueError("bias or prior length differs from the label count")
-    return TopicModel(labels, rows, bias, prior)
+    factors: dict[str, tuple[float, ...]] = {}
+    for key, counts in dict(doc.get("source_counts", {})).items():
+        if len(counts) != n:
+            raise ValueError(f"source_counts[{key!r}] length differs from the label count")
+        # +0.5 smoothing: a desk the outlet never used gets a small factor, not zero.
+        smoothed = [float(c) + 0.5 for c in counts]
+        total_s = sum(smoothed)
+        factors[str(key)] = tuple(c / total_s / p for c, p in zip(smoothed, prior, strict=True))
+    return TopicModel(labels, rows, bias, prior, factors)
 
 
 @lru_cache(maxsize=1)
@@ -165,13 +219,16 @@ def load_model() -> TopicModel:
         ) from exc
 
 
-def classify_text(text: str, title: str | None = None) -> dict[str, float]:
+def classify_text(text: str, title: str | None = None, source: str | None = None) -> dict[str, float]:
     """The topic distribution of one article.
 
     Args:
         text: the article body (any length). Without a single Arabic letter in text or
-            title there is no evidence, and the answer is the training prior.
+            title there is no evidence, and the answer is the training prior (the
+            source's desk distribution when the source is known).
         title: its headline, if known.
+        source: the outlet's name, if known (``"SkyNews"``, ``"BBC Arabic"``,
+            ``"فرانس 24"``); only the five training outlets change the answer.
 
     Returns:
         ``{label: probability}`` over :data:`LABELS`, summing to 1.
@@ -180,15 +237,23 @@ def classify_text(text: str, title: str | None = None) -> dict[str, float]:
         ResourceError: K205 when the packaged model is missing or corrupt.
     """
     model = load_model()
+    key = source_key(source) if source else None
     if _ARABIC_LETTER.search(text) is None and (not title or _ARABIC_LETTER.search(title) is None):
-        return dict(zip(model.labels, model.prior, strict=True))
-    return model.probabilities(features(text, title))
+        factors = model.source_factors.get(key) if key is not None else None
+        if factors is None:
+            return dict(zip(model.labels, model.prior, strict=True))
+        weights = [p * f for p, f in zip(model.prior, factors, strict=True)]
+        return {label: w / sum(weights) for label, w in zip(model.labels, weights, strict=True)}
+    return model.probabilities(features(text, title), key)
 
 
 def predict(doc: Doc) -> dict[str, float]:
-    """The topic distribution of ``doc`` (its repaired text, and ``meta["title"]`` when given)."""
+    """The topic distribution of ``doc`` (its repaired text; ``meta["title"]`` and ``meta["source"]`` when given)."""
     title = doc.meta.get("title")
-    return classify_text(doc.repaired, title if isinstance(title, str) else None)
+    source = doc.meta.get("source")
+    return classify_text(
+        doc.repaired, title if isinstance(title, str) else None, source if isinstance(source, str) else None
+    )
 
 
 def set_annotations(doc: Doc, categories: dict[str, float]) -> None:
