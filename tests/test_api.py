@@ -15,10 +15,16 @@ from fastapi.testclient import TestClient
 
 import khabar
 from khabar.store import Store
+from khabar.store.db import norm_name
 from khabar.web import create_app
 
 TEXT = (
     "قال وزير الخارجية في مؤتمر صحفي بالقاهرة إن المحادثات مع الجانب الأردني كانت مثمرة. وأضاف أن الاتفاق سيوقع قريبا."
+)
+# a second original text: a named speaker mentioned twice, فى, a guillemet quotation glued to the next word
+SECOND = (
+    "وصل الوزير سامي الحداد إلى عمان أمس فى زيارة رسمية. وقال الحداد للصحفيين :«نريد شراكة حقيقية مع الأردن»."
+    "وأضاف أن الاتفاق سيوقع فى مصر."
 )
 
 
@@ -40,7 +46,14 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, int]:
     path = tmp_path_factory.mktemp("store") / "news.db"
     with Store(path) as store:
         doc_id, _new = store.add(khabar.analyze(TEXT, {"id": "a1", "title": "محادثات"}))
+        store.add(khabar.analyze(SECOND, {"id": "a2", "title": "زيارة", "date": "2024-05-01"}))
     return str(path), doc_id
+
+
+@pytest.fixture(scope="module")
+def second_id(db: tuple[str, int]) -> int:
+    with Store.open_readonly(db[0]) as store:
+        return int(store.execute("SELECT id FROM documents WHERE ext_id = 'a2'").fetchone()[0])
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +71,8 @@ def test_health(client: TestClient) -> None:
 def test_openapi(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/analyze", "/api/search", "/api/documents/{doc_id}", "/api/health"} <= set(paths)
+    assert {"/api/referents", "/api/referents/{ident}", "/api/quotes"} <= set(paths)
+    assert not any(p.startswith(("/search", "/documents", "/analyze", "/referents", "/quotes")) for p in paths)
 
 
 def test_analyze(client: TestClient) -> None:
@@ -145,10 +160,24 @@ def test_search_no_hits(db_client: TestClient) -> None:
     assert r.json() == {"hits": []}
 
 
-def test_search_bad_query(db_client: TestClient) -> None:
-    r = db_client.get("/api/search", params={"q": '"المحادثات'})
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ('"المحادثات', "K404"),  # unbalanced quote
+        ("«المحادثات", "K404"),
+        ("OR", "K404"),  # bare operator
+        ("المحادثات OR", "K404"),
+        ("-", "K404"),
+        ("unknown:x", "K405"),
+        ("date:yesterday", "K405"),
+        ("؟؟", "K406"),  # nothing to search for
+        ("المحادثات " * 1000, "K408"),  # 10 kB
+    ],
+)
+def test_search_bad_query(db_client: TestClient, query: str, code: str) -> None:
+    r = db_client.get("/api/search", params={"q": query})
     assert r.status_code == 400
-    assert_error(r.json(), "K404")
+    assert_error(r.json(), code)
 
 
 def test_search_bad_limit(db_client: TestClient) -> None:
@@ -172,7 +201,7 @@ def test_document_missing(db_client: TestClient, db: tuple[str, int]) -> None:
 
 
 def test_no_db(client: TestClient) -> None:
-    for url in ("/api/search?q=المحادثات", "/api/documents/1"):
+    for url in ("/api/search?q=المحادثات", "/api/documents/1", "/api/referents", "/api/referents/x", "/api/quotes"):
         r = client.get(url)
         assert r.status_code == 503
         assert_error(r.json(), "K411")
@@ -183,3 +212,124 @@ def test_db_missing_file(tmp_path: Path) -> None:
         r = c.get("/api/search", params={"q": "المحادثات"})
     assert r.status_code == 503
     assert_error(r.json(), "K401")
+
+
+def test_referents(db_client: TestClient) -> None:
+    r = db_client.get("/api/referents")
+    assert r.status_code == 200
+    rows = r.json()["referents"]
+    assert rows
+    for row in rows:
+        assert set(row) == {"name", "label", "mentions", "documents", "key"}
+        assert row["key"] == norm_name(row["name"])
+    person = next(row for row in rows if row["name"] == "سامي الحداد")
+    assert person == {"name": "سامي الحداد", "label": "PERS", "mentions": 2, "documents": 1, "key": "سامي الحداد"}
+
+
+def test_referents_label(db_client: TestClient) -> None:
+    rows = db_client.get("/api/referents", params={"label": "pers", "limit": 5}).json()["referents"]
+    assert rows and all(row["label"] == "PERS" for row in rows)
+    assert len(rows) <= 5
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code"),
+    [({"label": "  "}, 400, "K424"), ({"limit": 0}, 422, "K500"), ({"limit": "x"}, 422, "K500")],
+)
+def test_referents_errors(db_client: TestClient, params: dict[str, Any], status: int, code: str) -> None:
+    r = db_client.get("/api/referents", params=params)
+    assert r.status_code == status
+    assert_error(r.json(), code)
+
+
+def _check_referent(body: dict[str, Any], doc_text: str, doc_id: int) -> None:
+    assert body["key"] == "سامي الحداد" and body["name"] == "سامي الحداد" and body["label"] == "PERS"
+    assert body["mention_count"] == 2 and body["documents"] == 1
+    assert [m["text"] for m in body["mentions"]] == ["سامي الحداد", "الحداد"]
+    for m in body["mentions"]:
+        assert m["doc_id"] == doc_id
+        assert doc_text[m["start"] : m["end"]] == m["text"]
+        context = m["context"]
+        assert doc_text[context["start"] : context["end"]] == context["text"]
+        assert context["start"] <= m["start"] < m["end"] <= context["end"]
+    said = {q["text"]: q for q in body["quotes"]}
+    assert "نريد شراكة حقيقية مع الأردن" in said
+    quote = said["نريد شراكة حقيقية مع الأردن"]
+    assert quote["speaker"] == "الحداد" and quote["kind"] == "direct" and quote["doc_id"] == doc_id
+    assert doc_text[quote["start"] : quote["end"]] == quote["text"]
+    assert body["quote_count"] == len(body["quotes"])
+
+
+def test_referent_by_name_key_and_id(db_client: TestClient, second_id: int) -> None:
+    doc = db_client.get(f"/api/documents/{second_id}").json()
+    local = next(r["id"] for r in doc["referents"] if r["name"] == "سامي الحداد")
+    for ident in ("سامي الحداد", "سامى الحداد", "الحداد", f"{second_id}:{local}"):
+        r = db_client.get(f"/api/referents/{ident}")
+        assert r.status_code == 200, ident
+        _check_referent(r.json(), doc["text"], second_id)
+
+
+def test_referent_limit(db_client: TestClient) -> None:
+    body = db_client.get("/api/referents/سامي الحداد", params={"limit": 1}).json()
+    assert len(body["mentions"]) == 1 and body["mention_count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("ident", "status", "code"),
+    [("لا أحد", 404, "K412"), ("999:0", 404, "K412"), ("ـــ", 400, "K423")],
+)
+def test_referent_errors(db_client: TestClient, ident: str, status: int, code: str) -> None:
+    r = db_client.get(f"/api/referents/{ident}")
+    assert r.status_code == status
+    assert_error(r.json(), code)
+
+
+def test_quotes(db_client: TestClient, second_id: int) -> None:
+    rows = db_client.get("/api/quotes").json()["quotes"]
+    texts = {q["text"] for q in rows}
+    assert "نريد شراكة حقيقية مع الأردن" in texts
+    assert any("المحادثات مع الجانب الأردني" in t for t in texts)
+    for q in rows:
+        assert {"doc_id", "ext_id", "title", "date", "kind", "speaker", "cue", "text"} <= set(q)
+    # newest document first: the dated one
+    assert rows[0]["doc_id"] == second_id
+
+
+def test_quotes_speaker_and_about(db_client: TestClient) -> None:
+    rows = db_client.get("/api/quotes", params={"speaker": "الحداد"}).json()["quotes"]
+    assert rows and all(q["ext_id"] == "a2" for q in rows)
+    assert {q["title"] for q in rows} == {"زيارة"}
+    about = db_client.get("/api/quotes", params={"about": "القاهرة"}).json()["quotes"]
+    assert about and all(q["ext_id"] == "a1" for q in about)
+    none = db_client.get("/api/quotes", params={"speaker": "الحداد", "about": "كوريا"}).json()["quotes"]
+    assert none == []
+    assert len(db_client.get("/api/quotes", params={"limit": 1}).json()["quotes"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "status", "code"),
+    [({"speaker": "ـــ"}, 400, "K423"), ({"about": "ـــ"}, 400, "K423"), ({"limit": 0}, 422, "K500")],
+)
+def test_quotes_errors(db_client: TestClient, params: dict[str, Any], status: int, code: str) -> None:
+    r = db_client.get("/api/quotes", params=params)
+    assert r.status_code == status
+    assert_error(r.json(), code)
+
+
+def test_docs_off(client: TestClient) -> None:
+    # FastAPI's /docs and /redoc load scripts from a CDN: not served (the schema is)
+    for url in ("/docs", "/redoc"):
+        r = client.get(url)
+        assert r.status_code == 404
+        assert "K501" in r.text
+
+
+def test_analyze_too_large_chunked(client: TestClient) -> None:
+    # no content-length: the limit is enforced while reading
+    def chunks() -> Any:
+        for _ in range(11):
+            yield b"x" * 1_000_000
+
+    r = client.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"})
+    assert r.status_code == 413
+    assert_error(r.json(), "K104")

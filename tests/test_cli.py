@@ -282,3 +282,19 @@ def test_cli_related_and_timeline(tmp_path: Path) -> None:
     assert not any("ماكرون" in n for n in names)  # the referent itself is not its own neighbour
     assert_clean_error(run("related", "  ", "--db", db), "K423")
 
+
+def test_cli_export_parquet(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet", reason="pyarrow (khabar[parquet]) is not installed")
+    db = str(tmp_path / "news.db")
+    assert run("ingest", str(SAMPLE), "--db", db).returncode == 0
+    out = tmp_path / "corpus.parquet"
+    proc = run("export", "--db", db, "--format", "parquet", "--output", str(out))
+    assert proc.returncode == 0 and "exported 1 documents" in proc.stderr.decode(), proc.stderr.decode()
+    rows = pq.read_table(out).to_pylist()
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["text"] == SAMPLE.read_text(encoding="utf-8")
+    assert row["entities"] and all(row["text"][e["start"] : e["end"]] == e["text"] for e in row["entities"])
+    assert all(row["text"][q["start"] : q["end"]] == q["text"] for q in row["quotes"])
+    assert row["topic"] in dict(row["categories"])
+    assert_clean_error(run("export", "--db", db, "--format", "parquet"), "K303")

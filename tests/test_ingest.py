@@ -14,7 +14,7 @@ from khabar.errors import KhabarError
 from khabar.inputs import Article
 from khabar.pipeline import Pipeline
 from khabar.store import Store
-from khabar.store.ingest import IngestReport, ingest, is_stored, iter_records
+from khabar.store.ingest import IngestProgress, IngestReport, count_records, ingest, is_stored, iter_records
 
 TEXTS = [
     "قال وزير الخارجية إن المحادثات مع الوفد كانت مثمرة.",
@@ -243,3 +243,27 @@ def test_resume_skips_stored_before_analysis(tmp_path: Path, monkeypatch: pytest
     assert analysed == TEXTS[3:]
     with Store(db) as store:
         assert all(is_stored(store, t) for t in TEXTS)
+
+
+def test_ingest_progress_carries_a_total(tmp_path: Path) -> None:
+    paths = _corpus(tmp_path)
+    assert count_records(paths) == 8  # 6 articles and 2 per-record errors
+    assert count_records(["-", *paths]) is None  # stdin can be read only once
+    seen: list[IngestProgress] = []
+    legacy: list[int] = []
+    report = ingest(paths, str(tmp_path / "news.db"), batch=4, progress=legacy.append, on_progress=seen.append)
+    assert [p.done for p in seen] == legacy  # both callbacks fire together
+    assert all(p.total == 8 and p.added + p.skipped + p.failed == p.done for p in seen)
+    last = seen[-1]
+    assert (last.done, last.added, last.skipped, last.failed) == (8, report.added, report.skipped, report.failed)
+    assert last.fraction == 1.0 and seen[0].fraction is not None and 0 < seen[0].fraction < 1
+    assert IngestProgress(0, None, 0, 0, 0).fraction is None
+
+
+def test_ingest_skips_its_own_store_inside_the_input_folder(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(TEXTS[0], encoding="utf-8")
+    db = str(tmp_path / "news.db")
+    first = ingest([str(tmp_path)], db)
+    again = ingest([str(tmp_path)], db)  # news.db, news.db-wal... now lie in the folder
+    assert (first.added, first.failed) == (1, 0)
+    assert (again.added, again.skipped, again.failed) == (0, 1, 0), again.errors

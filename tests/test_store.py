@@ -11,7 +11,19 @@ import pytest
 import khabar
 from khabar.doc import Doc
 from khabar.errors import StoreError
-from khabar.store import SCHEMA_VERSION, Hit, Store, content_hash, migrations, parse_query, search
+from khabar.store import (
+    SCHEMA_VERSION,
+    Hit,
+    IndexTerm,
+    Store,
+    content_hash,
+    index_terms,
+    migrations,
+    parse_query,
+    search,
+)
+from khabar.store.db import pack_term_spans, unpack_term_spans
+from khabar.store.search import MAX_QUERY_CHARS, _match_span
 
 POLITICS = (
     "قال وزير الخارجية الأمريكى فى بيان إن المحادثات بين الولاياتالمتحدةوكوريا الشمالية ستستأنف فى جنيف.\n"
@@ -215,6 +227,17 @@ def test_search_hit_to_dict(reader: Store) -> None:
         ("topic:", "K405"),
         ("", "K406"),
         ("  ، . ", "K406"),
+        ("«كوريا", "K404"),  # guillemets count as quotes
+        ('"كوريا الشمالية" "جنيف', "K404"),
+        ("OR", "K404"),
+        ("AND", "K404"),
+        ("AND OR", "K404"),
+        ("جنيف AND", "K404"),
+        ("جنيف OR OR فيينا", "K404"),
+        ("-", "K404"),
+        ("جنيف - فيينا", "K404"),
+        ("-OR", "K404"),
+        ("جنيف " * 2000, "K408"),  # a 10 kB query
     ],
 )
 def test_search_bad_query_is_store_error(reader: Store, query: str, code: str) -> None:
@@ -231,6 +254,120 @@ def test_search_fts_syntax_never_leaks(reader: Store) -> None:
             search(reader, query)
         except StoreError:
             pass
+
+
+def test_search_and_is_the_default_conjunction(reader: Store) -> None:
+    assert ids(search(reader, "المحادثات AND جنيف")) == ids(search(reader, "المحادثات جنيف")) == {"pol"}
+    assert ids(search(reader, '"OR"')) == set()  # quoted, an operator is a plain word
+
+
+def test_search_long_query_limit() -> None:
+    parse_query("جنيف " * (MAX_QUERY_CHARS // 5))  # at the limit: accepted
+    with pytest.raises(StoreError) as err:
+        parse_query("x" * (MAX_QUERY_CHARS + 1))
+    assert err.value.code == "K408" and "1,001" in err.value.message
+
+
+@pytest.mark.parametrize("query", ['"كوريا', "AND OR", "-", "جنيف " * 2000])
+def test_cli_search_malformed_query_is_one_line_exit_1(db_path: Path, query: str) -> None:
+    from click.testing import CliRunner
+
+    from khabar.cli.main import main
+
+    result = CliRunner().invoke(main, ["search", query, "--db", str(db_path)])
+    assert result.exit_code == 1
+    output = result.output  # stdout and stderr together
+    lines = [line for line in output.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error K40") and "hint:" in lines[0], output
+    assert "Traceback" not in output
+
+
+def test_search_snippet_from_stored_spans_equals_reanalysis(reader: Store) -> None:
+    # the fast path (stored term spans) must point at the same original characters as
+    # re-running the matching view over the original text
+    for query in ("الولايات", '"كوريا الشمالية"', "المحادثات", "في", "جنيف OR القاهرة", "محادثات الحكومة"):
+        for hit in search(reader, query):
+            text, edits, blob, body = reader.execute(
+                "SELECT d.text, d.edits, d.term_spans, f.body FROM documents d"
+                " JOIN documents_fts f ON f.rowid = d.id WHERE d.id = ?",
+                (hit.id,),
+            ).fetchone()
+            wanted = [p for g in parse_query(query).groups for p in g]
+            assert blob is not None
+            assert hit.match == _match_span(text, edits, None, None, wanted)
+            assert hit.match == _match_span(text, edits, blob, body, wanted)
+
+
+@pytest.mark.parametrize(
+    "spans",
+    [[], [(0, 3)], [(0, 3), (4, 9), (9, 12)], [(5, 9), (5, 9), (2, 4), (100_000, 100_007)]],
+)
+def test_term_spans_round_trip(spans: list[tuple[int, int]]) -> None:
+    # repaired words can map back into one replaced stretch: spans may repeat or go backwards
+    terms = [IndexTerm("k", s, e) for s, e in spans]
+    assert unpack_term_spans(pack_term_spans(terms)) == spans
+
+
+def test_store_doc_json_is_compressed_and_round_trips(reader: Store, docs: dict[str, Doc]) -> None:
+    for kind, size, doc_id in reader.execute("SELECT typeof(doc_json), length(doc_json), id FROM documents"):
+        assert kind == "blob"
+        doc = reader.get(doc_id)
+        assert doc.to_json() == docs[str(doc.meta["id"])].to_json()
+        assert size < len(doc.to_json().encode("utf-8")) / 3
+
+
+def test_store_migrates_a_schema_1_database(tmp_path: Path, docs: dict[str, Doc]) -> None:
+    # a store written by the first release: doc_json as TEXT, no edits or term_spans columns
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.executescript(dict(migrations())[1] + "\nPRAGMA user_version = 1;")
+    doc = docs["pol"]
+    conn.execute(
+        "INSERT INTO documents (id, content_hash, ext_id, title, text, repaired, doc_json) VALUES (1, ?, ?, ?, ?, ?, ?)",
+        (content_hash(doc.text), "pol", "محادثات جنيف", doc.text, doc.repaired, doc.to_json()),
+    )
+    conn.execute(
+        "INSERT INTO documents_fts (rowid, title, body) VALUES (1, '', ?)",
+        (" ".join(t.key for t in index_terms(doc)),),
+    )
+    conn.close()
+    with Store(path) as store:
+        assert store.version == SCHEMA_VERSION
+        assert store.get(1).to_json() == doc.to_json()
+        (hit,) = search(store, "الولايات")
+        assert hit.match is not None and POLITICS[hit.match[0] : hit.match[1]] == "الولايات"
+        stored_edits = store.execute("SELECT edits FROM documents WHERE id = 1").fetchone()[0]
+        assert stored_edits is not None and "glued_words" in stored_edits
+        added = store.add(docs["eco"])
+        assert added[1] and len(store) == 2
+
+
+def test_store_migration_3_names_equal_what_the_writer_stores(tmp_path: Path, docs: dict[str, Doc]) -> None:
+    # migration 3 fills document_names for stores written before it, in SQL; the rows must
+    # hold the same names as those Store.add writes, so name filters agree on old and new rows
+    path = tmp_path / "names.db"
+    with Store(path) as store:
+        store.add_many(docs.values())
+    conn = sqlite3.connect(path, isolation_level=None)
+
+    def names() -> list[tuple[set[str], ...]]:
+        rows = conn.execute("SELECT entities, referents, speakers FROM document_names ORDER BY rowid").fetchall()
+        return [tuple(set((col or "").split("|")) - {""} for col in row) for row in rows]
+
+    written = names()
+    assert any(row[2] for row in written)  # the fixtures have speakers
+    conn.executescript("DROP TABLE document_names; DROP INDEX documents_topic_nocase;" + dict(migrations())[3])
+    assert names() == written
+    conn.close()
+    with Store.open_readonly(path) as reader:
+        assert ids(search(reader, 'speaker:"حسام حسن"')) == {"sport"}
+        assert ids(search(reader, 'entity:"الولايات المتحدة"')) == {"pol"}
+
+
+def test_search_short_name_filters_fall_back_to_a_scan(reader: Store) -> None:
+    # under 3 letters there is no trigram: the filter scans, with the same meaning
+    assert ids(search(reader, "entity:كو")) == ids(search(reader, "entity:كوريا")) == {"pol"}
+    assert ids(search(reader, "في -entity:كو")) == {"sport", "eco"}
 
 
 def test_parse_query_structure() -> None:

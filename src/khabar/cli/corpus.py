@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
 
 from khabar.cli.common import guard
 from khabar.inputs import MAX_BYTES
+
+if TYPE_CHECKING:
+    from khabar.store.ingest import IngestReport
 
 
 @click.command()
@@ -16,7 +22,8 @@ from khabar.inputs import MAX_BYTES
 @click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to write.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Analysis processes.")
 @click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True, help="Documents per transaction.")
-@click.option("--progress/--no-progress", default=None, help="Show a counter on stderr (default: when it is a terminal).")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar on stderr (default: when it is a terminal).")
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
 @guard
 def ingest(
@@ -36,20 +43,52 @@ def ingest(
     from khabar.store.ingest import ingest as run_ingest
 
     show = sys.stderr.isatty() if progress is None else progress
-
-    def tick(n: int) -> None:
-        click.echo(f"\r{n} records", nl=False, err=True)
-
-    report = run_ingest(
-        list(inputs), db_path, workers=workers, batch=batch, progress=tick if show else None, max_bytes=max_bytes
-    )
-    if show:
-        click.echo("", err=True)
+    if not show:
+        report = run_ingest(list(inputs), db_path, workers=workers, batch=batch, max_bytes=max_bytes)
+    else:
+        report = _ingest_with_bar(run_ingest, list(inputs), db_path, workers, batch, max_bytes)
     for line in report.errors:
         click.echo(line, err=True)
     click.echo(f"{report.summary()} ({db_path})", err=True)
     if report.failed:
         sys.exit(1)
+
+
+def _ingest_with_bar(
+    run_ingest: Callable[..., IngestReport], inputs: list[str], db_path: str, workers: int, batch: int, max_bytes: int
+) -> IngestReport:
+    """Run the ingest under a Rich progress bar on stderr: done/total, rate, time left, added/skipped/failed."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    from khabar.store.ingest import IngestProgress
+
+    columns = (
+        TextColumn("ingest"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TaskProgressColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("{task.fields[counts]}"),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=False) as bar:
+        task = bar.add_task("ingest", total=None, counts="", rate="")
+        start = time.monotonic()
+
+        def update(state: IngestProgress) -> None:
+            rate = state.done / max(time.monotonic() - start, 1e-6)
+            counts = f"added {state.added} · stored before {state.skipped} · failed {state.failed}"
+            bar.update(task, completed=state.done, total=state.total, counts=counts, rate=f"{rate:.1f}/s")
+
+        return run_ingest(inputs, db_path, workers=workers, batch=batch, on_progress=update, max_bytes=max_bytes)
 
 
 @click.command()

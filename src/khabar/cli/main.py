@@ -347,12 +347,15 @@ def eval_quotes(gold_path: str, data_dir: str) -> None:
 
 
 @main.command()
-@click.option("--db", "db_path", default=None, help="The SQLite store behind /api/search and /api/documents.")
+@click.option("--db", "db_path", default=None,
+              help="The SQLite store behind the search, document, referent and quotation pages and their /api twins.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
 @guard
 def serve(db_path: str | None, host: str, port: int) -> None:
-    """Serve the HTTP API (JSON; OpenAPI schema at /openapi.json). Needs: pip install 'khabar[web]'.
+    """Serve the web UI (right-to-left Arabic pages) and the HTTP API (OpenAPI schema at /openapi.json).
+
+    Without --db only the paste-an-article page and /api/analyze work. Needs: pip install 'khabar[web]'.
 
     \b
     Example:
@@ -365,7 +368,9 @@ def serve(db_path: str | None, host: str, port: int) -> None:
 
         from khabar.web import create_app
     except ImportError as exc:
-        raise ConfigError("the HTTP API needs fastapi and uvicorn", hint="pip install 'khabar[web]'", code="K302") from exc
+        raise ConfigError(
+            "the web UI and HTTP API need fastapi, uvicorn and jinja2", hint="pip install 'khabar[web]'", code="K302"
+        ) from exc
     uvicorn.run(create_app(db_path), host=host, port=port)
 
 

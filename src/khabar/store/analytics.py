@@ -23,7 +23,7 @@ from collections import Counter, defaultdict
 from typing import Any, Final, TextIO
 
 from khabar.errors import StoreError
-from khabar.store.db import Store, norm_name
+from khabar.store.db import Store, norm_name, unpack_doc_json
 
 PERIODS: Final = {"day": 10, "month": 7, "year": 4}
 _DATE: Final = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
@@ -232,7 +232,7 @@ def export_jsonl(store: Store, out: TextIO) -> int:
     count = 0
     cursor = store.execute("SELECT doc_json FROM documents ORDER BY id", (), "export documents")
     for (doc_json,) in cursor:
-        line = str(doc_json)
+        line = unpack_doc_json(doc_json)
         if "\n" in line or "\r" in line:  # stored pretty-printed: make it one line
             line = json.dumps(json.loads(line), ensure_ascii=False)
         try:

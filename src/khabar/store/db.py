@@ -10,85 +10,53 @@ and upgraded by the numbered migrations of ``schema.sql``.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Self
 
-from khabar.components.keywords import word_key
-from khabar.components.segment import split_clitics
 from khabar.doc import Doc
 from khabar.errors import StoreError
-from khabar.lang.ar.chars import DIACRITIC_RANGES, LETTER_RANGES, TATWEEL
-from khabar.lang.ar.normalize import fold
+from khabar.store.matching import (
+    IndexTerm,
+    content_hash,
+    index_terms,
+    norm_name,
+    pack_term_spans,
+    term_key,
+    term_span_array,
+    text_terms,
+    unpack_term_spans,
+)
+from khabar.store.rows import PreparedDoc, pack_doc_json, prepare_doc, unpack_doc_json
+
+# the matching view and row helpers lived here first: importable from here still
+__all__ = [
+    "SCHEMA_VERSION",
+    "IndexTerm",
+    "PreparedDoc",
+    "Store",
+    "content_hash",
+    "index_terms",
+    "migrate",
+    "migrations",
+    "norm_name",
+    "pack_doc_json",
+    "pack_term_spans",
+    "prepare_doc",
+    "term_key",
+    "term_span_array",
+    "text_terms",
+    "unpack_doc_json",
+    "unpack_term_spans",
+    "user_version",
+]
 
 _MIGRATION: Final = re.compile(r"^-- migration: (\d+)[ \t]*$", re.MULTILINE)
-_WORD: Final = re.compile(
-    rf"(?P<arabic>[{LETTER_RANGES}][{LETTER_RANGES}{DIACRITIC_RANGES}{TATWEEL}]*)|(?P<other>[^\W_]+)"
-)
-_SPACES: Final = re.compile(r"\s+")
-
-
-# ------------------------------------------------------------------ matching view
-@dataclass(frozen=True, slots=True)
-class IndexTerm:
-    """One indexed word: its matching key and its span in the ORIGINAL text."""
-
-    key: str
-    start: int
-    end: int
-
-
-@lru_cache(maxsize=100_000)
-def term_key(word: str, arabic: bool = True) -> str:
-    """The index key of one word: clitics stripped (Arabic), folded, lower-cased.
-
-    ``والمحادثات`` -> ``محادثات``; ``فى`` -> ``في``; a lone clitic gives ``""``.
-    """
-    if not arabic:
-        return word_key(word)
-    pieces = split_clitics(word)
-    bases = [form for _s, _e, role, form in pieces if role == "base"]
-    if not bases:
-        return ""
-    if len(bases[0]) < 3:
-        # a one- or two-letter base before a "pronoun" is usually a mis-split name (فيينا -> في+ينا):
-        # keep the suffixes so it does not collide with a particle
-        return word_key("".join(form for _s, _e, role, form in pieces if role != "proclitic"))
-    return word_key(bases[0])
-
-
-def text_terms(text: str) -> list[tuple[str, int, int]]:
-    """``(key, start, end)`` for every word of ``text`` (offsets into ``text``)."""
-    out: list[tuple[str, int, int]] = []
-    for m in _WORD.finditer(text):
-        key = term_key(m.group(), m.lastgroup == "arabic")
-        if key:
-            out.append((key, m.start(), m.end()))
-    return out
-
-
-def index_terms(doc: Doc) -> list[IndexTerm]:
-    """The matching view of ``doc``: words of the REPAIRED text, mapped back to the original."""
-    to_orig = doc.repaired_map.span_to_original
-    return [IndexTerm(key, *to_orig(s, e)) for key, s, e in text_terms(doc.repaired)]
-
-
-def norm_name(name: str) -> str:
-    """A name as matched by filters: folded, lower-cased, spaces collapsed."""
-    return _SPACES.sub(" ", fold(name).lower()).strip()
-
-
-def content_hash(text: str) -> str:
-    """The identity of an article: sha256 of its original text."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 # ----------------------------------------------------------------- schema
@@ -303,105 +271,69 @@ class Store:
         flush()
         return out
 
+    def add_prepared(self, items: Iterable[PreparedDoc], batch: int = 200) -> list[tuple[int, bool]]:
+        """Store articles already turned into rows (:func:`~khabar.store.rows.prepare_doc`, e.g. by
+        ingest workers), in transactions of ``batch``; one ``(id, added)`` per item."""
+        out: list[tuple[int, bool]] = []
+        pending: list[PreparedDoc] = []
+
+        def flush() -> None:
+            if pending:
+                with self._transaction("add documents"):
+                    out.extend(self._insert_prepared(p) for p in pending)
+                pending.clear()
+
+        for item in items:
+            pending.append(item)
+            if len(pending) >= max(1, batch):
+                flush()
+        flush()
+        return out
+
     def _insert(self, doc: Doc) -> tuple[int, bool]:
+        row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash(doc.text),)).fetchone()
+        if row is not None:  # skip the preparation too
+            return int(row[0]), False
+        return self._insert_prepared(prepare_doc(doc))
+
+    def _insert_prepared(self, p: PreparedDoc) -> tuple[int, bool]:
         c = self.conn
-        digest = content_hash(doc.text)
-        row = c.execute("SELECT id FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        row = c.execute("SELECT id FROM documents WHERE content_hash = ?", (p.content_hash,)).fetchone()
         if row is not None:
             return int(row[0]), False
-        meta = doc.meta
-        topic = doc.values.get("topic")
         cur = c.execute(
-            "INSERT INTO documents (content_hash, ext_id, title, date, source, url, text, repaired, topic, doc_json)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                digest,
-                _opt_str(meta.get("id")),
-                _opt_str(meta.get("title")),
-                _opt_str(meta.get("date")),
-                _opt_str(meta.get("source")),
-                _opt_str(meta.get("url")),
-                doc.text,
-                doc.repaired,
-                _opt_str(topic),
-                doc.to_json(),
-            ),
+            "INSERT INTO documents (content_hash, ext_id, title, date, source, url, text, repaired, topic,"
+            " doc_json, edits, term_spans) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (p.content_hash, *p.document),
         )
         doc_id = int(cur.lastrowid or 0)
-        text = doc.text
-        c.executemany(
-            'INSERT INTO sentences (doc_id, idx, "start", "end") VALUES (?, ?, ?, ?)',
-            [(doc_id, i, s.start, s.end) for i, s in enumerate(doc["sentences"])],
-        )
-        referents = doc.values.get("referents") or []
-        c.executemany(
-            "INSERT OR IGNORE INTO referents (doc_id, local_id, label, name, norm_name) VALUES (?, ?, ?, ?, ?)",
-            [
+        for sql, rows in (
+            ('INSERT INTO sentences (doc_id, idx, "start", "end") VALUES (?, ?, ?, ?)', p.sentences),
+            (
+                "INSERT OR IGNORE INTO referents (doc_id, local_id, label, name, norm_name) VALUES (?, ?, ?, ?, ?)",
+                p.referents,
+            ),
+            (
                 (
-                    doc_id,
-                    int(r["id"]),
-                    str(r.get("label", "")),
-                    str(r.get("name", "")),
-                    norm_name(str(r.get("name", ""))),
-                )
-                for r in referents
-                if isinstance(r, dict) and isinstance(r.get("id"), int)
-            ],
-        )
-        c.executemany(
-            'INSERT INTO entities (doc_id, idx, "start", "end", label, text, norm_text, referent)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
+                    'INSERT INTO entities (doc_id, idx, "start", "end", label, text, norm_text, referent)'
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                p.entities,
+            ),
+            (
                 (
-                    doc_id,
-                    i,
-                    s.start,
-                    s.end,
-                    s.label,
-                    text[s.start : s.end],
-                    norm_name(text[s.start : s.end]),
-                    _opt_int(s.attrs.get("referent")),
-                )
-                for i, s in enumerate(doc["entities"])
-            ],
-        )
-        quote_rows = []
-        for i, s in enumerate(doc["quotes"]):
-            cue = _sub_text(text, s.attrs.get("cue"))
-            speaker_obj = s.attrs.get("speaker")
-            speaker = _sub_text(text, speaker_obj)
-            ref = _opt_int(speaker_obj.get("referent")) if isinstance(speaker_obj, dict) else None
-            quote_rows.append(
-                (
-                    doc_id,
-                    i,
-                    s.start,
-                    s.end,
-                    str(s.attrs.get("kind", "")),
-                    text[s.start : s.end],
-                    cue,
-                    speaker,
-                    norm_name(speaker) if speaker else None,
-                    ref,
-                )
-            )
-        c.executemany(
-            'INSERT INTO quotes (doc_id, idx, "start", "end", kind, text, cue, speaker, speaker_norm, speaker_referent)'
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            quote_rows,
-        )
-        c.executemany(
-            'INSERT INTO keywords (doc_id, rank, key, score, "start", "end") VALUES (?, ?, ?, ?, ?, ?)',
-            [
-                (doc_id, i, str(s.attrs.get("key", "")), float(s.attrs.get("score", 0.0)), s.start, s.end)
-                for i, s in enumerate(doc["keywords"])
-            ],
-        )
-        title = _opt_str(meta.get("title")) or ""
+                    'INSERT INTO quotes (doc_id, idx, "start", "end", kind, text, cue, speaker, speaker_norm,'
+                    " speaker_referent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                ),
+                p.quotes,
+            ),
+            ('INSERT INTO keywords (doc_id, rank, key, score, "start", "end") VALUES (?, ?, ?, ?, ?, ?)', p.keywords),
+        ):
+            c.executemany(sql, [(doc_id, *r) for r in rows])
         c.execute(
-            "INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (doc_id, " ".join(k for k, _s, _e in text_terms(title)), " ".join(t.key for t in index_terms(doc))),
+            "INSERT INTO document_names (rowid, entities, referents, speakers) VALUES (?, ?, ?, ?)", (doc_id, *p.names)
         )
+        c.execute("INSERT INTO documents_fts (rowid, title, body) VALUES (?, ?, ?)", (doc_id, *p.fts))
         return doc_id, True
 
     # --------------------------------------------------------------- reading
@@ -410,27 +342,9 @@ class Store:
         row = self.execute("SELECT doc_json FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id}", hint="ids come from search hits or ingest", code="K410")
-        return Doc.from_json(str(row[0]))
+        return Doc.from_json(unpack_doc_json(row[0]))
 
 
 def _sql_fold(value: object) -> str | None:
     """``khabar_fold(x)`` inside SQL: :func:`norm_name` for text, NULL otherwise."""
     return norm_name(value) if isinstance(value, str) else None
-
-
-def _opt_str(value: object) -> str | None:
-    return None if value is None else str(value)
-
-
-def _opt_int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _sub_text(text: str, obj: object) -> str | None:
-    """The original text under a nested ``{"start", "end"}`` object (cue, speaker), or None."""
-    if not isinstance(obj, dict):
-        return None
-    s, e = obj.get("start"), obj.get("end")
-    if isinstance(s, int) and isinstance(e, int) and 0 <= s <= e <= len(text):
-        return text[s:e]
-    return None

@@ -6,8 +6,9 @@ contract, JSON arrays of article objects (SaudiNewsNet style), and ``.zip`` /
 ``.gz`` archives of any of these. Nothing is raised mid-stream.
 
 ``ingest`` analyses every record with the default pipeline -- in a process pool
-when ``workers > 1``, keeping input order -- and stores the Docs through the
-single writer in the parent, in transactions of ``batch``. A record whose text is
+when ``workers > 1``, keeping input order -- and turns each Doc into its rows in
+the same worker (:func:`khabar.store.rows.prepare_doc`); the single writer in the
+parent only inserts them, in transactions of ``batch``. A record whose text is
 already stored is skipped *before* it is analysed, so re-running after an
 interruption resumes where it stopped.
 """
@@ -18,6 +19,8 @@ import gzip
 import io
 import json
 import os
+import threading
+import time
 import zipfile
 import zlib
 from collections import deque
@@ -26,10 +29,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from khabar.doc import Doc
 from khabar.errors import InputError, KhabarError
 from khabar.inputs import MAX_BYTES, Article, article_from_bytes, expand_paths, jsonl_records, read_bytes
 from khabar.store.db import Store, content_hash
+from khabar.store.rows import PreparedDoc, prepare_doc
 
 #: meta fields of a JSON article object passed through to the Doc
 JSON_META_KEYS: Final = ("id", "title", "date", "source", "url", "author")
@@ -39,7 +42,9 @@ _MAX_NESTING: Final = 3  # archives inside archives
 
 
 # ------------------------------------------------------------------ reading
-def iter_records(paths: Sequence[str], max_bytes: int = MAX_BYTES) -> Iterator[Article | KhabarError]:
+def iter_records(
+    paths: Sequence[str], max_bytes: int = MAX_BYTES, skip: frozenset[str] = frozenset()
+) -> Iterator[Article | KhabarError]:
     """Every article under ``paths`` (or the error that stopped it), in a stable order.
 
     Files are read by extension: ``.jsonl`` (one ``{"text", ...}`` a line), ``.json``
@@ -47,8 +52,12 @@ def iter_records(paths: Sequence[str], max_bytes: int = MAX_BYTES) -> Iterator[A
     member by its own extension), ``.gz`` (the content by the inner extension, e.g.
     ``x.jsonl.gz``); anything else is one text or HTML article. Directories are walked
     recursively in sorted order, hidden files skipped. ``max_bytes`` limits one article.
+    Files whose real path is in ``skip`` are left out (the store itself, when it lies inside
+    an input folder).
     """
     for path in expand_paths(list(paths)):
+        if skip and path != "-" and os.path.realpath(path) in skip:
+            continue
         name = "stdin" if path == "-" else path
         try:
             data = read_bytes(path)
@@ -215,6 +224,41 @@ class IngestReport:
         return f"{self.added} added, {self.skipped} already stored, {self.failed} failed"
 
 
+@dataclass(frozen=True, slots=True)
+class IngestProgress:
+    """Where a running ingest stands, for a progress bar.
+
+    ``done`` records handled out of ``total`` (None when it cannot be known beforehand,
+    e.g. when reading stdin); ``added + skipped + failed == done``.
+    """
+
+    done: int
+    total: int | None
+    added: int
+    skipped: int
+    failed: int
+
+    @property
+    def fraction(self) -> float | None:
+        """``done / total`` in 0..1, or None when the total is unknown."""
+        if self.total is None:
+            return None
+        return min(1.0, self.done / self.total) if self.total else 1.0
+
+
+def count_records(
+    paths: Sequence[str], max_bytes: int = MAX_BYTES, skip: frozenset[str] = frozenset()
+) -> int | None:
+    """How many records (articles and per-record errors) :func:`iter_records` will yield.
+
+    Reads and parses every input once without analysing anything -- seconds for what takes
+    hours to analyse. None when stdin (``-``) is among ``paths``: it can be read only once.
+    """
+    if "-" in paths:
+        return None
+    return sum(1 for _ in iter_records(paths, max_bytes, skip))
+
+
 def is_stored(store: Store, text: str) -> bool:
     """True when an article with exactly this original text is already in ``store``."""
     row = store.execute("SELECT 1 FROM documents WHERE content_hash = ?", (content_hash(text),)).fetchone()
@@ -229,16 +273,37 @@ def _worker_init(components: tuple[str, ...] | None) -> None:
     global _WORKER_PIPELINE
     from khabar.pipeline import Pipeline
 
+    _watch_parent(os.getppid())
     _WORKER_PIPELINE = Pipeline(components)
 
 
-def _analyze_json(job: tuple[str, dict[str, Any]]) -> tuple[bool, str]:
-    """In a worker: ``(True, doc_json)`` or ``(False, one-line error)``."""
+def _watch_parent(parent: int, every: float = 1.0) -> None:
+    """Exit this worker when its parent dies: a killed ingest must not leave workers behind.
+
+    A worker blocks reading the task pipe, whose write end it inherited, so it never sees
+    end-of-file when the parent is killed (SIGKILL, OOM) and would wait forever.
+    """
+
+    def watch() -> None:
+        while True:
+            time.sleep(every)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="khabar-parent-watch", daemon=True).start()
+
+
+def _analyze_and_prepare(job: tuple[str, dict[str, Any]]) -> PreparedDoc | str:
+    """In a worker: the rows that store the analysed article, or its one-line error.
+
+    The rows are built here, not in the parent: the single writer would otherwise spend a
+    quarter of the run's CPU re-reading Docs and building rows while the workers wait.
+    """
     text, meta = job
     try:
-        return True, _WORKER_PIPELINE.analyze(text, meta).to_json()
+        return prepare_doc(_WORKER_PIPELINE.analyze(text, meta))
     except Exception as exc:  # noqa: BLE001 -- one bad article must not stop the run
-        return False, _analysis_error(exc, meta).one_line()
+        return _analysis_error(exc, meta).one_line()
 
 
 def _analysis_error(exc: Exception, meta: dict[str, Any]) -> KhabarError:
@@ -252,32 +317,29 @@ def _analysis_error(exc: Exception, meta: dict[str, Any]) -> KhabarError:
     )
 
 
-def _docs_serial(jobs: Iterable[Article], components: tuple[str, ...] | None) -> Iterator[Doc | str]:
+def _docs_serial(jobs: Iterable[Article], components: tuple[str, ...] | None) -> Iterator[PreparedDoc | str]:
     from khabar.pipeline import Pipeline
 
     nlp = Pipeline(components)
     for art in jobs:
         try:
-            yield nlp.analyze(art.text, art.meta)
+            yield prepare_doc(nlp.analyze(art.text, art.meta))
         except Exception as exc:  # noqa: BLE001 -- one bad article must not stop the run
             yield _analysis_error(exc, art.meta).one_line()
 
 
-def _docs_parallel(jobs: Iterable[Article], workers: int, components: tuple[str, ...] | None) -> Iterator[Doc | str]:
+def _docs_parallel(
+    jobs: Iterable[Article], workers: int, components: tuple[str, ...] | None
+) -> Iterator[PreparedDoc | str]:
     window = workers * 8
     with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(components,)) as pool:
-        pending: deque[Future[tuple[bool, str]]] = deque()
+        pending: deque[Future[PreparedDoc | str]] = deque()
         for art in jobs:
-            pending.append(pool.submit(_analyze_json, (art.text, art.meta)))
+            pending.append(pool.submit(_analyze_and_prepare, (art.text, art.meta)))
             if len(pending) >= window:
-                yield _rebuild(pending.popleft().result())
+                yield pending.popleft().result()
         while pending:
-            yield _rebuild(pending.popleft().result())
-
-
-def _rebuild(result: tuple[bool, str]) -> Doc | str:
-    ok, payload = result
-    return Doc.from_json(payload) if ok else payload
+            yield pending.popleft().result()
 
 
 def ingest(
@@ -289,6 +351,7 @@ def ingest(
     *,
     max_bytes: int = MAX_BYTES,
     components: Iterable[str] | None = None,
+    on_progress: Callable[[IngestProgress], None] | None = None,
 ) -> IngestReport:
     """Analyse every record under ``paths`` and store it in the SQLite store ``db_path``.
 
@@ -298,6 +361,8 @@ def ingest(
         workers: analysis processes; 1 analyses in this process.
         batch: documents per write transaction.
         progress: called with the number of records handled so far after each one.
+        on_progress: called with an :class:`IngestProgress` after each record; the inputs
+            are counted first (see :func:`count_records`) so it carries a total.
         max_bytes: the size limit of one article.
         components: pipeline components (default: all).
 
@@ -309,14 +374,20 @@ def ingest(
     comps = None if components is None else tuple(components)
     seen: set[str] = set()  # hashes queued in this run, not yet committed
 
+    # The store's own files, should it sit inside an input folder (`khabar ingest . --db ./news.db`).
+    db_files = frozenset(os.path.realpath(db_path + suffix) for suffix in ("", "-wal", "-shm", "-journal"))
+    total = count_records(paths, max_bytes, db_files) if on_progress is not None else None
+
     def tick() -> None:
         if progress is not None:
             progress(report.total)
+        if on_progress is not None:
+            on_progress(IngestProgress(report.total, total, report.added, report.skipped, report.failed))
 
     with Store(db_path) as store:
 
         def to_analyse() -> Iterator[Article]:
-            for item in iter_records(paths, max_bytes):
+            for item in iter_records(paths, max_bytes, db_files):
                 if isinstance(item, KhabarError):
                     report.failed += 1
                     report.errors.append(item.one_line())
@@ -332,7 +403,7 @@ def ingest(
 
         results = _docs_parallel(to_analyse(), workers, comps) if workers > 1 else _docs_serial(to_analyse(), comps)
 
-        def docs() -> Iterator[Doc]:
+        def docs() -> Iterator[PreparedDoc]:
             for result in results:
                 if isinstance(result, str):
                     report.failed += 1
@@ -341,10 +412,10 @@ def ingest(
                 else:
                     yield result
 
-        pending: list[Doc] = []
+        pending: list[PreparedDoc] = []
 
         def flush() -> None:
-            for _id, added in store.add_many(pending, batch=len(pending) or 1):
+            for _id, added in store.add_prepared(pending, batch=len(pending) or 1):
                 report.added += added
                 report.skipped += not added
                 tick()

@@ -1,9 +1,10 @@
-"""HTTP API for khabar (optional: needs ``fastapi``; ``uvicorn`` to serve it).
+"""HTTP API and web UI for khabar (optional extra ``web``: ``fastapi``, ``jinja2``; ``uvicorn`` serves it).
 
     from khabar.web import create_app
     app = create_app("news.db")
 
-Importing this package does not import FastAPI; ``create_app`` does.
+JSON under ``/api`` (:mod:`khabar.web.api`), right-to-left Arabic pages over the same
+data (:mod:`khabar.web.ui`). Importing this package does not import FastAPI; ``create_app`` does.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ __all__ = ["create_app"]
 
 
 def create_app(db_path: str | None = None) -> FastAPI:
-    """Build the FastAPI app (see :mod:`khabar.web.api`); ``db_path`` enables search and documents."""
+    """Build the FastAPI app (see :mod:`khabar.web.api`); ``db_path`` enables the corpus endpoints and pages."""
     from khabar.web.api import create_app as _create_app
 
     return _create_app(db_path)
