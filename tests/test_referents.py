@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import re
+
+import pytest
+
 import khabar
 from khabar.components import referents
 from khabar.doc import Doc, Span
@@ -91,3 +95,30 @@ def test_referents_round_trip_in_json() -> None:
     again = Doc.from_json(doc.to_json())
     assert again.values["referents"] == doc.values["referents"]
     assert again.to_json() == doc.to_json()
+
+
+# Issue #3: each of the seed's six people is one referent holding all their mentions. Each
+# is checked by a word only its name contains; every whole-word occurrence of that word in
+# the seed is a mention of the person (counted in the seed text at test time).
+SEED_PEOPLE = [
+    ("كيم جونج أون", "كيم"),
+    ("دونالد ترامب", "ترامب"),
+    ("مايك بومبيو", "بومبيو"),
+    ("سارة ساندرز", "ساندرز"),
+    ("باراك أوباما", "أوباما"),
+    ("مون جاى إن", "مون"),
+]
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("name", "cue"), SEED_PEOPLE)
+def test_referents_seed_people_are_one_referent_each(seed_text: str, name: str, cue: str) -> None:
+    doc = khabar.analyze(seed_text)
+    ents = doc["entities"]
+    holding = [
+        r for r in doc.values["referents"]
+        if r["label"] == "PERS" and any(cue in doc.span_text(ents[m]).split() for m in r["mentions"])
+    ]
+    assert [r["name"] for r in holding] == [name]
+    occurrences = len(re.findall(rf"(?<!\w){cue}(?!\w)", seed_text))
+    assert len(holding[0]["mentions"]) == occurrences
