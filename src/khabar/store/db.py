@@ -10,6 +10,7 @@ and upgraded by the numbered migrations of ``schema.sql``.
 
 from __future__ import annotations
 
+import functools
 import re
 import sqlite3
 import time
@@ -60,7 +61,8 @@ _MIGRATION: Final = re.compile(r"^-- migration: (\d+)[ \t]*$", re.MULTILINE)
 
 
 # ----------------------------------------------------------------- schema
-def migrations() -> list[tuple[int, str]]:
+@functools.cache  # read once per process, so SCHEMA_VERSION and the migrations applied always agree
+def migrations() -> tuple[tuple[int, str], ...]:
     """The numbered migrations of the packaged ``schema.sql``, in order."""
     sql = resources.files("khabar.store").joinpath("schema.sql").read_text(encoding="utf-8")
     marks = list(_MIGRATION.finditer(sql))
@@ -68,7 +70,7 @@ def migrations() -> list[tuple[int, str]]:
     for i, m in enumerate(marks):
         end = marks[i + 1].start() if i + 1 < len(marks) else len(sql)
         out.append((int(m.group(1)), sql[m.end() : end]))
-    return out
+    return tuple(out)
 
 
 SCHEMA_VERSION: Final = max(n for n, _ in migrations())

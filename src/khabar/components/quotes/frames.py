@@ -214,11 +214,6 @@ def _preverbal(v: _View, i: int) -> tuple[int, int] | None:
     return None
 
 
-def _entity_start(v: _View, j: int) -> bool:
-    k = v.tok_ent.get(j)
-    return k is not None and v.ent_first[k] == j and v.entities[k].label in ("PERS", "ORG")
-
-
 def _genitive(v: _View, k: int, lo: int) -> bool:
     """True for a person named as the complement of a noun (``مستشار خامنئي``), not the head."""
     first = v.ent_first[k]
