@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from typing import Any, Final, TextIO
 
 from khabar.errors import StoreError
@@ -30,20 +31,20 @@ _DATE: Final = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 
 # Documents that mention a folded name (parameters: the name twice): an entity whose
 # folded surface contains it, or a referent whose folded canonical name contains it.
-_MENTION_DOCS: Final = (
+MENTION_DOCS: Final = (
     "SELECT doc_id FROM entities WHERE instr(norm_text, ?) > 0"
     " UNION SELECT doc_id FROM referents WHERE instr(norm_name, ?) > 0"
 )
 
 
 # ------------------------------------------------------------------ argument checks
-def _check_limit(limit: int) -> int:
+def check_limit(limit: int) -> int:
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
         raise StoreError(f"bad limit {limit!r}", hint="give a whole number of 1 or more (--limit 20)", code="K421")
     return limit
 
 
-def _check_name(name: str, what: str) -> str:
+def check_name(name: str, what: str) -> str:
     folded = norm_name(name) if isinstance(name, str) else ""
     if not folded:
         raise StoreError(
@@ -63,7 +64,7 @@ def _check_label(label: str | None) -> str | None:
     return value
 
 
-def _pick_name(names: Counter[str]) -> str:
+def pick_name(names: Mapping[str, int]) -> str:
     """The most frequent name; ties go to the longer (fuller) one, then the first in code-point order."""
     return min(names.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
 
@@ -86,7 +87,7 @@ def top_referents(store: Store, label: str | None = None, limit: int = 20) -> li
     Raises:
         StoreError: K421 for a bad limit, K424 for an empty label.
     """
-    _check_limit(limit)
+    check_limit(limit)
     wanted = _check_label(label)
     sql = (
         "SELECT r.norm_name, r.label, r.name, r.doc_id,"
@@ -108,8 +109,8 @@ def top_referents(store: Store, label: str | None = None, limit: int = 20) -> li
         docs[key].add(int(doc_id))
     rows: list[dict[str, Any]] = [
         {
-            "name": _pick_name(names[key]),
-            "label": _pick_name(labels[key]),
+            "name": pick_name(names[key]),
+            "label": pick_name(labels[key]),
             "mentions": mentions[key],
             "documents": len(docs[key]),
         }
@@ -136,8 +137,8 @@ def quotes_by(store: Store, speaker: str, about: str | None = None, limit: int =
     Raises:
         StoreError: K423 for an empty speaker or about, K421 for a bad limit.
     """
-    _check_limit(limit)
-    who = _check_name(speaker, "speaker")
+    check_limit(limit)
+    who = check_name(speaker, "speaker")
     sql = (
         'SELECT q.doc_id, d.ext_id, d.date, q.kind, q.speaker, q.cue, substr(d.text, q."start" + 1, q."end" - q."start")'
         " FROM quotes q JOIN documents d ON d.id = q.doc_id"
@@ -146,8 +147,8 @@ def quotes_by(store: Store, speaker: str, about: str | None = None, limit: int =
     )
     params: list[Any] = [who, who]
     if about is not None:
-        what = _check_name(about, "about")
-        sql += f" AND (q.doc_id IN ({_MENTION_DOCS}) OR instr(khabar_fold(q.text), ?) > 0)"
+        what = check_name(about, "about")
+        sql += f" AND (q.doc_id IN ({MENTION_DOCS}) OR instr(khabar_fold(q.text), ?) > 0)"
         params += [what, what, what]
     sql += " ORDER BY d.date IS NULL, d.date, q.doc_id, q.idx LIMIT ?"
     params.append(limit)
@@ -169,11 +170,11 @@ def cooccurrence(store: Store, name: str, limit: int = 20) -> list[dict[str, Any
     Raises:
         StoreError: K423 for an empty name, K421 for a bad limit.
     """
-    _check_limit(limit)
-    key = _check_name(name, "name")
+    check_limit(limit)
+    key = check_name(name, "name")
     sql = (
         "SELECT r.norm_name, r.name, r.label, r.doc_id FROM referents r"
-        f" WHERE r.doc_id IN ({_MENTION_DOCS}) AND r.norm_name != '' AND instr(r.norm_name, ?) = 0"
+        f" WHERE r.doc_id IN ({MENTION_DOCS}) AND r.norm_name != '' AND instr(r.norm_name, ?) = 0"
     )
     names: dict[str, Counter[str]] = defaultdict(Counter)
     labels: dict[str, Counter[str]] = defaultdict(Counter)
@@ -183,7 +184,7 @@ def cooccurrence(store: Store, name: str, limit: int = 20) -> list[dict[str, Any
         labels[norm][str(lab)] += 1
         docs[norm].add(int(doc_id))
     rows: list[dict[str, Any]] = [
-        {"name": _pick_name(names[k]), "label": _pick_name(labels[k]), "documents": len(docs[k])} for k in names
+        {"name": pick_name(names[k]), "label": pick_name(labels[k]), "documents": len(docs[k])} for k in names
     ]
     rows.sort(key=lambda r: (-r["documents"], r["name"]))
     return rows[:limit]
@@ -208,8 +209,8 @@ def counts_over_time(store: Store, name: str | None = None, period: str = "month
     sql = "SELECT date FROM documents WHERE date IS NOT NULL"
     params: list[Any] = []
     if name is not None:
-        key = _check_name(name, "name")
-        sql += f" AND id IN ({_MENTION_DOCS})"
+        key = check_name(name, "name")
+        sql += f" AND id IN ({MENTION_DOCS})"
         params += [key, key]
     counts: Counter[str] = Counter()
     for (date,) in store.execute(sql, params, "count documents over time"):
@@ -245,4 +246,15 @@ def export_jsonl(store: Store, out: TextIO) -> int:
     return count
 
 
-__all__ = ["PERIODS", "cooccurrence", "counts_over_time", "export_jsonl", "quotes_by", "top_referents"]
+__all__ = [
+    "MENTION_DOCS",
+    "PERIODS",
+    "check_limit",
+    "check_name",
+    "cooccurrence",
+    "counts_over_time",
+    "export_jsonl",
+    "pick_name",
+    "quotes_by",
+    "top_referents",
+]

@@ -14,11 +14,11 @@ import functools
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Final, Self
+from typing import Any, Final, Self, TypeVar
 
 from khabar.doc import Doc
 from khabar.errors import StoreError
@@ -57,6 +57,7 @@ __all__ = [
     "user_version",
 ]
 
+T = TypeVar("T")
 _MIGRATION: Final = re.compile(r"^-- migration: (\d+)[ \t]*$", re.MULTILINE)
 
 
@@ -257,32 +258,24 @@ class Store:
 
     def add_many(self, docs: Iterable[Doc], batch: int = 200) -> list[tuple[int, bool]]:
         """Store Docs in transactions of ``batch`` documents; one ``(id, added)`` per Doc."""
-        out: list[tuple[int, bool]] = []
-        pending: list[Doc] = []
-
-        def flush() -> None:
-            if pending:
-                with self._transaction("add documents"):
-                    out.extend(self._insert(d) for d in pending)
-                pending.clear()
-
-        for doc in docs:
-            pending.append(doc)
-            if len(pending) >= max(1, batch):
-                flush()
-        flush()
-        return out
+        return self._add_batched(docs, batch, self._insert)
 
     def add_prepared(self, items: Iterable[PreparedDoc], batch: int = 200) -> list[tuple[int, bool]]:
         """Store articles already turned into rows (:func:`~khabar.store.rows.prepare_doc`, e.g. by
         ingest workers), in transactions of ``batch``; one ``(id, added)`` per item."""
+        return self._add_batched(items, batch, self._insert_prepared)
+
+    def _add_batched(
+        self, items: Iterable[T], batch: int, insert: Callable[[T], tuple[int, bool]]
+    ) -> list[tuple[int, bool]]:
+        """``insert`` each item, ``batch`` items a transaction."""
         out: list[tuple[int, bool]] = []
-        pending: list[PreparedDoc] = []
+        pending: list[T] = []
 
         def flush() -> None:
             if pending:
                 with self._transaction("add documents"):
-                    out.extend(self._insert_prepared(p) for p in pending)
+                    out.extend(insert(item) for item in pending)
                 pending.clear()
 
         for item in items:

@@ -379,13 +379,11 @@ def first_match_index(keys: list[str], wanted: list[tuple[str, ...]]) -> tuple[i
 
 def first_match(terms: list[IndexTerm], wanted: list[tuple[str, ...]]) -> tuple[int, int] | None:
     """Original offsets of the earliest occurrence of any wanted phrase among ``terms``."""
-    keys = [t.key for t in terms]
-    for i in range(len(terms)):
-        for phrase in wanted:
-            n = len(phrase)
-            if tuple(keys[i : i + n]) == phrase:
-                return terms[i].start, terms[i + n - 1].end
-    return None
+    at = first_match_index([t.key for t in terms], wanted)
+    if at is None:
+        return None
+    i, n = at
+    return terms[i].start, terms[i + n - 1].end
 
 
 def make_snippet(

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from khabar.errors import StoreError
 from khabar.store import Store
-from khabar.store.analytics import quotes_by
+from khabar.store.analytics import MENTION_DOCS, check_limit, check_name, pick_name, quotes_by
 from khabar.store.db import norm_name
 
 __all__ = [
@@ -36,12 +36,6 @@ CONTEXT_CHARS: Final = 60
 _LOCAL_ID: Final = re.compile(r"(\d+):(\d+)")
 _FILTER_QUOTES: Final = str.maketrans("", "", '"\u00ab\u00bb\u201c\u201d\u201e')
 
-# Documents mentioning a folded name (the name twice): as in khabar.store.analytics.
-_MENTION_DOCS: Final = (
-    "SELECT doc_id FROM entities WHERE instr(norm_text, ?) > 0"
-    " UNION SELECT doc_id FROM referents WHERE instr(norm_name, ?) > 0"
-)
-
 
 def search_query(words: str, filters: dict[str, str]) -> str:
     """A query string from the search form: the words, then ``field:"value"`` for each filled filter.
@@ -58,12 +52,6 @@ def search_query(words: str, filters: dict[str, str]) -> str:
     if lo or hi:
         parts.append(f"date:{lo}..{hi}" if lo != hi else f"date:{lo}")
     return " ".join(parts)
-
-
-def _check_limit(limit: int) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-        raise StoreError(f"bad limit {limit!r}", hint="give a whole number of 1 or more", code="K421")
-    return limit
 
 
 def referent_key(store: Store, ident: str) -> str:
@@ -130,7 +118,7 @@ def referent_detail(store: Store, ident: str, limit: int = 500) -> dict[str, Any
     Raises:
         StoreError: K412 when there is no such referent, K421 for a bad limit.
     """
-    _check_limit(limit)
+    check_limit(limit)
     key = referent_key(store, ident)
     names: dict[str, int] = {}
     labels: dict[str, int] = {}
@@ -188,8 +176,8 @@ def referent_detail(store: Store, ident: str, limit: int = 500) -> dict[str, Any
     ).fetchone()
     return {
         "key": key,
-        "name": _most_common(names),
-        "label": _most_common(labels),
+        "name": pick_name(names) if names else "",
+        "label": pick_name(labels) if labels else "",
         "names": sorted(names, key=lambda n: (-names[n], n)),
         "documents": int(documents),
         "mention_count": int(mention_count),
@@ -197,11 +185,6 @@ def referent_detail(store: Store, ident: str, limit: int = 500) -> dict[str, Any
         "mentions": mentions,
         "quotes": quotes,
     }
-
-
-def _most_common(counts: dict[str, int]) -> str:
-    """The most frequent value; ties go to the longer one, then code-point order (as analytics does)."""
-    return min(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0] if counts else ""
 
 
 _QUOTE_KEYS: Final = ("doc_id", "ext_id", "title", "date", "index", "start", "end", "kind", "text", "cue", "speaker")
@@ -224,7 +207,7 @@ def list_quotes(
     Raises:
         StoreError: K423 for a speaker or about without letters, K421 for a bad limit.
     """
-    _check_limit(limit)
+    check_limit(limit)
     if speaker is not None:
         rows = quotes_by(store, speaker, about=about, limit=limit)
         titles = document_titles(store, {int(r["doc_id"]) for r in rows})
@@ -235,10 +218,8 @@ def list_quotes(
     )
     params: list[Any] = []
     if about is not None:
-        what = norm_name(about)
-        if not what:
-            raise StoreError(f"empty about {about!r}", hint="give a name with at least one letter", code="K423")
-        sql += f" WHERE q.doc_id IN ({_MENTION_DOCS}) OR instr(khabar_fold(q.text), ?) > 0"
+        what = check_name(about, "about")
+        sql += f" WHERE q.doc_id IN ({MENTION_DOCS}) OR instr(khabar_fold(q.text), ?) > 0"
         params += [what, what, what]
     sql += " ORDER BY d.date IS NULL, d.date DESC, q.doc_id DESC, q.idx LIMIT ?"
     params.append(limit)
