@@ -6,6 +6,7 @@ import gzip
 import hashlib
 import math
 import os
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,8 @@ from conftest import shared_path
 
 from khabar.components import classify
 from khabar.doc import Doc
-from khabar.evaluation.topics import evaluate, format_report, parse_trec, read_trec, scores
+from khabar.errors import ResourceError
+from khabar.evaluation.topics import Record, evaluate, format_report, known_outlets, parse_trec, read_trec, scores
 
 SPORT = (
     "فاز فريق الهلال على منافسه النصر بثلاثة أهداف مقابل هدف في مباراة الدوري السعودي لكرة القدم، "
@@ -36,10 +38,9 @@ MIDDLE_EAST = (
 DEV_SHA256 = "253b00804c6004513eed9ef035394a437db101e2e85a741374d42431c8f37bb0"
 DEV_ACCURACY_FLOOR = 0.86
 DEV_MACRO_F1_FLOOR = 0.85
-# With the outlet given as optional input (measured 0.8765 / 0.8663).
-DEV_WITH_SOURCE_ACCURACY_FLOOR = 0.87
-DEV_WITH_SOURCE_MACRO_F1_FLOOR = 0.86
-DOCNO_SOURCE = {"AL": "AlArabiya", "BB": "BBC Arabic", "CN": "CNN Arabic", "FR": "France 24", "SK": "Sky News Arabia"}
+# With each record's <SRC> outlet given (the outlet-aware model; measured 0.8924 / 0.8801).
+DEV_WITH_SOURCE_ACCURACY_FLOOR = 0.885
+DEV_WITH_SOURCE_MACRO_F1_FLOOR = 0.875
 
 
 def _check_distribution(dist: dict[str, float]) -> None:
@@ -135,7 +136,7 @@ def test_source_key_recognises_training_outlets(name: str, key: str | None) -> N
     assert classify.source_key(name) == key
 
 
-def test_classify_source_reweights_by_the_outlet_desks() -> None:
+def test_classify_source_uses_the_outlet_desks() -> None:
     plain = classify.classify_text(MIDDLE_EAST)
     assert max(plain, key=lambda k: plain[k]) == "middleEast"
     # AlArabiya has no middleEast desk: it files such stories under internationalNews.
@@ -176,12 +177,44 @@ def test_seed_article_is_news(seed_text: str) -> None:
 
 def test_parse_trec_reads_fields() -> None:
     sgml = (
-        '<DOC>\n<DOCNO>X-sport-1</DOCNO>\n<CAT>sport</CAT>\n<TITLE>عنوان & "رياضي"</TITLE>\n'
+        '<DOC>\n<DOCNO>X-sport-1</DOCNO>\n<SRC>BBC</SRC>\n<CAT>sport</CAT>\n<TITLE>عنوان & "رياضي"</TITLE>\n'
         f"<TEXT>\n{SPORT}\n</TEXT>\n</DOC>\n<DOC><DOCNO>X-economy-2</DOCNO><CAT>economy</CAT><TEXT>{ECONOMY}</TEXT></DOC>"
     )
     records = parse_trec(sgml)
-    assert records[0] == ("X-sport-1", "sport", 'عنوان & "رياضي"', SPORT)
+    assert records[0] == Record("X-sport-1", "sport", 'عنوان & "رياضي"', SPORT, "BBC")
     assert records[1][:3] == ("X-economy-2", "economy", "")
+    assert records[1].source == ""
+    assert known_outlets(records) == 1
+
+
+def test_source_model_scores_shared_plus_outlet_weights() -> None:
+    # A two-label, two-feature model written as training writes it (scaled integers).
+    doc = {
+        "labels": ["a", "b"],
+        "bias": [0.0, 0.5],
+        "weight_scale": 0.001,
+        "idf_scale": 0.001,
+        "vocab": ["x", "y"],
+        "idf": [1000, 2000],
+        "weights": [1000, 0, 0, 1000],  # x -> a, y -> b
+        "sources": {"bbc": {"features": [1], "weights": [3000, 0], "bias": [1.0, 0.0]}},  # bbc: y -> a too
+    }
+    model = classify.source_model_from_json(doc)
+    feats = Counter({"y": 1, "z": 5})  # z is not in the vocabulary: no effect, not in the norm
+    dist = model.probabilities(feats, "bbc")
+    # x = (0, 1) after L2 norm; logits a = 0 + 3 + 0 + 1 = 4, b = 1 + 0.5 = 1.5
+    assert dist["a"] == pytest.approx(math.exp(4) / (math.exp(4) + math.exp(1.5)))
+    prior = model.outlet_prior("bbc")
+    assert prior["a"] == pytest.approx(math.exp(1) / (math.exp(1) + math.exp(0.5)))
+    with pytest.raises(ValueError):
+        classify.source_model_from_json({**doc, "sources": {"bbc": {"features": [1], "weights": [1], "bias": [0, 0]}}})
+
+
+def test_every_training_outlet_has_weights_in_the_outlet_model() -> None:
+    model = classify.load_source_model()
+    assert set(model.source_bias) == {"alarabiya", "bbc", "cnn", "france24", "skynews"}
+    assert model.labels == classify.LABELS
+    assert all(len(rows) > 1000 for rows in model.source_rows.values())
 
 
 def test_read_trec_gzip_and_plain(tmp_path: Path) -> None:
@@ -203,7 +236,7 @@ def test_scores_and_report() -> None:
     assert "macro-F1" in text and "confusion" in text
 
 
-def _dev_records() -> list[tuple[str, str, str, str]]:
+def _dev_records() -> list[Record]:
     path = shared_path("data", "ant-multisource-v2.1", "dev.trec.gz")
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if digest != DEV_SHA256:
@@ -218,11 +251,8 @@ def _dev_records() -> list[tuple[str, str, str, str]]:
 @pytest.mark.slow
 def test_topics_dev_gate_with_source() -> None:
     records = _dev_records()
-    pred = []
-    for docid, _label, title, text in records:
-        dist = classify.classify_text(text, title or None, source=DOCNO_SOURCE[docid.split("-")[0]])
-        pred.append(max(dist, key=lambda k: dist[k]))
-    report = scores([r[1] for r in records], pred, classify.LABELS)
+    assert known_outlets(records) == len(records)
+    report = evaluate(records, with_source=True)
     assert report["accuracy"] >= DEV_WITH_SOURCE_ACCURACY_FLOOR, format_report(report)
     assert report["macro_f1"] >= DEV_WITH_SOURCE_MACRO_F1_FLOOR, format_report(report)
 
@@ -234,3 +264,38 @@ def test_topics_dev_gate() -> None:
     assert report["n"] == 3159
     assert report["accuracy"] >= DEV_ACCURACY_FLOOR, format_report(report)
     assert report["macro_f1"] >= DEV_MACRO_F1_FLOOR, format_report(report)
+
+
+@pytest.mark.parametrize("payload", [b"not gzip", gzip.compress(b'{"schema": 2, "labels": []}')])
+def test_corrupt_outlet_model_is_a_resource_error(monkeypatch: pytest.MonkeyPatch, payload: bytes) -> None:
+    monkeypatch.setattr(classify, "read_model", lambda name, code: payload)
+    classify.load_source_model.cache_clear()
+    try:
+        with pytest.raises(ResourceError) as info:
+            classify.load_source_model()
+        assert info.value.code == "K205"
+        assert classify.SOURCE_MODEL_FILE in str(info.value)
+    finally:
+        classify.load_source_model.cache_clear()
+
+
+def test_eval_topics_cli_reports_text_only_then_with_the_outlet(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from khabar.cli.main import main
+
+    sgml = "".join(
+        f"<DOC><DOCNO>d{i}</DOCNO><SRC>{src}</SRC><CAT>{label}</CAT><TITLE></TITLE><TEXT>{text}</TEXT></DOC>\n"
+        for i, (src, label, text) in enumerate(
+            [("BBC", "sport", SPORT), ("SkyNews", "economy", ECONOMY), ("Reuters", "technology", TECHNOLOGY)]
+        )
+    )
+    path = tmp_path / "tiny.trec"
+    path.write_text(sgml, encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", "topics", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "== text only" in result.output
+    assert "== outlet given (<SRC>; 2 of 3 records name a known outlet) ==" in result.output
+    assert result.output.count("(3 documents)") == 2
+    result = CliRunner().invoke(main, ["eval", "topics", "--no-outlet", str(path)])
+    assert "outlet given" not in result.output

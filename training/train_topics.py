@@ -1,4 +1,5 @@
-"""Train the topic classifier shipped as src/khabar/models/topics.json.gz.
+"""Train the topic classifiers shipped as src/khabar/models/topics.json.gz (text only) and
+topics_by_source.json.gz (outlet-aware, used when the article's outlet is known).
 
 Data: ANT Corpus v2.1 (multi-source Arabic news: AlArabiya, BBC Arabic, CNN Arabic,
 France24, SkyNews Arabia), ``ant-multisource-v2.1/{train,dev}.trec.gz`` under the shared
@@ -11,9 +12,13 @@ Model: multinomial logistic regression (scikit-learn, lbfgs) over sublinear tf-i
 L2-normalised features from ``khabar.components.classify.features`` (the runtime
 function, so training and runtime see identical features). The vocabulary is cut to
 the ``--keep`` features with the largest weights and the model refitted on it, so the
-runtime norm is exact; idf and weights ship as scaled integers in gzip JSON, with the
-per-outlet training label counts (``source_counts``) that the optional ``source`` input of
-``classify_text`` uses to reweight by an outlet's desk prior.
+runtime norm is exact; idf and weights ship as scaled integers in gzip JSON.
+
+Outlet-aware model: the same features, augmented as in Daume III, "Frustratingly easy domain
+adaptation" (ACL 2007): each document's vector appears twice, once in a shared block and once in
+its outlet's block, plus an outlet indicator, so the logistic regression learns shared weights,
+each outlet's own corrections and its desk bias. The shared block is cut to ``--keep`` features
+and each outlet block to ``--keep-per-source``, and the model refitted on them.
 
 Every learner, feature set and training-set variant tried on dev, with its figures and why
 0.90 is out of reach for a text-only model on this corpus: ``bench/topics_comparison.md``.
@@ -22,9 +27,10 @@ Training needs numpy + scikit-learn (training only; khabar's runtime is pure Pyt
     pip install numpy scipy scikit-learn
     python training/train_topics.py                 # train, report on dev, write the model
     python training/train_topics.py --compare       # also compare NB / ComplementNB / LinearSVC / LR
+    python training/train_topics.py --part source   # only the outlet-aware model
 
 Prints dev accuracy, macro-F1, per-label P/R/F1, the confusion matrix (scored by the
-shipped runtime on the written model), the figures without titles and with the source
+shipped runtime on the written models), the figures without titles and with the outlet
 given, and the exact-duplicate conflict analysis. Deterministic: two runs write the same bytes.
 """
 
@@ -51,7 +57,7 @@ from khabar.evaluation.topics import Record, format_report, read_trec, scores
 
 DEFAULT_DATA = REPO.parent / "shared" / "data"
 CORPUS = "ant-multisource-v2.1"
-OUT = REPO / "src" / "khabar" / "models" / classify.MODEL_FILE
+MODELS = REPO / "src" / "khabar" / "models"
 SEED = 0
 # DOCNO prefix -> classify.source_key of the outlet (for the optional source input).
 SOURCE_OF_PREFIX = {"AL": "alarabiya", "BB": "bbc", "CN": "cnn", "FR": "france24", "SK": "skynews"}
@@ -227,18 +233,157 @@ def compare(
         print(f"  {name:38s} accuracy {s['accuracy']:.4f}  macro-F1 {s['macro_f1']:.4f}  ({time.time() - t0:.0f}s)")
 
 
+def keep_largest(importance: Any, k: int) -> list[int]:
+    """Indices of the k largest values, in index order (ties broken by index: deterministic)."""
+    import numpy as np
+
+    return sorted(np.argsort(-importance, kind="stable")[:k].tolist())
+
+
+def augment(x: Any, sources: Sequence[str], keys: Sequence[str]) -> Any:
+    """[x | x in the outlet's block | outlet indicator]: one shared block, one block per outlet."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    src = np.asarray(sources)
+    blocks = [x] + [sp.diags((src == k).astype(np.float64)) @ x for k in keys]
+    blocks.append(sp.csr_matrix(np.stack([(src == k).astype(np.float64) for k in keys], axis=1)))
+    return sp.hstack(blocks).tocsr()
+
+
+def scaled(values: Any, scale: float) -> list[int]:
+    return [round(float(v) / scale) for v in values]
+
+
+def text_model(train_f: Sequence[Counter[str]], y: Sequence[str], min_df: int, keep: int, c: float) -> dict[str, Any]:
+    """The text-only model file: fit on the full vocabulary, keep the heaviest features, refit."""
+    import numpy as np
+
+    vocab, df = build_vocab(train_f, min_df)
+    index = {f: i for i, f in enumerate(vocab)}
+    idf = idf_of(df, len(train_f))
+    model = fit_lr(tfidf_matrix(train_f, index, idf), y, c)
+    kept = keep_largest(np.abs(model.coef_).max(axis=0) * idf, keep)
+    vocab = [vocab[i] for i in kept]
+    df = [df[i] for i in kept]
+    index = {f: i for i, f in enumerate(vocab)}
+    idf = idf_of(df, len(train_f))
+    model = fit_lr(tfidf_matrix(train_f, index, idf), y, c)
+    check_labels(model)
+    coef = model.coef_.T  # (features, labels)
+    weight_scale = float(np.abs(coef).max()) / 32000.0
+    idf_scale = 1.0 / 1000.0
+    return {
+        "schema": classify.MODEL_SCHEMA,
+        "labels": list(classify.LABELS),
+        "bias": [round(float(b), 6) for b in model.intercept_],
+        "prior": [Counter(y)[label] for label in classify.LABELS],  # training counts: the answer without evidence
+        "weight_scale": weight_scale,
+        "idf_scale": idf_scale,
+        "vocab": vocab,
+        "idf": scaled(idf, idf_scale),
+        "weights": scaled(coef.ravel(), weight_scale),
+        "trained_on": f"{CORPUS}/train.trec.gz ({len(train_f)} documents)",
+    }
+
+
+def source_model(
+    train_f: Sequence[Counter[str]],
+    y: Sequence[str],
+    sources: Sequence[str],
+    min_df: int,
+    keep: int,
+    keep_per_source: int,
+    c: float,
+) -> dict[str, Any]:
+    """The outlet-aware model file (feature augmentation; see the module docstring)."""
+    import numpy as np
+
+    keys = sorted(set(sources))
+    vocab, df = build_vocab(train_f, min_df)
+    index = {f: i for i, f in enumerate(vocab)}
+    idf = idf_of(df, len(train_f))
+    v = len(vocab)
+    model = fit_lr(augment(tfidf_matrix(train_f, index, idf), sources, keys), y, c)
+    importance = np.abs(model.coef_).max(axis=0)
+    shared = keep_largest(importance[:v] * idf, keep)
+    own = {k: keep_largest(importance[v * (b + 1) : v * (b + 2)] * idf, keep_per_source) for b, k in enumerate(keys)}
+    # The vocabulary is every kept feature (the runtime norm runs over it); a block's
+    # columns are its kept features, and the refit uses exactly those columns.
+    used = sorted(set(shared).union(*own.values()))
+    position = {old: new for new, old in enumerate(used)}
+    sub_vocab = [vocab[i] for i in used]
+    sub_df = [df[i] for i in used]
+    sub_index = {f: i for i, f in enumerate(sub_vocab)}
+    sub_idf = idf_of(sub_df, len(train_f))
+    u = len(used)
+    columns = [position[i] for i in shared]
+    for b, k in enumerate(keys):
+        columns += [u * (b + 1) + position[i] for i in own[k]]
+    columns += [u * (len(keys) + 1) + b for b in range(len(keys))]
+    x = augment(tfidf_matrix(train_f, sub_index, sub_idf), sources, keys)[:, columns]
+    model = fit_lr(x, y, c)
+    check_labels(model)
+    coef = model.coef_.T  # (kept columns, labels)
+    weight_scale = float(np.abs(coef).max()) / 32000.0
+    idf_scale = 1.0 / 1000.0
+    n = len(classify.LABELS)
+    shared_w = np.zeros((u, n))
+    shared_w[[position[i] for i in shared]] = coef[: len(shared)]
+    doc: dict[str, Any] = {
+        "schema": classify.MODEL_SCHEMA,
+        "labels": list(classify.LABELS),
+        "bias": [round(float(b), 6) for b in model.intercept_],
+        "weight_scale": weight_scale,
+        "idf_scale": idf_scale,
+        "vocab": sub_vocab,
+        "idf": scaled(sub_idf, idf_scale),
+        "weights": scaled(shared_w.ravel(), weight_scale),
+        "sources": {},
+    }
+    start = len(shared)
+    for k in keys:
+        block = coef[start : start + len(own[k])]
+        start += len(own[k])
+        doc["sources"][k] = {"features": [position[i] for i in own[k]], "weights": scaled(block.ravel(), weight_scale)}
+    for b, k in enumerate(keys):
+        doc["sources"][k]["bias"] = [round(float(w), 6) for w in coef[start + b]]
+    doc["trained_on"] = f"{CORPUS}/train.trec.gz ({len(train_f)} documents, outlets {', '.join(keys)})"
+    return doc
+
+
+def check_labels(model: Any) -> None:
+    labels = [str(c) for c in model.classes_]
+    if tuple(labels) != classify.LABELS:
+        raise SystemExit(f"unexpected labels {labels}")
+
+
+def write_model(doc: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Write gzip JSON (deterministic bytes) and return it decoded again, as the runtime reads it."""
+    payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
+    print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    decoded: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
+    return decoded
+
+
+def best(dist: dict[str, float]) -> str:
+    return max(dist, key=lambda k: dist[k])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="shared data folder")
-    parser.add_argument("--out", type=Path, default=OUT, help="model file to write")
+    parser.add_argument("--models", type=Path, default=MODELS, help="folder the model files are written to")
+    parser.add_argument("--part", choices=("all", "text", "source"), default="all", help="which model(s) to train")
     parser.add_argument("--min-df", type=int, default=2, help="minimum document frequency of a feature")
-    parser.add_argument("--keep", type=int, default=150_000, help="features kept in the shipped model")
-    parser.add_argument("--c", type=float, default=30.0, help="inverse L2 strength of the logistic regression")
+    parser.add_argument("--keep", type=int, default=150_000, help="(shared) features kept in a shipped model")
+    parser.add_argument("--keep-per-source", type=int, default=10_000, help="features kept in each outlet's block")
+    parser.add_argument("--c", type=float, default=30.0, help="inverse L2 strength of the logistic regressions")
     parser.add_argument("--compare", action="store_true", help="also compare other learners on dev")
     parser.add_argument("--no-manifest", action="store_true", help="do not rewrite models/manifest.json")
     args = parser.parse_args(argv)
-
-    import numpy as np
 
     folder = args.data / CORPUS
     t0 = time.time()
@@ -246,77 +391,40 @@ def main(argv: list[str] | None = None) -> int:
     dev = read_trec(folder / "dev.trec.gz")
     print(f"read {len(train):,} train / {len(dev):,} dev documents ({time.time() - t0:.0f}s)")
     print("dev.trec.gz sha256", hashlib.sha256((folder / "dev.trec.gz").read_bytes()).hexdigest())
-    train_f = [classify.features(text, title or None) for _d, _l, title, text in train]
-    dev_f = [classify.features(text, title or None) for _d, _l, title, text in dev]
-    y = [r[1] for r in train]
-    gold = [r[1] for r in dev]
+    train_f = [classify.features(r.text, r.title or None) for r in train]
+    dev_f = [classify.features(r.text, r.title or None) for r in dev]
+    y = [r.label for r in train]
+    gold = [r.label for r in dev]
     print(f"features ({time.time() - t0:.0f}s)")
     if args.compare:
         compare(train_f, y, dev_f, gold, args.min_df)
 
-    # 1. fit on the full vocabulary; 2. keep the features with the largest weights; 3. refit on them.
-    vocab, df = build_vocab(train_f, args.min_df)
-    index = {f: i for i, f in enumerate(vocab)}
-    idf = idf_of(df, len(train_f))
-    model = fit_lr(tfidf_matrix(train_f, index, idf), y, args.c)
-    importance = np.abs(model.coef_).max(axis=0) * idf
-    keep = sorted(np.argsort(-importance, kind="stable")[: args.keep].tolist())
-    vocab = [vocab[i] for i in keep]
-    df = [df[i] for i in keep]
-    index = {f: i for i, f in enumerate(vocab)}
-    idf = idf_of(df, len(train_f))
-    model = fit_lr(tfidf_matrix(train_f, index, idf), y, args.c)
-    labels = [str(c) for c in model.classes_]
-    if tuple(labels) != classify.LABELS:
-        raise SystemExit(f"unexpected labels {labels}")
-    print(f"logistic regression C={args.c} on {len(vocab):,} features ({time.time() - t0:.0f}s)")
+    if args.part in ("all", "text"):
+        doc = text_model(train_f, y, args.min_df, args.keep, args.c)
+        print(f"text-only logistic regression C={args.c} on {len(doc['vocab']):,} features ({time.time() - t0:.0f}s)")
+        runtime = classify.model_from_json(write_model(doc, args.models / classify.MODEL_FILE))
+        pred = [best(runtime.probabilities(f)) for f in dev_f]
+        print(f"\n== dev ({CORPUS}/dev.trec.gz), text-only model, title + text ==")
+        print(format_report(scores(gold, pred, classify.LABELS)))
+        pred_nt = [best(runtime.probabilities(classify.features(r.text))) for r in dev]
+        s_nt = scores(gold, pred_nt, classify.LABELS)
+        print(f"\ndev without titles: accuracy {s_nt['accuracy']:.4f}  macro-F1 {s_nt['macro_f1']:.4f}")
+        print("\n== exact-duplicate bodies with conflicting labels ==")
+        print(duplicate_analysis(train, dev, pred))
 
-    coef = model.coef_.T  # (features, labels)
-    weight_scale = float(np.abs(coef).max()) / 32000.0
-    idf_scale = 1.0 / 1000.0
-    doc = {
-        "schema": classify.MODEL_SCHEMA,
-        "labels": labels,
-        "bias": [round(float(b), 6) for b in model.intercept_],
-        "prior": [Counter(y)[label] for label in labels],  # training counts: the answer without evidence
-        "weight_scale": weight_scale,
-        "idf_scale": idf_scale,
-        "vocab": vocab,
-        "idf": [round(float(v) / idf_scale) for v in idf],
-        "weights": [round(float(v) / weight_scale) for v in coef.ravel()],
-        # Per-outlet training label counts: the optional source input reweights by them.
-        "source_counts": {
-            key: [sum(1 for r in train if source_of(r[0]) == key and r[1] == label) for label in labels]
-            for key in sorted(SOURCE_OF_PREFIX.values())
-        },
-        "trained_on": f"{CORPUS}/train.trec.gz ({len(train)} documents)",
-    }
-    payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
-    print(f"wrote {args.out} ({args.out.stat().st_size:,} bytes)")
-
-    # Score the written model with the runtime code (not with scikit-learn).
-    runtime = classify.model_from_json(json.loads(gzip.decompress(args.out.read_bytes())))
-    pred = [max(p, key=lambda k: p[k]) for p in (runtime.probabilities(f) for f in dev_f)]
-    report = scores(gold, pred, classify.LABELS)
-    print(f"\n== dev ({CORPUS}/dev.trec.gz), shipped model, title + text ==")
-    print(format_report(report))
-    no_title = [classify.features(text) for _d, _l, _t, text in dev]
-    pred_nt = [max(p, key=lambda k: p[k]) for p in (runtime.probabilities(f) for f in no_title)]
-    s_nt = scores(gold, pred_nt, classify.LABELS)
-    print(f"\ndev without titles: accuracy {s_nt['accuracy']:.4f}  macro-F1 {s_nt['macro_f1']:.4f}")
-    pred_src = [
-        max(p, key=lambda k: p[k])
-        for p in (runtime.probabilities(f, source_of(r[0])) for f, r in zip(dev_f, dev, strict=True))
-    ]
-    s_src = scores(gold, pred_src, classify.LABELS)
-    print(
-        f"dev with the source given (optional input, not the headline figure): "
-        f"accuracy {s_src['accuracy']:.4f}  macro-F1 {s_src['macro_f1']:.4f}"
-    )
-    print("\n== exact-duplicate bodies with conflicting labels ==")
-    print(duplicate_analysis(train, dev, pred))
+    if args.part in ("all", "source"):
+        sources = [source_of(r.docid) for r in train]
+        doc = source_model(train_f, y, sources, args.min_df, args.keep, args.keep_per_source, args.c)
+        print(
+            f"\noutlet-aware logistic regression C={args.c} on {len(doc['vocab']):,} features, "
+            f"{args.keep_per_source:,} per outlet ({time.time() - t0:.0f}s)"
+        )
+        outlet_runtime = classify.source_model_from_json(write_model(doc, args.models / classify.SOURCE_MODEL_FILE))
+        pred = [best(outlet_runtime.probabilities(f, source_of(r.docid))) for f, r in zip(dev_f, dev, strict=True)]
+        print(f"\n== dev ({CORPUS}/dev.trec.gz), outlet given, outlet-aware model ==")
+        print(format_report(scores(gold, pred, classify.LABELS)))
+        print("\n== exact-duplicate bodies with conflicting labels (outlet given) ==")
+        print(duplicate_analysis(train, dev, pred))
     if not args.no_manifest:
         import write_manifest
 

@@ -259,19 +259,30 @@ def eval_summary(easc_dir: str, rule: str) -> None:
 
 @eval_group.command(name="topics")
 @click.argument("trec_path", metavar="FILE")
+@click.option("--outlet/--no-outlet", default=True, show_default=True,
+              help="Also score with each record's <SRC> outlet given (when the records name known outlets).")
 @guard
-def eval_topics(trec_path: str) -> None:
+def eval_topics(trec_path: str, outlet: bool) -> None:
     """Accuracy, macro-F1, per-label scores and the confusion matrix on a TREC file with <CAT> labels.
 
     FILE is an ANT-style TREC file (plain or .gz), e.g. ANT v2.1's dev.trec.gz.
+    The first report is text only (title and body). When the records carry a
+    <SRC> outlet the classifier knows, a second report gives it that outlet too
+    (as meta["source"] does for a single article).
 
     \b
     Example:
       khabar eval topics ../shared/data/ant-multisource-v2.1/dev.trec.gz
     """
-    from khabar.evaluation.topics import evaluate, format_report, read_trec
+    from khabar.evaluation.topics import evaluate, format_report, known_outlets, read_trec
 
-    click.echo(format_report(evaluate(read_trec(trec_path))))
+    records = read_trec(trec_path)
+    click.echo("== text only (title + body) ==")
+    click.echo(format_report(evaluate(records)))
+    known = known_outlets(records)
+    if outlet and known:
+        click.echo(f"\n== outlet given (<SRC>; {known} of {len(records)} records name a known outlet) ==")
+        click.echo(format_report(evaluate(records, with_source=True)))
 
 
 @main.command()

@@ -9,13 +9,14 @@ matters because each source files stories under its own set of desks.
 
 Each outlet files stories under its own desks (AlArabiya has no middleEast desk, so
 its Iraq stories are internationalNews). When the caller knows the outlet
-(``meta["source"]``) and it is one of the five training sources, the text's
-distribution is reweighted by that outlet's desk prior, P(label | source) / P(label);
-any other or missing source leaves the text-only answer unchanged.
+(``meta["source"]``) and it is one of the five training sources, a second, outlet-aware
+model answers: the same features scored by shared weights plus that outlet's own weights
+and desk bias (feature augmentation, Daume III 2007), so each outlet's desk habits are
+learnt, not just its desk prior. Any other or missing source uses the text-only model.
 
-The model is built by ``training/train_topics.py`` and shipped as
-``khabar/models/topics.json.gz``; it is read lazily on first use. Runtime is pure
-Python (no numpy): a dictionary lookup per feature and a softmax.
+Both models are built by ``training/train_topics.py`` and shipped as
+``khabar/models/topics.json.gz`` and ``topics_by_source.json.gz``; each is read lazily
+on first use. Runtime is pure Python (no numpy): a dictionary lookup per feature and a softmax.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ import json
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from khabar.doc import Doc
 from khabar.errors import ResourceError
@@ -38,7 +40,8 @@ from khabar.resources import read_model
 
 NAME = "classify"
 MODEL_FILE: Final = "topics.json.gz"
-MODEL_SCHEMA: Final = 1
+SOURCE_MODEL_FILE: Final = "topics_by_source.json.gz"
+MODEL_SCHEMA: Final = 2
 LABELS: tuple[str, ...] = ("culture", "economy", "internationalNews", "middleEast", "sport", "technology")
 
 # Words: runs of letters (after folding, so diacritics and tatweel are gone); digits and
@@ -130,52 +133,83 @@ def source_key(name: str) -> str | None:
     return None
 
 
+Weights = tuple[float, ...]
+_M = TypeVar("_M")
+
+
+def _linear_scores(
+    feats: Counter[str], rows: dict[str, tuple[float, Weights]], n: int, extra: dict[str, Weights] | None = None
+) -> list[float]:
+    """x . W for the sublinear, L2-normalised tf-idf vector x of ``feats`` over the model vocabulary.
+
+    ``extra`` adds a second weight table (an outlet's own weights) on the same x.
+    """
+    scores = [0.0] * n
+    norm2 = 0.0
+    for feat, count in feats.items():
+        row = rows.get(feat)
+        if row is None:
+            continue
+        value = (1.0 + math.log(count)) * row[0]
+        norm2 += value * value
+        weights = row[1]
+        for k in range(n):
+            scores[k] += value * weights[k]
+        if extra is not None:
+            more = extra.get(feat)
+            if more is not None:
+                for k in range(n):
+                    scores[k] += value * more[k]
+    scale = 1.0 / math.sqrt(norm2) if norm2 > 0.0 else 0.0
+    return [s * scale for s in scores]
+
+
+def _softmax(labels: tuple[str, ...], logits: list[float]) -> dict[str, float]:
+    top = max(logits)
+    exps = [math.exp(v - top) for v in logits]
+    total = sum(exps)
+    return {label: e / total for label, e in zip(labels, exps, strict=True)}
+
+
 @dataclass(frozen=True, slots=True)
 class TopicModel:
-    """Vocabulary -> (idf, per-label weights), per-label bias, label order, training prior.
-
-    ``source_factors`` maps a training source key to P(label | source) / P(label) per label.
-    """
+    """Text-only model: vocabulary -> (idf, per-label weights), per-label bias, labels, training prior."""
 
     labels: tuple[str, ...]
-    rows: dict[str, tuple[float, tuple[float, ...]]]
-    bias: tuple[float, ...]
-    prior: tuple[float, ...]
-    source_factors: dict[str, tuple[float, ...]] = field(default_factory=dict)
+    rows: dict[str, tuple[float, Weights]]
+    bias: Weights
+    prior: Weights
 
-    def probabilities(self, feats: Counter[str], source: str | None = None) -> dict[str, float]:
-        """Softmax of the linear scores of sublinear, L2-normalised tf-idf features.
-
-        ``source`` (a key of ``source_factors``) reweights the result by that outlet's desk prior.
-        """
-        n = len(self.labels)
-        scores = [0.0] * n
-        norm2 = 0.0
-        rows = self.rows
-        for feat, count in feats.items():
-            row = rows.get(feat)
-            if row is None:
-                continue
-            value = (1.0 + math.log(count)) * row[0]
-            norm2 += value * value
-            weights = row[1]
-            for k in range(n):
-                scores[k] += value * weights[k]
-        scale = 1.0 / math.sqrt(norm2) if norm2 > 0.0 else 0.0
-        logits = [s * scale + b for s, b in zip(scores, self.bias, strict=True)]
-        top = max(logits)
-        exps = [math.exp(v - top) for v in logits]
-        factors = self.source_factors.get(source) if source is not None else None
-        if factors is not None:
-            exps = [e * f for e, f in zip(exps, factors, strict=True)]
-        total = sum(exps)
-        return {label: e / total for label, e in zip(self.labels, exps, strict=True)}
+    def probabilities(self, feats: Counter[str]) -> dict[str, float]:
+        """Softmax of the linear scores of sublinear, L2-normalised tf-idf features."""
+        scores = _linear_scores(feats, self.rows, len(self.labels))
+        return _softmax(self.labels, [s + b for s, b in zip(scores, self.bias, strict=True)])
 
 
-def model_from_json(doc: dict[str, Any]) -> TopicModel:
-    """Build a :class:`TopicModel` from the decoded model file (ints scaled back to floats)."""
-    labels = tuple(str(x) for x in doc["labels"])
-    n = len(labels)
+@dataclass(frozen=True, slots=True)
+class SourceTopicModel:
+    """Outlet-aware model: shared rows as in :class:`TopicModel`, plus per outlet its own
+    weights (for some features) and its own desk bias; logits = x.(W + W_outlet) + b + b_outlet."""
+
+    labels: tuple[str, ...]
+    rows: dict[str, tuple[float, Weights]]
+    bias: Weights
+    source_rows: dict[str, dict[str, Weights]]
+    source_bias: dict[str, Weights]
+
+    def probabilities(self, feats: Counter[str], source: str) -> dict[str, float]:
+        """The distribution for an article of outlet ``source`` (a key of ``source_bias``)."""
+        scores = _linear_scores(feats, self.rows, len(self.labels), self.source_rows[source])
+        bias = [a + b for a, b in zip(self.bias, self.source_bias[source], strict=True)]
+        return _softmax(self.labels, [s + b for s, b in zip(scores, bias, strict=True)])
+
+    def outlet_prior(self, source: str) -> dict[str, float]:
+        """The answer without textual evidence: the outlet's own desk distribution."""
+        return _softmax(self.labels, [a + b for a, b in zip(self.bias, self.source_bias[source], strict=True)])
+
+
+def _rows(doc: dict[str, Any], n: int) -> dict[str, tuple[float, Weights]]:
+    """vocabulary -> (idf, weights) from the scaled integers of a model file."""
     w_scale = float(doc["weight_scale"])
     i_scale = float(doc["idf_scale"])
     vocab: list[str] = doc["vocab"]
@@ -183,40 +217,73 @@ def model_from_json(doc: dict[str, Any]) -> TopicModel:
     flat: list[int] = doc["weights"]
     if len(idf) != len(vocab) or len(flat) != n * len(vocab):
         raise ValueError("vocabulary, idf and weight arrays differ in length")
-    rows = {
+    return {
         feat: (idf[i] * i_scale, tuple(w * w_scale for w in flat[i * n : i * n + n])) for i, feat in enumerate(vocab)
     }
-    bias = tuple(float(b) for b in doc["bias"])
-    total = float(sum(doc["prior"]))
-    prior = tuple(float(p) / total for p in doc["prior"])
-    if len(bias) != n or len(prior) != n:
-        raise ValueError("bias or prior length differs from the label count")
-    factors: dict[str, tuple[float, ...]] = {}
-    for key, counts in dict(doc.get("source_counts", {})).items():
-        if len(counts) != n:
-            raise ValueError(f"source_counts[{key!r}] length differs from the label count")
-        # +0.5 smoothing: a desk the outlet never used gets a small factor, not zero.
-        smoothed = [float(c) + 0.5 for c in counts]
-        total_s = sum(smoothed)
-        factors[str(key)] = tuple(c / total_s / p for c, p in zip(smoothed, prior, strict=True))
-    return TopicModel(labels, rows, bias, prior, factors)
 
 
-@lru_cache(maxsize=1)
-def load_model() -> TopicModel:
-    """Load the packaged topic model (once; raises ResourceError K205 when missing or corrupt)."""
-    raw = read_model(MODEL_FILE, code="K205")
+def _floats(values: Any, n: int, what: str) -> Weights:
+    out = tuple(float(v) for v in values)
+    if len(out) != n:
+        raise ValueError(f"{what} length differs from the label count")
+    return out
+
+
+def model_from_json(doc: dict[str, Any]) -> TopicModel:
+    """Build a :class:`TopicModel` from the decoded model file (ints scaled back to floats)."""
+    labels = tuple(str(x) for x in doc["labels"])
+    n = len(labels)
+    counts = _floats(doc["prior"], n, "prior")
+    total = sum(counts)
+    return TopicModel(labels, _rows(doc, n), _floats(doc["bias"], n, "bias"), tuple(c / total for c in counts))
+
+
+def source_model_from_json(doc: dict[str, Any]) -> SourceTopicModel:
+    """Build a :class:`SourceTopicModel` from its decoded model file."""
+    labels = tuple(str(x) for x in doc["labels"])
+    n = len(labels)
+    vocab: list[str] = doc["vocab"]
+    w_scale = float(doc["weight_scale"])
+    source_rows: dict[str, dict[str, Weights]] = {}
+    source_bias: dict[str, Weights] = {}
+    for key, part in dict(doc["sources"]).items():
+        index: list[int] = part["features"]
+        flat: list[int] = part["weights"]
+        if len(flat) != n * len(index):
+            raise ValueError(f"sources[{key!r}]: feature and weight arrays differ in length")
+        source_rows[str(key)] = {
+            vocab[j]: tuple(w * w_scale for w in flat[i * n : i * n + n]) for i, j in enumerate(index)
+        }
+        source_bias[str(key)] = _floats(part["bias"], n, f"sources[{key!r}] bias")
+    return SourceTopicModel(labels, _rows(doc, n), _floats(doc["bias"], n, "bias"), source_rows, source_bias)
+
+
+def _load(name: str, build: Callable[[dict[str, Any]], _M]) -> _M:
+    """Read, check and build a packaged model file (ResourceError K205 when missing or corrupt)."""
+    raw = read_model(name, code="K205")
     try:
         doc = json.loads(gzip.decompress(raw).decode("utf-8"))
         if not isinstance(doc, dict) or doc.get("schema") != MODEL_SCHEMA:
             raise ValueError("unknown schema")
-        return model_from_json(doc)
+        return build(doc)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ResourceError(
-            f"topic model khabar/models/{MODEL_FILE} is unreadable ({exc.__class__.__name__}: {exc})",
+            f"topic model khabar/models/{name} is unreadable ({exc.__class__.__name__}: {exc})",
             hint="reinstall khabar, or rebuild it with `python training/train_topics.py`",
             code="K205",
         ) from exc
+
+
+@lru_cache(maxsize=1)
+def load_model() -> TopicModel:
+    """Load the packaged text-only topic model (once; ResourceError K205 when missing or corrupt)."""
+    return _load(MODEL_FILE, model_from_json)
+
+
+@lru_cache(maxsize=1)
+def load_source_model() -> SourceTopicModel:
+    """Load the packaged outlet-aware topic model (once; ResourceError K205 when missing or corrupt)."""
+    return _load(SOURCE_MODEL_FILE, source_model_from_json)
 
 
 def classify_text(text: str, title: str | None = None, source: str | None = None) -> dict[str, float]:
@@ -225,26 +292,30 @@ def classify_text(text: str, title: str | None = None, source: str | None = None
     Args:
         text: the article body (any length). Without a single Arabic letter in text or
             title there is no evidence, and the answer is the training prior (the
-            source's desk distribution when the source is known).
+            outlet's desk distribution when the source is known).
         title: its headline, if known.
         source: the outlet's name, if known (``"SkyNews"``, ``"BBC Arabic"``,
-            ``"فرانس 24"``); only the five training outlets change the answer.
+            ``"فرانس 24"``); the five training outlets get the outlet-aware model,
+            any other name the text-only one.
 
     Returns:
         ``{label: probability}`` over :data:`LABELS`, summing to 1.
 
     Raises:
-        ResourceError: K205 when the packaged model is missing or corrupt.
+        ResourceError: K205 when a packaged model is missing or corrupt.
     """
-    model = load_model()
     key = source_key(source) if source else None
-    if _ARABIC_LETTER.search(text) is None and (not title or _ARABIC_LETTER.search(title) is None):
-        factors = model.source_factors.get(key) if key is not None else None
-        if factors is None:
-            return dict(zip(model.labels, model.prior, strict=True))
-        weights = [p * f for p, f in zip(model.prior, factors, strict=True)]
-        return {label: w / sum(weights) for label, w in zip(model.labels, weights, strict=True)}
-    return model.probabilities(features(text, title), key)
+    no_text = _ARABIC_LETTER.search(text) is None and (not title or _ARABIC_LETTER.search(title) is None)
+    if key is not None:
+        outlet_model = load_source_model()
+        if key in outlet_model.source_bias:
+            if no_text:
+                return outlet_model.outlet_prior(key)
+            return outlet_model.probabilities(features(text, title), key)
+    model = load_model()
+    if no_text:
+        return dict(zip(model.labels, model.prior, strict=True))
+    return model.probabilities(features(text, title))
 
 
 def predict(doc: Doc) -> dict[str, float]:

@@ -11,16 +11,24 @@ import gzip
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from khabar.errors import InputError
 from khabar.evaluation.table import aligned
 
 _DOC = re.compile(r"<DOC>(.*?)</DOC>", re.DOTALL)
-_FIELDS = ("DOCNO", "CAT", "TITLE", "TEXT")
+_FIELDS = ("DOCNO", "CAT", "TITLE", "TEXT", "SRC")
 _FIELD = {name: re.compile(rf"<{name}>(.*?)</{name}>", re.DOTALL) for name in _FIELDS}
 
-Record = tuple[str, str, str, str]  # (docid, label, title, text)
+
+class Record(NamedTuple):
+    """One labelled article of a TREC file; ``source`` is its ``<SRC>`` outlet ("" when absent)."""
+
+    docid: str
+    label: str
+    title: str
+    text: str
+    source: str = ""
 
 
 def _field(body: str, name: str) -> str:
@@ -29,15 +37,12 @@ def _field(body: str, name: str) -> str:
 
 
 def parse_trec(data: str, name: str = "<string>") -> list[Record]:
-    """Parse TREC-SGML text into ``(docid, label, title, text)`` records.
+    """Parse TREC-SGML text into :class:`Record` s (``docid, label, title, text, source``).
 
     Raises:
         InputError: K150 when the text holds no ``<DOC>`` record.
     """
-    records = [
-        (_field(body, "DOCNO"), _field(body, "CAT"), _field(body, "TITLE"), _field(body, "TEXT"))
-        for body in _DOC.findall(data)
-    ]
+    records = [Record(*(_field(body, name) for name in _FIELDS)) for body in _DOC.findall(data)]
     if not records:
         raise InputError(
             f"{name}: no <DOC> records found",
@@ -48,7 +53,7 @@ def parse_trec(data: str, name: str = "<string>") -> list[Record]:
 
 
 def read_trec(path: str | Path) -> list[Record]:
-    """Read a TREC-SGML file (gzip or plain UTF-8) into ``(docid, label, title, text)`` records.
+    """Read a TREC-SGML file (gzip or plain UTF-8) into :class:`Record` s.
 
     Args:
         path: e.g. ``ant-multisource-v2.1/dev.trec.gz``; gzip is detected from the content.
@@ -74,13 +79,13 @@ def read_trec(path: str | Path) -> list[Record]:
     return parse_trec(data, str(p))
 
 
-def classify_records(records: Iterable[Record]) -> list[str]:
-    """The predicted topic of each record (title and text), with the packaged model."""
+def classify_records(records: Iterable[Record], with_source: bool = False) -> list[str]:
+    """The predicted topic of each record (title and text; with its outlet too when ``with_source``)."""
     from khabar.components.classify import classify_text  # the model loads on first use only
 
     out: list[str] = []
-    for _docid, _label, title, text in records:
-        scores = classify_text(text, title or None)
+    for r in records:
+        scores = classify_text(r.text, r.title or None, r.source if with_source else None)
         out.append(max(scores, key=lambda k: scores[k]))
     return out
 
@@ -132,12 +137,23 @@ def scores(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] | Non
     }
 
 
-def evaluate(records: Sequence[Record]) -> dict[str, Any]:
-    """Classify ``records`` with the packaged model and score them against their labels (see :func:`scores`)."""
+def evaluate(records: Sequence[Record], with_source: bool = False) -> dict[str, Any]:
+    """Classify ``records`` with the packaged models and score them against their labels (see :func:`scores`).
+
+    ``with_source`` gives each record's ``<SRC>`` outlet to the classifier (the outlet-aware
+    model answers for the five training outlets).
+    """
     from khabar.components.classify import LABELS
 
-    pred = classify_records(records)
-    return scores([r[1] for r in records], pred, LABELS)
+    pred = classify_records(records, with_source)
+    return scores([r.label for r in records], pred, LABELS)
+
+
+def known_outlets(records: Iterable[Record]) -> int:
+    """How many records name one of the outlets the outlet-aware model knows."""
+    from khabar.components.classify import source_key
+
+    return sum(1 for r in records if r.source and source_key(r.source) is not None)
 
 
 def format_report(report: dict[str, Any]) -> str:
