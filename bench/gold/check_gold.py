@@ -23,14 +23,14 @@ KINDS = {"direct", "indirect", "mixed"}
 
 
 def load_ant(data: Path, split: str, wanted: set) -> dict:
-    raw = gzip.open(data / "ant-multisource-v2.1" / f"{split}.trec.gz").read().decode("utf-8")
+    raw = gzip.decompress((data / "ant-multisource-v2.1" / f"{split}.trec.gz").read_bytes()).decode("utf-8")
     out = {}
-    for m in re.finditer(r"<DOC>(.*?)</DOC>", raw, re.S):
+    for m in re.finditer(r"<DOC>(.*?)</DOC>", raw, re.DOTALL):
         doc = m.group(1)
         no = re.search(r"<DOCNO>(.*?)</DOCNO>", doc)
         if not no or no.group(1).strip() not in wanted:
             continue
-        body = re.search(r"<TEXT>(.*?)</TEXT>", doc, re.S)
+        body = re.search(r"<TEXT>(.*?)</TEXT>", doc, re.DOTALL)
         out[no.group(1).strip()] = body.group(1).strip() if body else ""
     return out
 
@@ -77,7 +77,7 @@ def main():
     ap.add_argument("--gold", default=str(HERE / "quotes_dev.jsonl"))
     ap.add_argument("--quiet", action="store_true", help="only errors and counts")
     a = ap.parse_args()
-    records = [json.loads(l) for l in open(a.gold, encoding="utf-8") if l.strip()]
+    records = [json.loads(line) for line in Path(a.gold).read_text(encoding="utf-8").splitlines() if line.strip()]
     texts = load_texts(Path(a.data), records)
     errors = 0
     kinds = collections.Counter()
