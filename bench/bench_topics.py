@@ -11,6 +11,7 @@ loaded. Prints figures; never asserts on time.
 from __future__ import annotations
 
 import argparse
+import resource
 import sys
 import time
 from pathlib import Path
@@ -41,7 +42,9 @@ def main(argv: list[str] | None = None) -> int:
         load()
         load_s = time.perf_counter() - t0
         path = models / (classify.SOURCE_MODEL_FILE if with_source else classify.MODEL_FILE)
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
         print(f"\n== {name}: {path.name}, {path.stat().st_size:,} bytes, loaded in {load_s:.2f}s ==")
+        print(f"process peak memory after loading: {peak_mb:,.0f} MB")
         best = float("inf")
         pred: list[str] = []
         for _ in range(max(1, args.repeat)):
