@@ -121,6 +121,36 @@ def top_referents(store: Store, label: str | None = None, limit: int = 20) -> li
 
 
 # ------------------------------------------------------------------ quotations
+# Quotations with their document and the referent their speaker was resolved to (if any).
+QUOTES_FROM: Final = (
+    " FROM quotes q JOIN documents d ON d.id = q.doc_id"
+    " LEFT JOIN referents r ON r.doc_id = q.doc_id AND r.local_id = q.speaker_referent"
+)
+
+
+def quote_filter(speaker: str | None, about: str | None) -> tuple[str, list[Any]]:
+    """The WHERE clause (``""`` for none) and its parameters over :data:`QUOTES_FROM`.
+
+    ``speaker``: a folded substring of the speaker as written or of its referent's
+    canonical name; ``about``: the document mentions it (entity or referent name) or the
+    quotation's content contains it.
+
+    Raises:
+        StoreError: K423 for a speaker or about without letters.
+    """
+    conditions: list[str] = []
+    params: list[Any] = []
+    if speaker is not None:
+        who = check_name(speaker, "speaker")
+        conditions.append("(instr(coalesce(q.speaker_norm, ''), ?) > 0 OR instr(coalesce(r.norm_name, ''), ?) > 0)")
+        params += [who, who]
+    if about is not None:
+        what = check_name(about, "about")
+        conditions.append(f"(q.doc_id IN ({MENTION_DOCS}) OR instr(khabar_fold(q.text), ?) > 0)")
+        params += [what, what, what]
+    return (" WHERE " + " AND ".join(conditions) if conditions else ""), params
+
+
 def quotes_by(store: Store, speaker: str, about: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Quotations by a speaker, optionally only those about something.
 
@@ -132,28 +162,21 @@ def quotes_by(store: Store, speaker: str, about: str | None = None, limit: int =
 
     Returns:
         ``{"doc_id", "ext_id", "date", "kind", "speaker", "cue", "text"}`` dicts, oldest
-        document first; ``text`` is the quote's content sliced from the ORIGINAL document text.
+        document first; ``text`` is the quotation's span of the ORIGINAL document text (stored at ingest).
 
     Raises:
         StoreError: K423 for an empty speaker or about, K421 for a bad limit.
     """
     check_limit(limit)
-    who = check_name(speaker, "speaker")
+    where, params = quote_filter(speaker, about)
     sql = (
-        'SELECT q.doc_id, d.ext_id, d.date, q.kind, q.speaker, q.cue, substr(d.text, q."start" + 1, q."end" - q."start")'
-        " FROM quotes q JOIN documents d ON d.id = q.doc_id"
-        " LEFT JOIN referents r ON r.doc_id = q.doc_id AND r.local_id = q.speaker_referent"
-        " WHERE (instr(coalesce(q.speaker_norm, ''), ?) > 0 OR instr(coalesce(r.norm_name, ''), ?) > 0)"
+        "SELECT q.doc_id, d.ext_id, d.date, q.kind, q.speaker, q.cue, q.text"
+        + QUOTES_FROM
+        + where
+        + " ORDER BY d.date IS NULL, d.date, q.doc_id, q.idx LIMIT ?"
     )
-    params: list[Any] = [who, who]
-    if about is not None:
-        what = check_name(about, "about")
-        sql += f" AND (q.doc_id IN ({MENTION_DOCS}) OR instr(khabar_fold(q.text), ?) > 0)"
-        params += [what, what, what]
-    sql += " ORDER BY d.date IS NULL, d.date, q.doc_id, q.idx LIMIT ?"
-    params.append(limit)
     keys = ("doc_id", "ext_id", "date", "kind", "speaker", "cue", "text")
-    return [dict(zip(keys, row, strict=True)) for row in store.execute(sql, params, "list quotations")]
+    return [dict(zip(keys, row, strict=True)) for row in store.execute(sql, [*params, limit], "list quotations")]
 
 
 # ------------------------------------------------------------------ co-occurrence
@@ -249,12 +272,14 @@ def export_jsonl(store: Store, out: TextIO) -> int:
 __all__ = [
     "MENTION_DOCS",
     "PERIODS",
+    "QUOTES_FROM",
     "check_limit",
     "check_name",
     "cooccurrence",
     "counts_over_time",
     "export_jsonl",
     "pick_name",
+    "quote_filter",
     "quotes_by",
     "top_referents",
 ]

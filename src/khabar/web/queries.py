@@ -17,12 +17,11 @@ from typing import Any, Final
 
 from khabar.errors import StoreError
 from khabar.store import Store
-from khabar.store.analytics import MENTION_DOCS, check_limit, check_name, pick_name, quotes_by
+from khabar.store.analytics import QUOTES_FROM, check_limit, pick_name, quote_filter
 from khabar.store.db import norm_name
 
 __all__ = [
     "CONTEXT_CHARS",
-    "document_titles",
     "list_quotes",
     "referent_detail",
     "referent_key",
@@ -155,18 +154,10 @@ def referent_detail(store: Store, ident: str, limit: int = 500) -> dict[str, Any
                 "context": {"start": int(lo), "end": int(lo) + len(context), "text": context},
             }
         )
-    quote_where = (
-        " FROM quotes q JOIN documents d ON d.id = q.doc_id"
-        " LEFT JOIN referents r ON r.doc_id = q.doc_id AND r.local_id = q.speaker_referent"
-        " WHERE r.norm_name = ? OR (q.speaker_referent IS NULL AND q.speaker_norm = ?)"
-    )
+    quote_where = QUOTES_FROM + " WHERE r.norm_name = ? OR (q.speaker_referent IS NULL AND q.speaker_norm = ?)"
     quote_count = int(store.execute("SELECT count(*)" + quote_where, (key, key), "count quotations").fetchone()[0])
     quotes = _quote_rows(
-        store,
-        'SELECT q.doc_id, d.ext_id, d.title, d.date, q.idx, q."start", q."end", q.kind, q.text, q.cue, q.speaker'
-        + quote_where
-        + " ORDER BY d.date IS NULL, d.date DESC, q.doc_id, q.idx LIMIT ?",
-        (key, key, limit),
+        store, quote_where + " ORDER BY d.date IS NULL, d.date DESC, q.doc_id, q.idx LIMIT ?", [key, key, limit]
     )
     mention_count, documents = store.execute(
         "SELECT count(*), count(DISTINCT e.doc_id) FROM entities e"
@@ -188,51 +179,33 @@ def referent_detail(store: Store, ident: str, limit: int = 500) -> dict[str, Any
 
 
 _QUOTE_KEYS: Final = ("doc_id", "ext_id", "title", "date", "index", "start", "end", "kind", "text", "cue", "speaker")
+_QUOTE_COLUMNS: Final = (
+    'SELECT q.doc_id, d.ext_id, d.title, d.date, q.idx, q."start", q."end", q.kind, q.text, q.cue, q.speaker'
+)
 
 
-def _quote_rows(store: Store, sql: str, params: tuple[Any, ...]) -> list[dict[str, Any]]:
-    return [dict(zip(_QUOTE_KEYS, row, strict=True)) for row in store.execute(sql, params, "list quotations")]
+def _quote_rows(store: Store, from_where_order: str, params: list[Any]) -> list[dict[str, Any]]:
+    """Quotation rows (:data:`_QUOTE_KEYS`) for a ``QUOTES_FROM ... WHERE ... ORDER ... LIMIT ?`` tail."""
+    rows = store.execute(_QUOTE_COLUMNS + from_where_order, params, "list quotations")
+    return [dict(zip(_QUOTE_KEYS, row, strict=True)) for row in rows]
 
 
 def list_quotes(
     store: Store, speaker: str | None = None, about: str | None = None, limit: int = 50
 ) -> list[dict[str, Any]]:
-    """Quotations, optionally by a speaker and/or about something.
+    """Quotations, optionally by a speaker and/or about something, with their document's title.
 
-    With ``speaker`` this is :func:`khabar.store.analytics.quotes_by` (folded substring
-    of the speaker or of its referent's name; oldest document first). Without it, every
-    quotation, newest document first, and ``about`` keeps those whose document mentions
-    it or whose content contains it. Each row also carries the document's ``title``.
+    The filters are :func:`khabar.store.analytics.quote_filter`'s (as ``quotes_by``). By a
+    speaker, oldest document first (as ``quotes_by``); otherwise newest document first.
 
     Raises:
         StoreError: K423 for a speaker or about without letters, K421 for a bad limit.
     """
     check_limit(limit)
-    if speaker is not None:
-        rows = quotes_by(store, speaker, about=about, limit=limit)
-        titles = document_titles(store, {int(r["doc_id"]) for r in rows})
-        return [{**r, "title": titles.get(int(r["doc_id"]))} for r in rows]
-    sql = (
-        'SELECT q.doc_id, d.ext_id, d.title, d.date, q.idx, q."start", q."end", q.kind, q.text, q.cue, q.speaker'
-        " FROM quotes q JOIN documents d ON d.id = q.doc_id"
-    )
-    params: list[Any] = []
-    if about is not None:
-        what = check_name(about, "about")
-        sql += f" WHERE q.doc_id IN ({MENTION_DOCS}) OR instr(khabar_fold(q.text), ?) > 0"
-        params += [what, what, what]
-    sql += " ORDER BY d.date IS NULL, d.date DESC, q.doc_id DESC, q.idx LIMIT ?"
-    params.append(limit)
-    return _quote_rows(store, sql, tuple(params))
-
-
-def document_titles(store: Store, ids: set[int]) -> dict[int, str | None]:
-    """``{id: title}`` for these document ids."""
-    if not ids:
-        return {}
-    marks = ",".join("?" * len(ids))
-    rows = store.execute(f"SELECT id, title FROM documents WHERE id IN ({marks})", sorted(ids), "read titles")
-    return {int(i): t for i, t in rows}
+    where, params = quote_filter(speaker, about)
+    order = "d.date, q.doc_id" if speaker is not None else "d.date DESC, q.doc_id DESC"
+    tail = QUOTES_FROM + where + f" ORDER BY d.date IS NULL, {order}, q.idx LIMIT ?"
+    return _quote_rows(store, tail, [*params, limit])
 
 
 def store_topics(store: Store) -> list[str]:
