@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -11,9 +12,14 @@ import click
 
 from khabar.errors import KhabarError
 
-__all__ = ["guard"]
+__all__ = ["echo_json", "guard"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def echo_json(value: Any) -> None:
+    """Print ``value`` as indented JSON, Arabic as is (the ``--format json`` of the corpus commands)."""
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def fail(exc: KhabarError) -> None:

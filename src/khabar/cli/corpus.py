@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -10,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from khabar.cli.common import guard
+from khabar.cli.common import echo_json, guard
 from khabar.inputs import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -113,7 +112,7 @@ def search(query: str, db_path: str, limit: int, fmt: str) -> None:
     with Store.open_readonly(db_path) as store:
         hits = store_search(store, query, limit=limit)
     if fmt == "json":
-        click.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False, indent=2))
+        echo_json([h.to_dict() for h in hits])
         return
     for h in hits:
         click.echo(f"{h.score:7.2f}  {h.ext_id or h.id}  {h.date or ''}  {h.source or ''}  {h.title or ''}")
@@ -139,7 +138,7 @@ def entities(db_path: str, label: str | None, limit: int, fmt: str) -> None:
     with Store.open_readonly(db_path) as store:
         rows = top_referents(store, label=label, limit=limit)
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     for row in rows:
         click.echo(f"{row['documents']:6d} {row['mentions']:7d}  {row['label']:<5} {row['name']}")
@@ -199,7 +198,7 @@ def related(name: str, db_path: str, limit: int, fmt: str) -> None:
     with Store.open_readonly(db_path) as store:
         rows = cooccurrence(store, name, limit=limit)
     if fmt == "json":
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        echo_json(rows)
         return
     for row in rows:
         click.echo(f"{row['documents']:6d}  {row['label']:<5} {row['name']}")
@@ -225,7 +224,7 @@ def timeline(db_path: str, name: str | None, period: str, fmt: str) -> None:
     with Store.open_readonly(db_path) as store:
         rows = counts_over_time(store, name=name, period=period)
     if fmt == "json":
-        click.echo(json.dumps([{"period": p, "documents": n} for p, n in rows], ensure_ascii=False, indent=2))
+        echo_json([{"period": p, "documents": n} for p, n in rows])
         return
     top = max((n for _, n in rows), default=0)
     for p, n in rows:
