@@ -59,13 +59,14 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 CORPUS = "ant-multisource-v2.1"
 MODELS = REPO / "src" / "khabar" / "models"
 SEED = 0
-# DOCNO prefix -> classify.source_key of the outlet (for the optional source input).
-SOURCE_OF_PREFIX = {"AL": "alarabiya", "BB": "bbc", "CN": "cnn", "FR": "france24", "SK": "skynews"}
 
 
-def source_of(docid: str) -> str:
-    """The source key of an ANT record, from its DOCNO prefix (``SK-sport-12-20180301`` -> ``skynews``)."""
-    return SOURCE_OF_PREFIX[docid.split("-")[0]]
+def outlet_of(record: Record) -> str:
+    """The outlet key of an ANT record, read from its ``<SRC>`` as the runtime reads ``meta["source"]``."""
+    key = classify.source_key(record.source)
+    if key is None:
+        raise SystemExit(f"{record.docid}: unknown outlet {record.source!r}")
+    return key
 
 
 def body_key(text: str) -> str:
@@ -413,14 +414,14 @@ def main(argv: list[str] | None = None) -> int:
         print(duplicate_analysis(train, dev, pred))
 
     if args.part in ("all", "source"):
-        sources = [source_of(r.docid) for r in train]
+        sources = [outlet_of(r) for r in train]
         doc = source_model(train_f, y, sources, args.min_df, args.keep, args.keep_per_source, args.c)
         print(
             f"\noutlet-aware logistic regression C={args.c} on {len(doc['vocab']):,} features, "
             f"{args.keep_per_source:,} per outlet ({time.time() - t0:.0f}s)"
         )
         outlet_runtime = classify.source_model_from_json(write_model(doc, args.models / classify.SOURCE_MODEL_FILE))
-        pred = [best(outlet_runtime.probabilities(f, source_of(r.docid))) for f, r in zip(dev_f, dev, strict=True)]
+        pred = [best(outlet_runtime.probabilities(f, outlet_of(r))) for f, r in zip(dev_f, dev, strict=True)]
         print(f"\n== dev ({CORPUS}/dev.trec.gz), outlet given, outlet-aware model ==")
         print(format_report(scores(gold, pred, classify.LABELS)))
         print("\n== exact-duplicate bodies with conflicting labels (outlet given) ==")
