@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from khabar.doc import Doc, Span
-from khabar.lang.ar import morph
+from khabar.lang.ar import abbreviations, morph
 from khabar.lang.ar.chars import (
     ARABIC_DIGITS,
     CLOSE_BRACKETS,
@@ -47,6 +47,7 @@ _SENTENCE_END = re.compile(
     rf"(?:\.{{2,}}|[{re.escape(SENTENCE_END)}])(?:[{re.escape(SENTENCE_END + QUOTE_MARKS + CLOSE_BRACKETS)}])*"
 )
 _LATIN_ABBREV = re.compile(r"(?:\b[A-Za-z]|\b(?:Mr|Mrs|Dr|Prof|St|No|vs|etc|Inc|Ltd|Co))$")
+_CONTEXT = 48  # characters either side of a stop that decide whether it closes an abbreviation
 _ENCLITICS = frozenset({"ه", "ها", "هما", "هم", "هن", "ك", "كما", "كم", "كن", "ي", "ني", "نا"})
 
 
@@ -57,9 +58,16 @@ def _sentence_ends(text: str, start: int, end: int) -> list[int]:
         after = m.end()
         if after < end and not text[after].isspace():
             continue  # "3.5", "www.x", "U.S" inside a word: not an end
-        head = text[max(start, m.start() - 5) : m.start()]
-        if m.group() == "." and _LATIN_ABBREV.search(head):
-            continue
+        if m.group().rstrip(CLOSE_BRACKETS) == ".":  # a stop (maybe inside brackets): an abbreviation?
+            if m.group() == "." and _LATIN_ABBREV.search(text[max(start, m.start() - 5) : m.start()]):
+                continue
+            lo = max(start, m.start() - _CONTEXT)
+            while start < lo < m.start() and not text[lo - 1].isspace():
+                lo += 1  # begin the context at a token boundary
+            # the context after starts at the stop itself, so ".)" reads as a stop before ")"
+            following = text[m.start() + 1 : min(end, after + _CONTEXT)]
+            if abbreviations.closes_abbreviation(text[lo : m.start()], following):
+                continue  # د. ماجد، ص. 12، محمد ع. السيد
         ends.append(after)
     return ends
 
