@@ -136,15 +136,17 @@ def repair(input_path: str, max_bytes: int) -> None:
 def segment(input_path: str, scheme: str) -> None:
     """Segment whitespace-separated words, one sentence a line.
 
-    Prints each input line's words segmented, '+' between segments, words
-    separated by one space, the same number of lines.
+    Prints each input line's words segmented, '+' between segments, tokens
+    separated by one space (punctuation attached to a word becomes a token of
+    its own, as Farasa prints it), the same number of lines.  The clitics
+    scheme is the `words` layer of `khabar analyze`, the same analysis.
 
     \b
     Example:
-      echo 'والتلفزيون ترشيحاتها' | khabar segment --scheme farasa -
-      # و+ال+تلفزيون ترشيح+ات+ها
+      echo 'والتلفزيون ترشيحاتها وكوريا.' | khabar segment --scheme farasa -
+      # و+ال+تلفزيون ترشيح+ات+ها و+كوريا .
     """
-    from khabar.components.segment import split_clitics
+    from khabar.components.segment import split_clitics, tokenize
     from khabar.lang.ar.morph import farasa_segment
 
     def clitics(word: str) -> str:
@@ -153,7 +155,7 @@ def segment(input_path: str, scheme: str) -> None:
     seg = farasa_segment if scheme == "farasa" else clitics
     out = sys.stdout
     for line in _text_lines(input_path):
-        out.write(" ".join(seg(w) for w in line.split()) + "\n")
+        out.write(" ".join(seg(tok) if kind == "arabic" else tok for tok, kind in tokenize(line)) + "\n")
 
 
 @main.command()

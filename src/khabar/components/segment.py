@@ -72,6 +72,11 @@ def _sentence_ends(text: str, start: int, end: int) -> list[int]:
     return ends
 
 
+def tokenize(text: str) -> list[tuple[str, str]]:
+    """``(token, kind)`` for each token of ``text``, kinds as in the ``tokens`` layer (arabic, number, punct...)."""
+    return [(m.group(), m.lastgroup or "punct") for m in _TOKEN.finditer(text)]
+
+
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -85,14 +90,19 @@ def split_clitics(token: str) -> tuple[tuple[int, int, str, str], ...]:
     """Clitic split of one token: (start, end, role, underlying form) pieces tiling it.
 
     Roles: ``proclitic`` (و ف ب ل ك س ال), ``base``, ``enclitic`` (attached pronouns).
+    The form of a base before a pronoun is its word-final spelling (``وزارتها`` ->
+    ``وزارة`` + ``ها``); the article assimilated in ``للقاء`` is an empty piece.
     """
     morphs = morph.segment_word(token)
     pieces: list[tuple[int, int, str, str]] = []
     base: list[morph.Morph] = []
 
-    def flush() -> None:
+    def flush(before_pronoun: bool = False) -> None:
         if base:
-            pieces.append((base[0].start, base[-1].end, "base", "".join(m.form for m in base)))
+            form = "".join(m.form for m in base)
+            if before_pronoun:  # وزارت+ها: the base is وزارة
+                form = morph.word_final_form(form)
+            pieces.append((base[0].start, base[-1].end, "base", form))
             base.clear()
 
     for m in morphs:
@@ -100,7 +110,7 @@ def split_clitics(token: str) -> tuple[tuple[int, int, str, str], ...]:
             flush()
             pieces.append((m.start, m.end, "proclitic", m.form))
         elif m.kind == "suffix" and m.form in _ENCLITICS and base:
-            flush()
+            flush(before_pronoun=True)
             pieces.append((m.start, m.end, "enclitic", m.form))
         elif m.kind == "suffix" and pieces and pieces[-1][2] == "enclitic":
             # e.g. a second pronoun piece: keep it with the previous enclitic

@@ -28,6 +28,7 @@ from functools import lru_cache
 from typing import Final, NamedTuple
 
 from khabar.errors import ResourceError
+from khabar.lang.ar import clitic_evidence
 from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
 from khabar.resources import read_model
 
@@ -272,6 +273,16 @@ def _spelled(bare: str, farasa: str) -> Candidate | None:
 
 # --- the model -----------------------------------------------------------------------------
 
+_NAME_SUFFIXES: Final = ((), ("ة",), ("ات",))  # a name is whole, but Farasa splits ة and ات (غز+ة)
+
+
+def _fits(bare: str, cand: Candidate, want: clitic_evidence.Target) -> bool:
+    """Whether a candidate has the proclitics that the lexical evidence asks for."""
+    if cand.contraction or cand.pre != want.pre or cand.pre_len != want.pre_len:
+        return False
+    assimilated = len(cand.stem) == len(bare) - cand.pre_len - cand.suf_len + 1
+    return assimilated == want.assimilated
+
 
 class SegmenterModel:
     """Ranker weights, corpus counts and the gold lexicon."""
@@ -294,13 +305,10 @@ class SegmenterModel:
         self._stats: dict[str, tuple[int, int, int]] = {}  # stem -> stem_stats (stems recur across words)
 
     def best(self, bare: str) -> Candidate:
-        """The highest-scoring candidate for a bare Arabic word (the gold lexicon wins)."""
+        """The best candidate for a bare Arabic word: the gold lexicon's, else the ranker's with
+        its proclitics checked against the lexical evidence of :mod:`khabar.lang.ar.clitic_evidence`."""
         cands = candidates(bare)
         known = self.lexicon.get(bare)
-        if known is None:
-            idx = self.ranked.get(bare)
-            if idx is not None and idx < len(cands):
-                return cands[idx]
         if known is not None:
             for cand in cands:
                 if cand.farasa() == known:
@@ -308,22 +316,29 @@ class SegmenterModel:
             direct = _spelled(bare, known)
             if direct is not None:
                 return direct
-        weights = self.weights
-        best = cands[0]
-        best_score = -math.inf
+        idx = self.ranked.get(bare) if known is None else None
+        if idx is not None and idx < len(cands):
+            best = cands[idx]
+        else:
+            best = max(cands, key=lambda cand: self._score(bare, cand))
+        want = clitic_evidence.target(bare, best.pre, best.suf, self.counts)
+        if want is None or (_fits(bare, best, want) and not (want.name and best.suf not in _NAME_SUFFIXES)):
+            return best
+        fitting = [cand for cand in cands if _fits(bare, cand, want)]
+        if want.name:
+            fitting = [cand for cand in fitting if cand.suf in _NAME_SUFFIXES] or fitting
+        return max(fitting, key=lambda cand: self._score(bare, cand)) if fitting else best
+
+    def _score(self, bare: str, cand: Candidate) -> float:
+        """The ranker's score of one candidate."""
         cache = self._stats
-        for cand in cands:
-            stats = cache.get(cand.stem)
-            if stats is None:
-                if len(cache) > 500_000:
-                    cache.clear()
-                stats = cache[cand.stem] = stem_stats(cand.stem, self.counts)
-            score = 0.0
-            for f in features(bare, cand, self.counts, stats):
-                score += weights.get(f, 0.0)
-            if score > best_score:
-                best, best_score = cand, score
-        return best
+        stats = cache.get(cand.stem)
+        if stats is None:
+            if len(cache) > 500_000:
+                cache.clear()
+            stats = cache[cand.stem] = stem_stats(cand.stem, self.counts)
+        weights = self.weights
+        return sum(weights.get(f, 0.0) for f in features(bare, cand, self.counts, stats))
 
     def to_json(self) -> dict[str, object]:
         """The JSON document written to the model file."""
@@ -384,9 +399,14 @@ def _morphs_of(cand: Candidate, n: int) -> list[tuple[int, int, str, str]]:
     out: list[tuple[int, int, str, str]] = []
     pos = 0
     pre_end = cand.pre_len
+    # ل + ال + لقاء is written للقاء: the article leaves no letter of its own, so it is an
+    # empty morph and the stem keeps its whole surface (لقاء, not قاء).
+    assimilated = not cand.contraction and len(cand.stem) == n - pre_end - cand.suf_len + 1
+    if assimilated:
+        pre_end -= 1
     for form in cand.pre:
         # proclitics are one letter each on the surface; ال takes what is left of the
-        # proclitic letters (two, or one: the second ل of لل)
+        # proclitic letters (two, one: the second ل of لل, or none when assimilated)
         end = pre_end if form == DET else min(pos + 1, pre_end)
         out.append((pos, end, form, "prefix"))
         pos = end
@@ -420,7 +440,7 @@ def segment_with(model: SegmenterModel, word: str) -> tuple[Morph, ...]:
     morphs: list[Morph] = []
     for k, (s, e, form, kind) in enumerate(parts):
         start = 0 if k == 0 else index[s]
-        end = len(word) if k == last or e >= n else index[e]
+        end = start if s == e else len(word) if k == last or e >= n else index[e]
         morphs.append(Morph(start, end, form, kind))
     return tuple(morphs)
 
@@ -434,8 +454,10 @@ def segment_word(word: str) -> tuple[Morph, ...]:
             stay inside the morph of the letter they follow.
 
     Returns:
-        Morphs whose spans tile ``word`` exactly (contiguous, covering it).  A word
-        that is not all Arabic letters (digits, Latin, punctuation, mixed) is one stem.
+        Morphs whose spans tile ``word`` exactly (contiguous, covering it); only the
+        article assimilated in ``لل`` before a stem that starts with ``ل`` (``للقاء`` =
+        ``ل`` + ``ال`` + ``لقاء``) is an empty morph.  A word that is not all Arabic
+        letters (digits, Latin, punctuation, mixed) is one stem.
 
     Raises:
         ResourceError: K202 when the packaged model file is missing.
@@ -445,6 +467,27 @@ def segment_word(word: str) -> tuple[Morph, ...]:
     if _bare(word) is None:
         return (Morph(0, len(word), word, "stem"),)
     return segment_with(load_model(), word)
+
+
+# Letters that a word-final letter becomes before an attached pronoun: وزارة -> وزارتها,
+# مستوى -> مستواه, على -> عليه, أبناء -> أبناؤه / أبنائه.
+_BEFORE_PRONOUN: Final = {"ت": "ة", "ا": "ى", "ي": "ى", "ؤ": "ء", "ئ": "ء"}
+
+
+def word_final_form(base: str) -> str:
+    """The underlying, word-final spelling of a base that an attached pronoun follows.
+
+    ``وزارت`` (of ``وزارتها``) -> ``وزارة``; ``مستوا`` -> ``مستوى``; ``أبناؤ`` -> ``أبناء``.
+    The alternative is taken only when the news corpus counts of the segmenter model
+    attest it more often than the base as written (``قالت`` of ``قالتها`` stays).
+    """
+    alt_last = _BEFORE_PRONOUN.get(base[-1:])
+    if alt_last is None or len(base) < 2:
+        return base
+    counts = load_model().counts
+    alt = base[:-1] + alt_last
+    n_alt = counts.get(alt, 0)
+    return alt if n_alt >= 2 and n_alt > counts.get(base, 0) else base
 
 
 # Farasa's segments glued back without restoring the surface (``ل+ال+بيت`` -> ``لالبيت``):
