@@ -57,6 +57,17 @@ GLUED = [
     ("عنطريق", ["عن", "طريق"]),
     ("إلىالمدرسة", ["إلى", "المدرسة"]),
     ("وتظهرالصور", ["وتظهر", "الصور"]),
+    # a hamza on alef starts a word; folding alone would read استطاعان as a dual
+    ("استطاعأن", ["استطاع", "أن"]),
+    ("وأوضحتأن", ["وأوضحت", "أن"]),
+    ("يجبأن", ["يجب", "أن"]),
+    ("ذاتأهمية", ["ذات", "أهمية"]),
+    ("وذلكلأن", ["وذلك", "لأن"]),  # ... or the proclitic before it
+    ("العشرالأواخر", ["العشر", "الأواخر"]),
+    # an inner ى decides even where the folded token is a known word (علىأن folds to عليان)
+    ("علىأن", ["على", "أن"]),
+    ("إلىأن", ["إلى", "أن"]),
+    ("حتىالآن", ["حتى", "الآن"]),
 ]
 
 
@@ -80,6 +91,12 @@ NOT_GLUED = [
     "يستحضرانها", "لمشاركتك", "المصابين", "وبمشاركتهم", "فسيكتبونها", "الإفرنجية",
     # ordinary words, Egyptian spelling, short tokens
     "الاستقلال", "بريطانيا", "فى", "الأمريكى", "في", "من",
+    # rare real words made of a known word + a two-letter content word (يضم + حل)
+    "يضمحل", "تضمحل", "اضمحلال", "يستظل", "ارتحل", "يرتحل",
+    # a hamza on alef inside a word
+    "بشأن", "الشأن", "طمأنينة", "مسألة", "يتساءلون", "تأكيدات",
+    # a token seen often in the counts is a word, however it could be cut
+    "عبدالله",
 ]
 
 

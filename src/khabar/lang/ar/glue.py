@@ -16,8 +16,13 @@ it compares
   bigram model (Dirichlet-smoothed), where each part is a known word or, when long
   enough, itself an unknown word.
 
-A split is kept when it wins by a margin. Word-final letters (ة, ى) inside a token are
-orthographic evidence of a boundary and earn a bonus. ``restore_spaces`` also looks at
+A split is kept when it wins by a margin; each cut after the first pays a penalty (two
+lost spaces in one token are rarer than one). Word-final letters (ة, ى) inside a token are
+orthographic evidence of a boundary and earn a bonus; so, less, does an inner أ/إ/آ (a
+hamza on alef mostly starts a word: ``استطاعأن``, with its proclitics: ``أكبروأعقد``), which
+folding would otherwise hide (``استطاعان`` reads as a dual). A two-letter part must be a
+function word (في, من, ما...) or have been seen beside the part it is cut from, and a token
+seen 20 times or more in the counts is never split. ``restore_spaces`` also looks at
 the neighbouring words for borderline tokens (``عن الولاياتالمتحدة``): a split whose
 outer parts fit their neighbours is more likely a real glue.
 
@@ -36,7 +41,7 @@ from khabar.errors import ResourceError
 from khabar.lang.ar.normalize import fold as normalize_fold
 from khabar.resources import read_model
 
-__all__ = ["FORMAT_VERSION", "WORD_RE", "fold", "restore_spaces", "split_glued"]
+__all__ = ["FORMAT_VERSION", "PROCLITICS", "WORD_RE", "fold", "restore_spaces", "split_glued"]
 
 #: Version of the lexicon file layout written by training/build_lexicon.py.
 FORMAT_VERSION = 2
@@ -87,6 +92,9 @@ def _clitic_tables() -> tuple[tuple[str, ...], dict[str, tuple[int, int]]]:
 
 _PREFIXES, _SUFFIXES = _clitic_tables()
 _PREFIX_SET = frozenset(_PREFIXES)
+#: Proclitic strings that attach to whatever follows (و, ف, ب, ل, ك, ال, لل, وال, بال, ولل...);
+#: the future marker س is left out: it only ever attaches to a verb.
+PROCLITICS = frozenset(p for p in _PREFIXES if "س" not in p)
 _MAX_PREFIX = max(len(p) for p in _PREFIXES)
 _MAX_SUFFIX = max(len(s) for s in _SUFFIXES)
 # Proclitics alone are never words, though scraped text leaves a few (``ال`` in the counts).
@@ -106,6 +114,13 @@ _CHAR_FLOOR = -12.0  # log P of a letter the character model never saw
 _CHAR_ORDER = 5
 _MIN_PART = 2  # single letters are clitics, never separate glued words
 _MIN_COUNT_2 = 1000  # two-letter parts must be frequent function words (في, من, ما...)
+# Two-letter function words (folded) that glue onto their neighbours. Any other two-letter part
+# (حل, حد, ظل; transliterations سي, دي) must have been seen beside the part it is cut from:
+# ``يضمحل`` is a rare word, not ``يضم حل``.
+_FUNCTION_2 = frozenset(
+    "في من عن مع ما لا لم لن قد او اي ان ام كل هو هي لو له به لك لي ثم اذ بل ضد تم بن ذا ذو ذي كم بد"
+    .split()
+)
 _MIN_OOV_PART = 6  # an unknown part must be this long (short unknown bits are noise)
 _FINAL_BONUS = 9.0  # a cut right after an inner ة/ى
 _THRESHOLD = 6.25  # margin (nats) the split must win by
@@ -114,6 +129,12 @@ _MAX_LETTERS = 48  # longer runs are not words; do not spend DP time on them
 # Fast path: a word seen this often in the corpus is a word. (A split would have to beat
 # it by exp(_THRESHOLD) ~ 1400x in bigram evidence, which never happens at this count.)
 _SAFE_COUNT = 5
+# ... and one seen this often is never split, whatever its letters say (the folded counts
+# cannot tell علىأن from عليان, so below it an inner ة/ى still decides).
+_WORD_COUNT = 20
+_CUT_PENALTY = 3.0  # each cut after the first (two glues in one token are rarer than one)
+_HAMZA_BONUS = 6.0  # a cut before an inner أ/إ/آ
+_HAMZA_ALEFS = frozenset("\u0623\u0625\u0622")
 
 _NEG_INF = float("-inf")
 
@@ -192,7 +213,7 @@ def _known_logp(word: str) -> float | None:
     """log P(word) if it may stand as a part of a split, else None."""
     lex = _lexicon()
     count = lex.uni.get(word, 0)
-    if count == 0 or (len(word) == 2 and count < _MIN_COUNT_2) or word in _NOT_PARTS:
+    if count == 0 or (len(word) == 2 and count < _MIN_COUNT_2 and word not in _FUNCTION_2) or word in _NOT_PARTS:
         return None
     return math.log(count) - lex.log_total
 
@@ -262,6 +283,11 @@ def _word_logp(key: str) -> float:
     return best
 
 
+def _needs_support(word: str) -> bool:
+    """True for a two-letter part that is not a function word (see ``_FUNCTION_2``)."""
+    return len(word) == 2 and word not in _FUNCTION_2
+
+
 @lru_cache(maxsize=1 << 18)
 def _part_logp(word: str) -> tuple[float | None, bool]:
     """Score of ``word`` as one part of a split, and whether it is a known word."""
@@ -283,13 +309,18 @@ def _bigram_logp(lex: _Lexicon, first: str, second: str) -> float:
 
 
 @lru_cache(maxsize=1 << 17)
-def _analyse(key: str, finals: tuple[int, ...]) -> tuple[tuple[int, ...], float]:
-    """Best segmentation of a folded token: (cut offsets, margin over one word)."""
+def _analyse(key: str, finals: tuple[int, ...], hamzas: tuple[int, ...] = ()) -> tuple[tuple[int, ...], float]:
+    """Best segmentation of a folded token: (cut offsets, margin over one word).
+
+    ``finals``: positions of an inner ة/ى (a cut after one earns a bonus); ``hamzas``: positions
+    of an inner أ/إ/آ (a cut before one earns a smaller bonus: most words start there).
+    """
     n = len(key)
     if n < 2 * _MIN_PART or n > _MAX_LETTERS:
         return (), _NEG_INF
     lex = _lexicon()
-    if lex.uni.get(key, 0) >= _SAFE_COUNT:
+    count = lex.uni.get(key, 0)
+    if count >= _WORD_COUNT or count >= _SAFE_COUNT and not finals:
         return (), _NEG_INF
     # best[(start, end)] = (score of key[:end] ending with word key[start:end], prev start, known)
     best: dict[tuple[int, int], tuple[float, int, bool]] = {}
@@ -304,14 +335,21 @@ def _analyse(key: str, finals: tuple[int, ...]) -> tuple[tuple[int, ...], float]
             if start == 0:
                 best[(0, end)] = (logp, -1, known)
                 continue
-            bonus = _FINAL_BONUS if (start - 1) in finals else 0.0
+            bonus = -_CUT_PENALTY
+            if (start - 1) in finals:
+                bonus += _FINAL_BONUS
+            elif start in hamzas:
+                bonus += _HAMZA_BONUS
             top: tuple[float, int, bool] | None = None
             for prev_start in range(start - _MIN_PART + 1):
                 prev = best.get((prev_start, start))
                 if prev is None:
                     continue
+                prev_word = key[prev_start:start]
+                if (_needs_support(word) or _needs_support(prev_word)) and not lex.bi.get(prev_word + " " + word):
+                    continue  # a short content word with no evidence beside its neighbour
                 if known and prev[2]:
-                    score = prev[0] + _bigram_logp(lex, key[prev_start:start], word)
+                    score = prev[0] + _bigram_logp(lex, prev_word, word)
                 else:
                     score = prev[0] + logp
                 score += bonus
@@ -327,7 +365,21 @@ def _analyse(key: str, finals: tuple[int, ...]) -> tuple[tuple[int, ...], float]
     while cell[0] > 0:
         cuts.append(cell[0])
         cell = (best[cell][1], cell[0])
-    return tuple(sorted(cuts)), score - _word_logp(key)
+    # The first cut is paid for by the threshold; each further one by _CUT_PENALTY.
+    return tuple(sorted(cuts)), score + _CUT_PENALTY - _word_logp(key)
+
+
+def _hamza_cuts(letters: str) -> tuple[int, ...]:
+    """Cuts before an inner أ/إ/آ or before its proclitics (``العشر|الأواخر``, ``أكبر|وأعقد``)."""
+    cuts: set[int] = set()
+    for i, ch in enumerate(letters):
+        if ch in _HAMZA_ALEFS and i >= _MIN_PART:
+            cuts.add(i)
+            for prefix in _PREFIXES:
+                j = i - len(prefix)
+                if j >= _MIN_PART and letters.startswith(prefix, j):
+                    cuts.add(j)
+    return tuple(sorted(cuts))
 
 
 @lru_cache(maxsize=1 << 17)
@@ -340,8 +392,9 @@ def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
         positions = [i for i, ch in enumerate(token) if _LETTER_RE.match(ch)]
         letters = "".join(token[i] for i in positions)
     finals = tuple(i for i, ch in enumerate(letters[:-1]) if ch in _FINAL_ONLY)
+    hamzas = _hamza_cuts(letters)
     key = normalize_fold(letters)
-    cuts, margin = _analyse(key, finals)
+    cuts, margin = _analyse(key, finals, hamzas)
     # A cut before folded letter i goes before that letter in the original, so marks
     # (diacritics, tatweel) stay with the letter they follow.
     return tuple(positions[c] for c in cuts), margin, key
