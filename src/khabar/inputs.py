@@ -9,6 +9,7 @@ the page's visible text as fallback); ``meta["extracted_from"]`` says so and nam
 from __future__ import annotations
 
 import codecs
+import html
 import json
 import os
 import re
@@ -22,7 +23,10 @@ from khabar.errors import InputError, KhabarError
 MAX_BYTES = 10 * 1024 * 1024  # one article; larger inputs are almost always not one article
 _HTML_START = re.compile(r"^\s*(?:<!DOCTYPE\s+html|<html[\s>]|<head[\s>]|<body[\s>])", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
-_ARABIC = re.compile(r"[\u0621-\u064a]")
+# Arabic letters, and their presentation forms (text copied out of PDFs is still Arabic).
+_ARABIC = re.compile(r"[\u0621-\u064a\ufb50-\ufdff\ufe70-\ufefc]")
+# Metadata fields kept exactly as given: identifiers must match the caller's own records.
+_VERBATIM_META = frozenset({"id"})
 
 
 @dataclass
@@ -65,6 +69,25 @@ def decode(data: bytes, name: str = "input", max_bytes: int = MAX_BYTES) -> str:
     return text
 
 
+def clean_meta(meta: dict[str, Any]) -> dict[str, Any]:
+    """Metadata with HTML entities decoded and whitespace trimmed in its string values.
+
+    Scraped titles and bylines carry ``&quot;``, ``&#8220;`` or ``&amp;quot;`` and stray
+    spaces or newlines at their ends. ``id`` is kept verbatim; values that are not strings pass.
+    """
+    return {k: clean_meta_value(v) if isinstance(v, str) and k not in _VERBATIM_META else v for k, v in meta.items()}
+
+
+def clean_meta_value(value: str) -> str:
+    """One metadata string: entities decoded (also when escaped twice), whitespace trimmed at both ends."""
+    for _ in range(3):  # &amp;amp;quot; -> &amp;quot; -> &quot; -> "
+        escaped_twice = "&amp;" in value
+        value = html.unescape(value)
+        if not escaped_twice:
+            break
+    return value.strip()
+
+
 def looks_like_html(text: str) -> bool:
     """True when ``text`` is a whole HTML page rather than an article."""
     return bool(_HTML_START.match(text[:2048]))
@@ -81,7 +104,7 @@ def article_from_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Ar
         if not page.text.strip():
             raise InputError(f"{name} is an HTML page with no visible text", hint="give the article text", code="K105")
         text = page.text
-        meta.update(page.meta)
+        meta.update(clean_meta(page.meta))
         meta["extracted_from"] = "html"
         meta["extractor"] = page.extractor
     return Article(text, meta)
@@ -167,7 +190,7 @@ def jsonl_records(
         if len(text.encode("utf-8")) > max_bytes:
             yield InputError(f"{where}: text over the {max_bytes / 1e6:.0f} MB limit", hint="split the article", code="K104")
             continue
-        yield Article(text, {k: v for k, v in record.items() if k != "text"})
+        yield Article(text, clean_meta({k: v for k, v in record.items() if k != "text"}))
 
 
 def has_arabic(text: str) -> bool:
