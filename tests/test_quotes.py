@@ -153,6 +153,60 @@ def test_quotes_title_then_name() -> None:
     assert q["speaker"]["text"] == "ليلى حسن"
 
 
+# The stop of an abbreviated title (د. أ.د. م.) is inside the sentence: it must not cut the cue
+# off its quotation nor end the reported clause.
+_TITLED = [
+    ('وصرح د. فهد الغامدي «العيادة الجديدة تفتح بعد العيد».', "direct", "العيادة الجديدة تفتح بعد العيد",
+     "وصرح", "فهد الغامدي"),
+    ("وأوضحت م. نورة القحطاني: «الجسر يكتمل قبل نهاية العام».", "direct", "الجسر يكتمل قبل نهاية العام",
+     "وأوضحت", "نورة القحطاني"),
+    ("وقال د. ماهر السالم إن نتائج الفحوص مطمئنة.", "indirect", "نتائج الفحوص مطمئنة", "وقال", "ماهر السالم"),
+    ("وأكدت أ.د. هدى الراشد أن الجامعة ستقبل طلابا أكثر هذا العام.", "indirect",
+     "الجامعة ستقبل طلابا أكثر هذا العام", "وأكدت", "هدى الراشد"),
+    ("وذكر م. طارق العنزي أن أعمال الصيانة انتهت قبل موعدها.", "indirect", "أعمال الصيانة انتهت قبل موعدها",
+     "وذكر", "طارق العنزي"),
+    ("وقال مدير المستشفى، د. ياسر النمر، إن الأجنحة الجديدة ستفتح غدا.", "indirect", "الأجنحة الجديدة ستفتح غدا",
+     "وقال", "ياسر النمر"),
+]
+
+
+@pytest.mark.parametrize(("text", "kind", "content", "cue", "speaker"), _TITLED)
+def test_quotes_abbreviated_title_keeps_cue_and_speaker(
+    text: str, kind: str, content: str, cue: str, speaker: str
+) -> None:
+    q = _one(text)
+    assert (q["kind"], q["text"], q["cue"]["text"]) == (kind, content, cue)
+    assert q["speaker"] is not None and q["speaker"]["implicit"] is False
+    assert speaker in q["speaker"]["text"] and "." not in q["speaker"]["text"]
+
+
+@pytest.mark.parametrize(("text", "kind", "content", "cue", "speaker"), _TITLED)
+def test_quotes_abbreviated_title_without_entities(text: str, kind: str, content: str, cue: str, speaker: str) -> None:
+    doc = khabar.analyze(text, components=["segment"])
+    (span,) = quotes.predict(doc)
+    q = span.to_dict(doc.text)
+    assert (q["kind"], q["text"], q["cue"]["text"]) == (kind, content, cue)
+    assert q["speaker"]["text"].startswith(speaker)  # the name, not the title's letter
+
+
+def test_quotes_abbreviated_title_before_a_bare_colon() -> None:
+    q = _one("د. سلوى الحربي: «التطعيم آمن للأطفال في كل الأعمار».")
+    assert q["kind"] == "direct" and q["cue"] is None
+    assert "سلوى الحربي" in q["speaker"]["text"]
+
+
+def test_quotes_sentence_end_after_a_titled_speaker_still_ends_the_clause() -> None:
+    text = "وقال د. ماهر السالم إن نتائج الفحوص مطمئنة. وارتفعت أسعار الخضار في الأسواق."
+    q = _one(text)
+    assert q["text"] == "نتائج الفحوص مطمئنة"
+
+
+def test_quotes_initial_inside_a_speaker_name() -> None:
+    doc = khabar.analyze("وأعلن المهندس سعيد ع. البلوشي أن الطريق سيفتح الأسبوع المقبل.", components=["segment"])
+    (span,) = quotes.predict(doc)
+    assert span.attrs["speaker"]["text"] == "المهندس سعيد ع. البلوشي"
+
+
 def test_quotes_continuation_respects_gender() -> None:
     text = (
         "وقال المهندس سامي الخطيب إن المشروع يسير وفق الخطة.\n"

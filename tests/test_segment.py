@@ -230,11 +230,6 @@ def test_segment_title_keeps_the_quotation_in_one_sentence_with_its_speaker() ->
     assert isinstance(speaker, dict) and "سامي العتيبي" in speaker["text"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the quotes component stops its cue scan at any '.' token (quotes.frames._scan, "
-    "quotes.view._SENTENCE_END) instead of reading the sentences layer, so the stop of د. cuts the cue off",
-)
 def test_segment_title_keeps_the_quotation_cue() -> None:
     _doc, items = _quotes_of(_QUOTE_WITH_TITLE)
     (q,) = items

@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from khabar.components.quotes.frames import _Frame
-from khabar.components.quotes.view import _COMMAS, _SENTENCE_END, _fold, _View
+from khabar.components.quotes.view import _COMMAS, _fold, _View
 from khabar.lang.ar import speech
 from khabar.lang.ar.normalize import fold
 
@@ -78,7 +78,7 @@ def _clause_end(v: _View, j0: int, frames: dict[int, _Frame], stop_at_colon: boo
             continue
         f = v.fold[j]
         if v.kind[j] == "punct":
-            if f in _SENTENCE_END or f == ":" and stop_at_colon:
+            if f == ":" and stop_at_colon or v.ends_sentence(j):
                 break
             j += 1
             continue
@@ -296,7 +296,7 @@ def _source_quotes(v: _View, frames: dict[int, _Frame], quotes: list[_Quote], us
                 lo = j + 1 if v.fold[j] in ("فان", "ان") else j
                 hi = _clause_end(v, lo, frames) if lo < v.n else -1
         else:
-            at_end = fr.at >= v.n or v.sent[fr.at] != v.sent[i] or v.fold[fr.at] in _SENTENCE_END
+            at_end = fr.at >= v.n or v.sent[fr.at] != v.sent[i] or v.ends_sentence(fr.at)
             if at_end or v.fold[i - 1] in _COMMAS:  # post-posed: the content precedes it
                 lo, hi = first, i - 1
                 while hi >= lo and v.kind[hi] == "punct" and hi not in v.pair_close:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from khabar.components.quotes.view import _COMMAS, _SENTENCE_END, SHORT_QUOTE, _View
+from khabar.components.quotes.view import _COMMAS, SHORT_QUOTE, _View
 from khabar.lang.ar import speech
 
 MAX_WINDOW = 20  # tokens between a speech verb and its complementizer, colon or quotation
@@ -21,6 +21,7 @@ MAX_SPEAKER_WORDS = 7
 _WAS = frozenset({"كان", "وكان", "كانت", "وكانت", "فكان", "فكانت", "كانوا", "وكانوا"})
 _HAD = frozenset({"قد", "لقد"})
 _REPORTED = frozenset({"جاء", "ورد", "نشر", "نشرت", "اورد", "اوردت"})
+_PHRASE_END = _COMMAS | {":"}  # ends a source phrase (بحسب المصدر، ...), as does the sentence end
 
 
 @dataclass(slots=True)
@@ -67,7 +68,7 @@ def _scan(v: _View, i: int, cue: speech.Cue) -> tuple[str, int, int | None]:
         if v.kind[j] == "punct":
             if f == ":":
                 return ("that", first_comp, None) if first_comp is not None else ("colon", j, None)
-            if f in _SENTENCE_END:
+            if v.ends_sentence(j):
                 break
             k = v.pair_open.get(j)
             if k is not None:
@@ -106,6 +107,7 @@ def _phrase(v: _View, lo: int, hi: int) -> tuple[int, int] | None:
         return v.pairs[k].start, v.pairs[k].end  # 'أعلنت "غلينكور" أن': the name in marks
     if j < hi and v.fold[j] in speech.NOT_SPEAKERS:
         return None  # "وتابع قوله"
+    j = min(v.after_title(j), hi)  # "وقالت أ.د. منى الشهري": the name after the abbreviated title
     if j < hi and (v.is_stop(j) or v.kind[j] == "punct"):
         # A prepositional phrase first ("قال لوكالة الأنباء مسؤول"): look for a speaker head after it.
         while j < hi and not (
@@ -122,6 +124,9 @@ def _phrase(v: _View, lo: int, hi: int) -> tuple[int, int] | None:
     last = -1
     while j < hi and j - first < MAX_SPEAKER_WORDS:
         if v.kind[j] == "punct":
+            if v.abbreviation_stop(j) and j > first:  # an initial inside a name: "محمد ع. السيد"
+                j += 1
+                continue
             after = v.short_name_quote(j)
             if after is not None and after <= hi:
                 last = after - 1
@@ -147,6 +152,7 @@ def _phrase(v: _View, lo: int, hi: int) -> tuple[int, int] | None:
         e = j + 1
         while e < hi and e - j < 4 and v.kind[e] == "arabic" and v.fold[e].startswith(("ال", "لل")):
             e += 1
+        e = min(v.after_title(e), hi)  # "رئيس المحكمة بجدة الشيخ د. علي الشهري"
         n = e
         while n < hi and n - e < 3 and v.kind[n] == "arabic" and not v.is_stop(n) and not v.is_comp(n):
             n += 1
@@ -169,7 +175,7 @@ def _apposition(v: _View, j: int, hi: int) -> tuple[int, int] | None:
         j += 1
     if j >= hi:
         return None
-    first = j + 1
+    first = min(v.after_title(j + 1), hi)  # "...، د. سامي العتيبي:" names the doctor
     k = first
     while k < hi and v.kind[k] == "arabic" and not v.is_stop(k) and not v.is_comp(k):
         k += 1
@@ -278,7 +284,8 @@ def _frames(v: _View) -> dict[int, _Frame]:
                 cue_end = v.start[last] + 1  # "وفقا لوزارة": ل is part of the cue
                 lo = last
             hi = lo
-            while hi < v.n and v.sent[hi] == v.sent[i] and v.fold[hi] not in _COMMAS | _SENTENCE_END | {":"}:
+            sent = v.sent[i]
+            while hi < v.n and v.sent[hi] == sent and v.fold[hi] not in _PHRASE_END and not v.ends_sentence(hi):
                 hi += 1
             if lo < hi and v.fold[lo] == "ما":  # "بحسب ما جاء في بيان المنظمة", "وفق ما ذكرت"
                 lo += 1

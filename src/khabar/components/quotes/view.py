@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from khabar.doc import Doc
-from khabar.lang.ar import speech
+from khabar.lang.ar import abbreviations, speech
 from khabar.lang.ar.normalize import fold
 
 SHORT_QUOTE = 3  # words: a quotation this short inside a speaker phrase is a name (لـ«الشرق الأوسط»)
@@ -174,6 +174,40 @@ class _View:
     def para(self, tok: int) -> int:
         s = self.sent[tok]
         return self.sent_para[s] if s < len(self.sent_para) else s
+
+    def ends_sentence(self, j: int) -> bool:
+        """True when token ``j`` is a full stop (``!``, ``?``, ``…``) that ends its sentence.
+
+        The sentences layer decides: the stop of an abbreviation (``وأوضح د. سامي``) is
+        inside a sentence and ends nothing; a stop followed only by closing marks
+        (``جاهزة.»``) still ends it.
+        """
+        if self.fold[j] not in _SENTENCE_END:
+            return False
+        sent = self.sent[j]
+        k = j + 1
+        while k < self.n and self.sent[k] == sent and self.kind[k] == "punct":
+            k += 1
+        return k >= self.n or self.sent[k] != sent
+
+    def abbreviation_stop(self, j: int) -> bool:
+        """True when token ``j`` is the full stop of an abbreviation inside a sentence (``د.``, ``ع.``)."""
+        return (
+            self.fold[j] == "."
+            and j > 0
+            and self.kind[j - 1] == "arabic"
+            and self.end[j - 1] == self.start[j]
+            and not self.ends_sentence(j)
+        )
+
+    def after_title(self, j: int) -> int:
+        """The token after the abbreviated titles that start at ``j`` (``د.``, ``أ.د.``, ``وم.``), else ``j``."""
+        while j + 1 < self.n and self.kind[j] == "arabic" and self.abbreviation_stop(j + 1):
+            abbr = abbreviations.lookup(self.text[self.start[j] : self.end[j]])
+            if abbr is None or abbr.kind != abbreviations.TITLE:
+                break
+            j += 2
+        return j
 
     def is_stop(self, j: int) -> bool:
         """A preposition, a ب/ل/ك-prefixed word or a time adverb: the end of a speaker phrase."""
