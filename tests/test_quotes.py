@@ -207,6 +207,36 @@ def test_quotes_initial_inside_a_speaker_name() -> None:
     assert span.attrs["speaker"]["text"] == "المهندس سعيد ع. البلوشي"
 
 
+def test_quotes_letters_of_a_stopped_acronym_are_not_a_complementizer() -> None:
+    q = _one("وقالت شبكة سي.ان.ان إن الطائرة هبطت بسلام في المطار.")  # the ان of سي.ان.ان
+    assert q["text"] == "الطائرة هبطت بسلام في المطار"
+    assert q["speaker"]["text"] == "شبكة سي.ان.ان"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وأكد المهندس هانس فان دايك أن الشركة ستفتح فرعا جديدا في الرياض.",
+        "وأكد د. هانس فان دايك أن الشركة ستفتح فرعا جديدا في الرياض.",
+    ],
+)
+def test_quotes_van_in_a_name_is_not_the_complementizer(text: str) -> None:
+    q = _one(text)
+    assert q["text"] == "الشركة ستفتح فرعا جديدا في الرياض"
+    assert "فان دايك" in q["speaker"]["text"]
+
+
+def test_quotes_source_phrase_without_a_comma_before_fa_inna() -> None:
+    q = _one("وبحسب وزارة الصحة فإن عدد الإصابات تراجع خلال الأسبوع الماضي.")
+    assert (q["kind"], q["text"], q["cue"]["text"]) == ("indirect", "عدد الإصابات تراجع خلال الأسبوع الماضي", "وبحسب")
+    assert q["speaker"]["text"] == "وزارة الصحة"
+
+
+def test_quotes_source_phrase_before_a_speech_verb_is_not_content() -> None:
+    q = _one("وبحسب وكالة الأنباء، قال المتحدث باسم الشرطة: «الوضع هادئ الآن في كل المدينة».")
+    assert (q["kind"], q["cue"]["text"]) == ("direct", "قال")
+
+
 def test_quotes_continuation_respects_gender() -> None:
     text = (
         "وقال المهندس سامي الخطيب إن المشروع يسير وفق الخطة.\n"

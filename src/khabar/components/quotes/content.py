@@ -292,6 +292,9 @@ def _source_quotes(v: _View, frames: dict[int, _Frame], quotes: list[_Quote], us
             j = fr.at
             while j < v.n and v.fold[j] in _COMMAS:
                 j += 1
+            nxt = frames.get(j)
+            if nxt is not None and nxt.cue.kind == speech.VERB:
+                continue  # "وبحسب الوكالة، قال المتحدث: ...": the verb's own frame gives the quotation
             if j < v.n and v.sent[j] == v.sent[i]:
                 lo = j + 1 if v.fold[j] in ("فان", "ان") else j
                 hi = _clause_end(v, lo, frames) if lo < v.n else -1

@@ -84,7 +84,9 @@ def _scan(v: _View, i: int, cue: speech.Cue) -> tuple[str, int, int | None]:
             continue
         if cue.preps and f in cue.preps and j + 1 < v.n and v.is_comp(j + 1):
             return "that", j + 1, None
-        if v.is_comp(j):
+        if v.is_comp(j) and not (f.startswith("فان") and v.kind[j - 1] == "arabic"):
+            # (فإن right after a word is a condition's answer or a name, "بيرند فان ليندر",
+            # never the verb's own complementizer)
             if not cue.preps:
                 return "that", j, None
             if first_comp is None:
@@ -287,6 +289,9 @@ def _frames(v: _View) -> dict[int, _Frame]:
             sent = v.sent[i]
             while hi < v.n and v.sent[hi] == sent and v.fold[hi] not in _PHRASE_END and not v.ends_sentence(hi):
                 hi += 1
+            if hi >= v.n or v.fold[hi] not in _PHRASE_END:
+                # No comma: "وبحسب وزارة الصحة فإن ..." ends the phrase at فإن.
+                hi = next((j for j in range(lo + 1, hi) if v.fold[j] == "فان"), hi)
             if lo < hi and v.fold[lo] == "ما":  # "بحسب ما جاء في بيان المنظمة", "وفق ما ذكرت"
                 lo += 1
                 if lo < hi and v.fold[lo] in _REPORTED:

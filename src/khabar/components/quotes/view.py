@@ -215,8 +215,13 @@ class _View:
         return self.prep_clitic[j] or f in speech.PREPOSITIONS or f in speech.TIME_WORDS
 
     def is_comp(self, j: int) -> bool:
-        return self.fold[j] in speech.COMPLEMENTIZERS and not (
-            j > 0 and self.fold[j - 1] in speech.NOT_BEFORE_COMPLEMENTIZER
+        """A complementizer (أن, إن, بأن, فإن, with pronouns), not a conjunction (بعد أن) nor a
+        letter of a stopped acronym (``سي.ان.ان``)."""
+        if self.fold[j] not in speech.COMPLEMENTIZERS:
+            return False
+        return j == 0 or not (
+            self.fold[j - 1] in speech.NOT_BEFORE_COMPLEMENTIZER
+            or self.fold[j - 1] == "." and self.end[j - 1] == self.start[j]
         )
 
     def in_pp(self, k: int) -> bool:
