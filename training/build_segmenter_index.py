@@ -33,7 +33,7 @@ def build(model: morph.SegmenterModel) -> list[tuple[str, int]]:
         if len(word) < 2 or word in model.lexicon or morph._bare(word) != (word, list(range(len(word)))):
             continue
         cands = morph.candidates(word)
-        rows.append((word, cands.index(plain.best(word))))
+        rows.append((word, cands.index(plain.ranked_choice(word, cands))))  # lexical evidence applies at run time
     return rows
 
 

@@ -45,6 +45,7 @@ _PLAIN: Final = (
     ("فب", ("ف", "ب")), ("فل", ("ف", "ل")), ("فك", ("ف", "ك")), ("فس", ("ف", "س")),
     ("و", ("و",)), ("ف", ("ف",)), ("ب", ("ب",)), ("ل", ("ل",)), ("ك", ("ك",)),
 )
+_BY_LENGTH: Final = tuple(sorted(_PLAIN, key=lambda qs: len(qs[0])))
 _PRONOUNS: Final = ("ه", "ها", "هم", "هما", "كم", "نا")
 
 # Evidence thresholds (see the module docstring; tuned off the names bench).
@@ -62,6 +63,7 @@ SPELLING_FILE: Final = "stem_spelling.json.gz"
 SPELLING_ORDER: Final = 4
 ARTICLE_SHARE: Final = 20  # rule 1: the article reading needs 1/20 of the evidence of ل + لX
 NAME_BONUS: Final = 1000  # a gazetteer name counts as this many occurrences
+PART_MAX_COUNT: Final = 300  # a word of a multi-word place more frequent than this is a word
 
 
 class Target(NamedTuple):
@@ -71,6 +73,28 @@ class Target(NamedTuple):
     pre_len: int
     assimilated: bool = False
     name: bool = False  # the rest is a name: no suffix but ة is split off
+
+
+@lru_cache(maxsize=1)
+def name_parts() -> frozenset[str]:
+    """Words of the gazetteers' multi-word places (``بنوم بنه``, ``بوركينا فاسو``), without the article."""
+    from khabar.lang.ar import gazetteers
+    from khabar.lang.ar.chars import is_arabic_letter
+
+    return frozenset(
+        w
+        for group in (gazetteers.COUNTRIES, gazetteers.CITIES, gazetteers.PLACE_PHRASES)
+        for entry in group
+        if " " in entry
+        for w in entry.split()
+        if len(w) >= 3 and not w.startswith(DET) and all(is_arabic_letter(ch) for ch in w)
+    )
+
+
+def is_name(word: str, counts: dict[str, int]) -> bool:
+    """A gazetteer name, or a word of a multi-word place that is rare as a word of its own
+    (``بنه`` of ``بنوم بنه`` is, ``منه`` of ``هوشي منه`` is not: it is too common)."""
+    return word in name_words() or (word in name_parts() and counts.get(word, 0) < PART_MAX_COUNT)
 
 
 @lru_cache(maxsize=1)
@@ -144,7 +168,19 @@ def _with_article(segs: tuple[str, ...], q_len: int, rest: str, name: bool) -> T
     return Target(segs, q_len, name=name)
 
 
-def _lam_lam(conj: str, x: str, counts: dict[str, int], names: frozenset[str]) -> Target | None:
+class _NameTest:
+    """``word in names`` for :func:`is_name` with the counts at hand."""
+
+    __slots__ = ("counts",)
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and is_name(word, self.counts)
+
+
+def _lam_lam(conj: str, x: str, counts: dict[str, int], names: _NameTest) -> Target | None:
     """Rule 1: ``(و|ف)لل`` + x."""
     c = counts.get
     a = c(DET + x, 0) + (NAME_BONUS if DET + x in names else 0)  # ل + ال + x
@@ -158,6 +194,58 @@ def _lam_lam(conj: str, x: str, counts: dict[str, int], names: frozenset[str]) -
     if a:
         return Target((*segs, DET), len(conj) + 2, name=DET + x in names)
     return None
+
+
+def keeps_suffix(bare: str, pre: tuple[str, ...], suf_len: int, counts: dict[str, int]) -> bool:
+    """Whether the letters a suffix split would cut off belong to a name (``بيروت``, not
+    ``بيرو`` + ``ت``).  (Frequency alone was tried and cut fewer stems than it saved:
+    ``أعطاها`` is rare as ``أعطا``.)"""
+    if not suf_len or pre not in ((), (DET,)):
+        return False
+    return is_name(bare[len(DET) :] if pre else bare, counts)
+
+
+# Farasa writes the tens and "two" with their case ending apart (عشر+ين, اثن+ان).
+_NUMBER_STEMS: Final = ("عشر", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع", "اثن", "اثنت")
+_NUMBER_ENDINGS: Final = {"ين": ("ين",), "ون": ("ون",), "ان": ("ان",)}
+MIN_WEAK_VERB: Final = 20  # a past verb in ت whose stem + ى is this frequent (ألغت: ألغى)
+
+
+def suffixes_by_evidence(rest: str, definite: bool, counts: dict[str, int]) -> tuple[str, ...] | None:
+    """The suffixes of ``rest`` (a word without its proclitics, ``definite`` when they end in
+    the article) when the evidence is clear, else None.
+
+    * the tens and اثنان: ``خمسين`` -> ``ين`` (Farasa's convention);
+    * the ا of the indefinite accusative on a stem that takes the article (``ردا``: ``الرد``);
+    * ت of a past verb whose stem ends in ى (``ألغت``: ``ألغى``);
+    * ون of an imperfect verb whose singular is attested (``يرمون``: ``يرمي``).
+    """
+    c = counts.get
+    for ending, suf in _NUMBER_ENDINGS.items():
+        if rest.endswith(ending) and rest[: -len(ending)] in _NUMBER_STEMS:
+            return suf
+    if len(rest) < 3 or rest.startswith(DET):
+        return None
+    stem = rest[:-1]
+    if rest.endswith("ا") and not stem.endswith("ا"):
+        noun = stem[:-1] + "ء" if stem.endswith(("ئ", "ؤ")) else stem
+        if c(DET + noun, 0) >= MIN_DET_COUNT:
+            return ("ا",)
+    if definite or len(rest) < 4:
+        return None  # verbs never follow the article
+    if rest.endswith("ت") and c(stem + "ى", 0) >= MIN_WEAK_VERB and c(DET + rest[:-1] + "ة", 0) == 0:
+        return ("ت",)
+    if rest[0] in "يت" and rest.endswith("ون") and len(rest) >= 5:
+        base = rest[:-2]
+        if c(base, 0) >= KNOWN_REST or c(base + "ي", 0) >= KNOWN_REST:
+            return ("ون",)
+    return None
+
+
+def takes_article(rest: str, counts: dict[str, int]) -> bool:
+    """Whether ``ال`` + rest is attested: then rest does not end in a pronoun or the ا of the
+    indefinite accusative, which never stand with the article (``السيدا``: ``سيدا`` is whole)."""
+    return not rest.startswith(DET) and counts.get(DET + rest, 0) >= MIN_DET_COUNT
 
 
 def _takes_pronoun(word: str, counts: dict[str, int]) -> bool:
@@ -178,7 +266,7 @@ def target(
     """
     if len(bare) < 3:
         return None
-    names = name_words()
+    names = _NameTest(counts)
     c = counts.get
     conj = bare[0] if bare[0] in "وف" and bare[1:3] == "لل" else ""
     if bare[len(conj) :].startswith("لل") and len(bare) - len(conj) > 3:
@@ -186,10 +274,10 @@ def target(
     if bare in names:  # rule 2
         return Target((DET,), 2, name=True) if bare.startswith(DET) and len(bare) > 3 else Target((), 0, name=True)
     n_word = c(bare, 0)
-    for q, segs in _PLAIN:
+    for q, segs in _BY_LENGTH:  # the longest name first: وبيونغ is و + بيونغ
         rest = bare[len(q) :]
         # (لدينا is ل + دينا only if the name دينا were the likelier reading)
-        if bare.startswith(q) and len(rest) >= 3 and rest in names and n_word <= c(rest, 0) + NAME_BONUS // 10:
+        if bare.startswith(q) and len(rest) >= 2 and rest in names and n_word <= c(rest, 0) + NAME_BONUS // 10:
             return _with_article(segs, len(q), rest, True)
     plain = tuple(s for s in pre if s != DET)
     if plain:
@@ -210,8 +298,8 @@ def target(
         return None
     for q, segs in _PLAIN:
         rest = bare[len(q) :]
-        if not bare.startswith(q) or len(rest) < 3:
+        if not bare.startswith(q) or len(rest) < 2:
             continue
-        if c(rest, 0) >= KNOWN_REST or (len(q) == 1 and spelling_gain(bare, 1) >= SPELLING_GAIN[q]):
+        if c(rest, 0) >= KNOWN_REST or (len(q) == 1 and len(rest) > 2 and spelling_gain(bare, 1) >= SPELLING_GAIN[q]):
             return _with_article(segs, len(q), rest, rest in names)
     return None

@@ -276,12 +276,21 @@ def _spelled(bare: str, farasa: str) -> Candidate | None:
 _NAME_SUFFIXES: Final = ((), ("ة",), ("ات",))  # a name is whole, but Farasa splits ة and ات (غز+ة)
 
 
+def _indefinite_or_pronoun(cand: Candidate) -> bool:
+    """Whether a candidate ends in a pronoun or the accusative ا (neither stands with ال)."""
+    return any(s == "ا" or s in _PRONOUNS for s in cand.suf)
+
+
+def _assimilated(bare: str, cand: Candidate) -> bool:
+    """Whether the candidate's stem restores a ل that لل absorbed (ل + ال + لقاء = للقاء)."""
+    return len(cand.stem) == len(bare) - cand.pre_len - cand.suf_len + 1
+
+
 def _fits(bare: str, cand: Candidate, want: clitic_evidence.Target) -> bool:
     """Whether a candidate has the proclitics that the lexical evidence asks for."""
     if cand.contraction or cand.pre != want.pre or cand.pre_len != want.pre_len:
         return False
-    assimilated = len(cand.stem) == len(bare) - cand.pre_len - cand.suf_len + 1
-    return assimilated == want.assimilated
+    return _assimilated(bare, cand) == want.assimilated
 
 
 class SegmenterModel:
@@ -305,8 +314,8 @@ class SegmenterModel:
         self._stats: dict[str, tuple[int, int, int]] = {}  # stem -> stem_stats (stems recur across words)
 
     def best(self, bare: str) -> Candidate:
-        """The best candidate for a bare Arabic word: the gold lexicon's, else the ranker's with
-        its proclitics checked against the lexical evidence of :mod:`khabar.lang.ar.clitic_evidence`."""
+        """The best candidate for a bare Arabic word: the gold lexicon's, else the ranker's
+        checked against the lexical evidence of :mod:`khabar.lang.ar.clitic_evidence`."""
         cands = candidates(bare)
         known = self.lexicon.get(bare)
         if known is not None:
@@ -316,18 +325,41 @@ class SegmenterModel:
             direct = _spelled(bare, known)
             if direct is not None:
                 return direct
-        idx = self.ranked.get(bare) if known is None else None
+        return self._checked(bare, cands, self.ranked_choice(bare, cands))
+
+    def ranked_choice(self, bare: str, cands: list[Candidate]) -> Candidate:
+        """The ranker's candidate (precomputed for frequent words), before any lexical evidence."""
+        idx = self.ranked.get(bare)
         if idx is not None and idx < len(cands):
-            best = cands[idx]
-        else:
-            best = max(cands, key=lambda cand: self._score(bare, cand))
-        want = clitic_evidence.target(bare, best.pre, best.suf, self.counts)
-        if want is None or (_fits(bare, best, want) and not (want.name and best.suf not in _NAME_SUFFIXES)):
-            return best
-        fitting = [cand for cand in cands if _fits(bare, cand, want)]
-        if want.name:
-            fitting = [cand for cand in fitting if cand.suf in _NAME_SUFFIXES] or fitting
-        return max(fitting, key=lambda cand: self._score(bare, cand)) if fitting else best
+            return cands[idx]
+        return max(cands, key=lambda cand: self._score(bare, cand))
+
+    def _checked(self, bare: str, cands: list[Candidate], best: Candidate) -> Candidate:
+        """The ranker's choice, or the best-scoring candidate that the lexical evidence allows."""
+        ev = clitic_evidence
+        want = ev.target(bare, best.pre, best.suf, self.counts)
+        if want is not None:  # proclitics decided by the evidence (and a name's suffixes)
+            if _fits(bare, best, want) and not (want.name and best.suf not in _NAME_SUFFIXES):
+                return best
+            fitting = [cand for cand in cands if _fits(bare, cand, want)]
+            if want.name:
+                fitting = [cand for cand in fitting if cand.suf in _NAME_SUFFIXES] or fitting
+            return self._top(bare, fitting, best)
+        same_pre = [cand for cand in cands if cand.pre == best.pre and cand.pre_len == best.pre_len]
+        rest = bare[best.pre_len :]
+        suf = ev.suffixes_by_evidence(rest, DET in best.pre, self.counts)
+        if suf is not None and suf != best.suf:
+            return self._top(bare, [cand for cand in same_pre if cand.suf == suf], best)
+        if _indefinite_or_pronoun(best) and (DET in best.pre or ev.takes_article(rest, self.counts)):
+            # neither a pronoun nor the accusative ا stands with the article
+            return self._top(bare, [cand for cand in same_pre if not _indefinite_or_pronoun(cand)], best)
+        if best.suf not in _NAME_SUFFIXES and ev.keeps_suffix(bare, best.pre, best.suf_len, self.counts):
+            return self._top(bare, [cand for cand in same_pre if cand.suf in _NAME_SUFFIXES], best)
+        return best
+
+    def _top(self, bare: str, cands: list[Candidate], default: Candidate) -> Candidate:
+        """The best-scoring of ``cands`` (``default`` when there are none)."""
+        return max(cands, key=lambda cand: self._score(bare, cand)) if cands else default
 
     def _score(self, bare: str, cand: Candidate) -> float:
         """The ranker's score of one candidate."""
