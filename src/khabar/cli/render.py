@@ -108,7 +108,9 @@ def render_doc(doc: Doc, console: Console | None = None) -> None:
         summary_text = Text("\n".join(doc.span_text(span) for span in doc["summary"]))
         console.print(Panel(summary_text, title="summary"))
     if doc["keywords"]:
-        keys = "، ".join(f"{doc.span_text(k)} ({k.attrs.get('score', 0):.2f})" for k in doc["keywords"])
+        keys = "، ".join(
+            f"{k.attrs.get('form') or doc.span_text(k)} ({k.attrs.get('score', 0):.2f})" for k in doc["keywords"]
+        )
         console.print(f"[bold]keywords:[/bold] {keys}")
     if "topic" in doc.values:
         ranked = sorted(doc.values.get("categories", {}).items(), key=lambda kv: -kv[1])[:3]

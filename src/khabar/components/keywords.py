@@ -53,6 +53,7 @@ class Term:
     key: str
     sentence: int
     stop: bool
+    form: str = ""  # the displayed word in its underlying spelling (خطة for the خطت of خطتها)
 
 
 def word_key(base: str) -> str:
@@ -80,7 +81,8 @@ def doc_terms(doc: Doc) -> list[Term]:
             terms.append(Term(tok.start, tok.end, "", sentence, True))
             continue
         b = base[0]
-        key = word_key(str(b.attrs.get("form", text[b.start : b.end])))
+        base_form = str(b.attrs.get("form", text[b.start : b.end]))
+        key = word_key(base_form)
         start = b.start
         for w in words:
             if w.attrs.get("role") != "proclitic" or w.end > b.start:
@@ -90,7 +92,7 @@ def doc_terms(doc: Doc) -> list[Term]:
                 start = w.start  # keep the article in the displayed span
         whole = word_key(text[tok.start : tok.end])
         stop = key in STOP_WORDS or whole in STOP_WORDS or len(key) < 2
-        terms.append(Term(start, b.end, key, sentence, stop))
+        terms.append(Term(start, b.end, key, sentence, stop, text[start : b.start] + base_form))
     return terms
 
 
@@ -127,6 +129,7 @@ class _Candidate:
     start: int
     end: int
     first: int  # sentence of the first occurrence
+    form: str  # its words in their underlying spelling, as first met
     count: int = 0
 
 
@@ -144,7 +147,8 @@ def _candidates(terms: list[Term]) -> dict[tuple[str, ...], _Candidate]:
             keys = tuple(x.key for x in terms[i : j + 1])
             cand = found.get(keys)
             if cand is None:
-                cand = found[keys] = _Candidate(keys, first.start, t.end, first.sentence)
+                form = " ".join(x.form for x in terms[i : j + 1])
+                cand = found[keys] = _Candidate(keys, first.start, t.end, first.sentence, form)
             cand.count += 1
     return found
 
@@ -164,8 +168,9 @@ def predict(doc: Doc, top: int = 10) -> list[Span]:
 
     Returns:
         One span per phrase, over its first occurrence, with attributes ``key``
-        (folded, de-cliticised words joined by spaces), ``score`` (best = 1.0) and
-        ``count`` (occurrences in the article).
+        (folded, de-cliticised words joined by spaces), ``score`` (best = 1.0),
+        ``count`` (occurrences in the article) and, where the words read otherwise in
+        their underlying spelling, ``form`` (``خطة`` for the ``خطت`` of ``خطتها``).
     """
     if top <= 0:
         return []
@@ -196,10 +201,14 @@ def predict(doc: Doc, top: int = 10) -> list[Span]:
         if len(chosen) == top:
             break
     best = chosen[0][0] if chosen and chosen[0][0] > 0 else 1.0
-    return [
-        Span(c.start, c.end, "", {"key": " ".join(c.keys), "score": round(s / best, 4), "count": c.count})
-        for s, c in chosen
-    ]
+    text = doc.text
+    spans = []
+    for s, c in chosen:
+        attrs: dict[str, object] = {"key": " ".join(c.keys), "score": round(s / best, 4), "count": c.count}
+        if c.form != text[c.start : c.end]:
+            attrs["form"] = c.form  # خطة where the first occurrence reads خطت (خطتها)
+        spans.append(Span(c.start, c.end, "", attrs))
+    return spans
 
 
 def set_annotations(doc: Doc, spans: list[Span]) -> None:
