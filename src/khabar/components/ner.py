@@ -294,13 +294,22 @@ def _start_after_proclitics(doc: Doc, token_index: int, token: Span, words_by_to
         surface = doc.text[word.start : word.end]
         form = str(word.attrs.get("form", surface))
         if form == "ال":
-            if surface != "ال":
-                return token.start  # لل
+            if word.end - word.start < 2:
+                return token.start  # لل: the article has one letter or none of its own
             break
         if form not in STRIPPABLE:
             break
         start = word.end
     return start if start < token.end else token.start
+
+
+def _repaired_text(doc: Doc, token: Span) -> str:
+    """The token as the repaired view reads it (its original letters when no edit touches it)."""
+    original = doc.text[token.start : token.end]
+    if not doc.edits:
+        return original
+    to_derived = doc.repaired_map.to_derived
+    return doc.repaired[to_derived(token.start) : to_derived(token.end)] or original
 
 
 def predict(doc: Doc) -> list[Span]:
@@ -320,8 +329,9 @@ def predict(doc: Doc) -> list[Span]:
             current = sent
         groups[-1].append(i)
     spans: list[Span] = []
-    # a repair can put a space inside a token's original stretch: tag the letters only
-    sentences = [["".join(doc.text[tokens[i].start : tokens[i].end].split()) for i in group] for group in groups]
+    # tag the repaired letters (presentation forms folded, tatweel dropped); a repair can put a
+    # space inside a token's original stretch: tag the letters only
+    sentences = [["".join(_repaired_text(doc, tokens[i]).split()) for i in group] for group in groups]
     for group, tags in zip(groups, tag_sentences(sentences, None), strict=True):
         for first, last, label in entity_runs(tags):
             if label not in LABELS:

@@ -160,12 +160,17 @@ def predict(doc: Doc) -> dict[str, list[Span]]:
         offset = m.start()
         surface = m.group()
         unchanged = o_end - o_start == len(surface)  # no edit inside the token: offsets shift
+        # an edit inside the token (tatweel dropped, presentation forms folded): every word whose
+        # original letters read otherwise carries its form, so readers of doc.text see the letters
+        verbatim = unchanged and doc.text.startswith(surface, o_start)
         for s, e, role, form in _word_layout(surface):
             if unchanged:
                 w_start, w_end = o_start + s, o_start + e
             else:
                 w_start, w_end = to_orig(offset + s, offset + e)
             attrs: dict[str, object] = {"token": tok_i, "role": role}
+            if not verbatim and form is None and doc.text[w_start:w_end] != surface[s:e]:
+                form = surface[s:e]
             if form is not None:
                 attrs["form"] = form
             words.append(Span(w_start, w_end, "", attrs))
