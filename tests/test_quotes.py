@@ -12,6 +12,7 @@ from conftest import REPO, shared_path
 
 import khabar
 from khabar.components import quotes
+from khabar.doc import Span
 from khabar.errors import InputError
 from khabar.evaluation import quotes as quote_eval
 from khabar.lang.ar import speech
@@ -235,6 +236,70 @@ def test_quotes_source_phrase_without_a_comma_before_fa_inna() -> None:
 def test_quotes_source_phrase_before_a_speech_verb_is_not_content() -> None:
     q = _one("وبحسب وكالة الأنباء، قال المتحدث باسم الشرطة: «الوضع هادئ الآن في كل المدينة».")
     assert (q["kind"], q["cue"]["text"]) == ("direct", "قال")
+
+
+def _with_person(text: str, name: str) -> list[dict[str, Any]]:
+    """Quotations of ``text`` segmented, with one person entity over ``name`` (as NER would tag it)."""
+    doc = khabar.analyze(text, components=["segment"])
+    start = text.index(name)
+    doc.layers["entities"] = [Span(start, start + len(name), "PERS", {})]
+    return [s.to_dict(doc.text) for s in quotes.predict(doc)]
+
+
+def test_quotes_source_letter_before_a_person() -> None:
+    # The ل of "وفقا لكريمر" is the cue's, whether or not the segmenter splits it off.
+    (q,) = _with_person("وكان عدد الحضور يتجاوز ألف شخص وفقا لكريمر.", "كريمر")
+    assert (q["kind"], q["text"], q["cue"]["text"]) == ("indirect", "كان عدد الحضور يتجاوز ألف شخص", "وفقا ل")
+    assert q["speaker"]["text"] == "كريمر"
+
+
+def test_quotes_source_letter_before_an_institution() -> None:
+    q = _one("وارتفعت أسعار الخضار خلال الشهر الماضي وفقا لوزارة الزراعة.")
+    assert q["text"] == "ارتفعت أسعار الخضار خلال الشهر الماضي"
+    assert q["speaker"]["text"] == "وزارة الزراعة"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ويوزع الدعم على الأسر وفقا لأحكام القانون الجديد.",  # "in accordance with", no source
+        "وتختلف الأسعار من مدينة إلى أخرى وفقا لفئة الفندق.",
+    ],
+)
+def test_quotes_in_accordance_with_is_not_a_source(text: str) -> None:
+    doc, items = _analyze(text)
+    assert items == []
+
+
+def test_quotes_source_set_off_by_a_comma_takes_the_sentence() -> None:
+    q = _one("ارتفعت الأسعار في الأسواق، وتراجعت المبيعات بنسبة كبيرة، وفقا لوكالة الأنباء الرسمية.")
+    assert q["text"] == "ارتفعت الأسعار في الأسواق، وتراجعت المبيعات بنسبة كبيرة"
+    assert q["speaker"]["text"] == "وكالة الأنباء الرسمية"
+
+
+def test_quotes_source_without_a_comma_takes_the_last_clause() -> None:
+    q = _one("ارتفعت الأسعار في الأسواق، وكان عدد المشترين أقل من المعتاد وفقا لوكالة الأنباء الرسمية.")
+    assert q["text"] == "كان عدد المشترين أقل من المعتاد"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال بيلوسوف إن المفاوضات ستستأنف الأسبوع المقبل.",
+        "وأضاف بيلوسوف الذي يرأس الوفد إن المفاوضات ستستأنف الأسبوع المقبل.",
+    ],
+)
+def test_quotes_name_starting_with_ba_after_a_speech_verb(text: str) -> None:
+    # A name whose first letter ب was taken for a preposition (ب + يلوسوف): right after a speech
+    # verb the subject stands, so the person is the speaker, ب included.
+    (q,) = _with_person(text, "يلوسوف")
+    assert q["text"] == "المفاوضات ستستأنف الأسبوع المقبل"
+    assert q["speaker"]["text"] == "بيلوسوف"
+
+
+def test_quotes_name_starting_with_ba_in_an_apposition() -> None:
+    (q,) = _with_person("وكتب أستاذ الاقتصاد في جامعة القاهرة، بيلوسوف: «الأسعار لن تنخفض قريبا».", "يلوسوف")
+    assert q["kind"] == "direct" and q["speaker"]["text"] == "بيلوسوف"
 
 
 def test_quotes_continuation_respects_gender() -> None:

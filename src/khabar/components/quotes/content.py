@@ -304,8 +304,10 @@ def _source_quotes(v: _View, frames: dict[int, _Frame], quotes: list[_Quote], us
                 lo, hi = first, i - 1
                 while hi >= lo and v.kind[hi] == "punct" and hi not in v.pair_close:
                     hi -= 1
-                # The clause the source is attached to: after the last comma ("...، وكان عدد ... وفقا لـ").
-                for c in range(hi - 3, lo, -1):
+                # The clause the source is attached to: after the last comma ("...، وكان عدد ... وفقا لـ"),
+                # or the whole sentence when a comma sets the source off ("...، وفقا لوكالة رويترز").
+                set_off = v.fold[i - 1] in _COMMAS
+                for c in range(hi - 3, lo, -1) if not set_off else ():
                     if v.fold[c] in (",", ";") and not v.inside[c]:
                         lo = c + 1
                         break

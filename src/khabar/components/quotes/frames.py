@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from khabar.components.quotes.view import _COMMAS, SHORT_QUOTE, _View
 from khabar.lang.ar import speech
+from khabar.lang.ar.normalize import fold
 
 MAX_WINDOW = 20  # tokens between a speech verb and its complementizer, colon or quotation
 MAX_SPEAKER_WORDS = 7
@@ -22,6 +23,22 @@ _WAS = frozenset({"كان", "وكان", "كانت", "وكانت", "فكان", "�
 _HAD = frozenset({"قد", "لقد"})
 _REPORTED = frozenset({"جاء", "ورد", "نشر", "نشرت", "اورد", "اوردت"})
 _PHRASE_END = _COMMAS | {":"}  # ends a source phrase (بحسب المصدر، ...), as does the sentence end
+# Speech verbs whose ب phrase can name a person (اعترف بـ, نوه بـ, وصفه بـ); after the others a
+# person right behind ب is the subject, and the ب the first letter of the name.
+_BA_OBJECT = frozenset({"اعترف", "أقر", "نوه", "تعهد", "وصف"})
+# Nouns (folded, without the article) that head a source after "وفقا ل": a title, an anonymous
+# source, a medium or an institution.
+_SOURCE_HEADS = (
+    speech.TITLE_WORDS
+    | speech.ANONYMOUS
+    | frozenset(
+        fold(w)
+        for w in (
+            "صحيفة جريدة مجلة وكالة قناة موقع شبكة إذاعة شركة حزب حركة جماعة نادي وزارة هيئة "
+            "مكتب منظمة مركز جمعية مجلس اتحاد جامعة معهد بنك سفارة مصادر مصدر مسؤولين خبراء"
+        ).split()
+    )
+)
 
 
 @dataclass(slots=True)
@@ -179,12 +196,21 @@ def _apposition(v: _View, j: int, hi: int) -> tuple[int, int] | None:
         return None
     first = min(v.after_title(j + 1), hi)  # "...، د. سامي العتيبي:" names the doctor
     k = first
+    person = v.tok_ent.get(first) if first < hi else None
+    if person is not None and v.entities[person].label == "PERS" and _ba_in_name(v, person, first):
+        k += 1  # "، بريان كلاس:" cut as ب + ريان: the ب is the name's
+    else:
+        person = None
     while k < hi and v.kind[k] == "arabic" and not v.is_stop(k) and not v.is_comp(k):
         k += 1
     n = k - first
     closed = k >= hi or v.fold[k] == ","
     if 1 <= n <= 4 and closed and not v.fold[first].startswith("ال") and v.fold[first] not in speech.RELATIVES:
-        return None if speech.lookup(v.fold[first]) is not None else (v.start[first], v.end[k - 1])
+        if speech.lookup(v.fold[first]) is not None:
+            return None
+        if person is not None and v.entities[person].end == v.end[k - 1]:
+            return v.with_its_token_start(person)
+        return v.start[first], v.end[k - 1]
     return None
 
 
@@ -237,8 +263,42 @@ def _genitive(v: _View, k: int, lo: int) -> bool:
     )
 
 
-def _explicit_speaker(v: _View, lo: int, hi: int, lemma: str = "") -> tuple[int, int] | None:
-    """The speaker named in tokens ``[lo, hi)``: a person entity, else the leading phrase, else an entity."""
+def _source_after_letter(v: _View, tok: int) -> bool:
+    """True when token ``tok`` (``لمنديز`` after ``وفقا``) names a source right after its ل.
+
+    A person or organisation that the entities start there (``وفقا لمنديز``) or a noun that heads a
+    source (``وفقا لوكالة رويترز``, ``وفقا لوزارة الصحة``); not the article's ل (``للمخرج``, read
+    as before: a phrase with a name after it) nor what ``وفقا ل`` means "in accordance with"
+    (``وفقا لأحكام الاتفاقية``, ``وفقا لفئة المخيم``), nor a document, whose author is named later.
+    """
+    k = v.tok_ent.get(tok)
+    if k is not None and v.entities[k].start == v.start[tok] + 1 and v.entities[k].label in ("PERS", "ORG"):
+        return True
+    rest = v.fold[tok][1:]
+    return rest in _SOURCE_HEADS and rest not in speech.DOCUMENTS  # "لتقرير أصدره مركز ...": its author
+
+
+def _ba_in_name(v: _View, k: int, lo: int) -> bool:
+    """True when person ``k`` begins one letter into token ``lo`` after a ب taken for a preposition.
+
+    Right after a speech verb the subject comes, not a ب phrase; so ``وأضاف بويتشينكو``, cut by
+    the segmenter as ب + ويتشينكو, names ``بويتشينكو``.
+    """
+    return (
+        v.ent_first[k] == lo
+        and v.entities[k].start == v.start[lo] + 1
+        and v.fold[lo][:1] == "ب"
+        and v.kind[lo] == "arabic"
+    )
+
+
+def _explicit_speaker(
+    v: _View, lo: int, hi: int, lemma: str = "", after_verb: bool = False
+) -> tuple[int, int] | None:
+    """The speaker named in tokens ``[lo, hi)``: a person entity, else the leading phrase, else an entity.
+
+    ``after_verb``: ``lo`` follows the speech verb ``lemma`` directly (the VSO subject's place).
+    """
     if lemma == "نقل":  # "نقلت الوكالة عن مسؤول قوله": the speaker follows عن
         for j in range(lo, hi):
             if v.fold[j] == "عن":
@@ -253,8 +313,12 @@ def _explicit_speaker(v: _View, lo: int, hi: int, lemma: str = "") -> tuple[int,
     )
     candidates.sort(key=lambda k: v.ent_first[k])
     for k in candidates:
-        if v.entities[k].label == "PERS" and not v.in_pp(k) and not _genitive(v, k, lo):
+        if v.entities[k].label != "PERS" or _genitive(v, k, lo):
+            continue
+        if not v.in_pp(k):
             return v.entities[k].start, v.entities[k].end
+        if after_verb and lemma not in _BA_OBJECT and _ba_in_name(v, k, lo):
+            return v.with_its_token_start(k)
     phrase = _phrase(v, lo, hi)
     if phrase is not None:
         # An entity that is the whole phrase, or starts it: keep the entity's own span.
@@ -285,6 +349,8 @@ def _frames(v: _View) -> dict[int, _Frame]:
             if v.fold[last][:1] == "ل" and len(v.fold[last]) > 1 and v.fold[last] != "لسان":
                 cue_end = v.start[last] + 1  # "وفقا لوزارة": ل is part of the cue
                 lo = last
+                if _source_after_letter(v, last):
+                    v.give_letter_to_cue(last)
             hi = lo
             sent = v.sent[i]
             while hi < v.n and v.sent[hi] == sent and v.fold[hi] not in _PHRASE_END and not v.ends_sentence(hi):
@@ -321,7 +387,7 @@ def _frames(v: _View) -> dict[int, _Frame]:
                 continue  # "مؤكدا" with no content after it is an adverb of manner
             frames[i] = _Frame(i, cue, cue_start, cue_end, intro, at, None, pair)
             continue
-        speaker = _explicit_speaker(v, i + 1, at, cue.lemma)
+        speaker = _explicit_speaker(v, i + 1, at, cue.lemma, after_verb=True)
         if cue.lemma == "وصف" and speaker is not None and v.tok_ent.get(i + 1) is None:
             speaker = None  # "ووصف الادعاءات بأنها ...": the word after وصف is its object
         if speaker is None:

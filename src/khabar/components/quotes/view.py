@@ -64,6 +64,7 @@ class _View:
             self.sent_first.setdefault(s, i)
         # Tokens that begin with the prepositions ب ل ك (a speaker is never inside them).
         self.prep_clitic = [False] * self.n
+        self.cue_letter: set[int] = set()  # tokens whose first letter ends a cue (the ل of وفقا لمنديز)
         self.conj_clitic = [False] * self.n  # the token starts with the conjunction و or ف
         for w in doc["words"]:
             if w.attrs.get("role") == "proclitic":
@@ -224,14 +225,30 @@ class _View:
             or self.fold[j - 1] == "." and self.end[j - 1] == self.start[j]
         )
 
+    def give_letter_to_cue(self, tok: int) -> None:
+        """The ل that token ``tok`` starts with ends a cue (``وفقا لمنديز``): the token is the source
+        itself, not a prepositional phrase (:meth:`is_stop`, :meth:`in_pp`)."""
+        self.cue_letter.add(tok)
+        self.prep_clitic[tok] = False
+
     def in_pp(self, k: int) -> bool:
         """True when entity ``k`` is the object of a preposition (``لوزارة``, ``في سول``)."""
         first = self.ent_first[k]
         if first < self.n and self.start[first] < self.entities[k].start:
-            prefix = self.fold[first][: self.entities[k].start - self.start[first]]
+            skip = 1 if first in self.cue_letter else 0
+            prefix = self.fold[first][skip : self.entities[k].start - self.start[first]]
             if any(ch in prefix for ch in "بلك"):
                 return True
         return first > 0 and self.fold[first - 1] in speech.PREPOSITIONS
+
+    def with_its_token_start(self, k: int) -> tuple[int, int]:
+        """Entity ``k`` widened to the start of its first token, under the entity's referent."""
+        e = self.entities[k]
+        span = (self.start[self.ent_first[k]], e.end)
+        ref = self.referent_of.get((e.start, e.end))
+        if ref is not None:
+            self.referent_of.setdefault(span, ref)
+        return span
 
     def short_name_quote(self, j: int) -> int | None:
         """If ``j`` opens a short quotation that names something, the token after it.
