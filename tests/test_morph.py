@@ -35,7 +35,8 @@ def _check_tiling(word: str, morphs: tuple[Morph, ...]) -> None:
     for a, b in itertools.pairwise(morphs):
         assert a.end == b.start
     for m in morphs:
-        assert m.start < m.end, f"empty morph {m} in {word!r}"
+        # only the article assimilated in لل before a ل-stem (للقاء) has no letter of its own
+        assert m.start < m.end or (m.form == "ال" and m.kind == "prefix"), f"empty morph {m} in {word!r}"
         assert m.kind in {"prefix", "stem", "suffix"}
     assert sum(m.kind == "stem" for m in morphs) >= 1
 
@@ -69,6 +70,17 @@ def test_morph_underlying_form_of_lil() -> None:
         Morph(2, 5, "بيت", "stem"),
     )
     assert farasa_segment("للبيت") == "ل+ال+بيت"
+
+
+def test_morph_assimilated_article_is_empty_and_the_stem_whole() -> None:
+    for word in ("للقاء", "لِلِّقاء", "وللعب"):
+        morphs = segment_word(word)
+        _check_tiling(word, morphs)
+        (article,) = [m for m in morphs if m.form == "ال"]
+        assert article.start == article.end
+        stem = morphs[-1]
+        assert word[stem.start : stem.end].replace("\u0651", "").replace("\u0650", "").startswith("ل")
+    assert farasa_segment("للقاء") == "ل+ال+لقاء"
 
 
 def test_morph_diacritics_stay_with_their_letter() -> None:
