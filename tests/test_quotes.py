@@ -302,6 +302,18 @@ def test_quotes_name_starting_with_ba_in_an_apposition() -> None:
     assert q["kind"] == "direct" and q["speaker"]["text"] == "بيلوسوف"
 
 
+def test_quotes_wasafa_with_a_title_after_it_names_the_speaker() -> None:
+    doc = khabar.analyze("ووصف المتحدث باسم البلدية القرار بأنه «خطوة ضرورية لحماية السكان».", components=["segment"])
+    (span,) = quotes.predict(doc)
+    assert "المتحدث" in span.attrs["speaker"]["text"]
+
+
+def test_quotes_wasafa_with_a_noun_after_it_has_no_explicit_speaker() -> None:
+    doc = khabar.analyze("ووصف القرار بأنه «خطوة ضرورية لحماية السكان».", components=["segment"])
+    (span,) = quotes.predict(doc)
+    assert span.attrs["speaker"] is None  # القرار is what is described
+
+
 def test_quotes_continuation_respects_gender() -> None:
     text = (
         "وقال المهندس سامي الخطيب إن المشروع يسير وفق الخطة.\n"

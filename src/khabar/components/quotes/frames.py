@@ -388,7 +388,12 @@ def _frames(v: _View) -> dict[int, _Frame]:
             frames[i] = _Frame(i, cue, cue_start, cue_end, intro, at, None, pair)
             continue
         speaker = _explicit_speaker(v, i + 1, at, cue.lemma, after_verb=True)
-        if cue.lemma == "وصف" and speaker is not None and v.tok_ent.get(i + 1) is None:
+        if (
+            cue.lemma == "وصف"
+            and speaker is not None
+            and v.tok_ent.get(i + 1) is None
+            and not (i + 1 < v.n and v.fold[i + 1] in speech.TITLE_WORDS)  # "ووصف نائب المدير ..."
+        ):
             speaker = None  # "ووصف الادعاءات بأنها ...": the word after وصف is its object
         if speaker is None:
             speaker = _preverbal(v, i)
