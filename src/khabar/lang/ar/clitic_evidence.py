@@ -209,16 +209,20 @@ def keeps_suffix(bare: str, pre: tuple[str, ...], suf_len: int, counts: dict[str
 _NUMBER_STEMS: Final = ("عشر", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثمان", "تسع", "اثن", "اثنت")
 _NUMBER_ENDINGS: Final = {"ين": ("ين",), "ون": ("ون",), "ان": ("ان",)}
 MIN_WEAK_VERB: Final = 20  # a past verb in ت whose stem + ى is this frequent (ألغت: ألغى)
+MIN_PRONOUN_STEM: Final = 20  # a stem seen this often (and more often than with the pronoun) takes one
+# Pronouns split off by evidence; ي is not one of them: it also ends nisba adjectives (عربي).
+_OBJECT_PRONOUNS: Final = ("هما", "هم", "ها", "ه")
 
 
 def suffixes_by_evidence(rest: str, definite: bool, counts: dict[str, int]) -> tuple[str, ...] | None:
-    """The suffixes of ``rest`` (a word without its proclitics, ``definite`` when they end in
-    the article) when the evidence is clear, else None.
+    """The last suffixes of ``rest`` (a word without its proclitics, ``definite`` when they end
+    in the article) when the evidence is clear, else None (the ranker splits what precedes them).
 
     * the tens and اثنان: ``خمسين`` -> ``ين`` (Farasa's convention);
     * the ا of the indefinite accusative on a stem that takes the article (``ردا``: ``الرد``);
     * ت of a past verb whose stem ends in ى (``ألغت``: ``ألغى``);
-    * ون of an imperfect verb whose singular is attested (``يرمون``: ``يرمي``).
+    * ون of an imperfect verb whose singular is attested (``يرمون``: ``يرمي``);
+    * a pronoun after a stem that is commoner alone (``عمره``), with ة spelt ت (``صحته``).
     """
     c = counts.get
     for ending, suf in _NUMBER_ENDINGS.items():
@@ -232,7 +236,17 @@ def suffixes_by_evidence(rest: str, definite: bool, counts: dict[str, int]) -> t
         if c(DET + noun, 0) >= MIN_DET_COUNT:
             return ("ا",)
     if definite or len(rest) < 4:
-        return None  # verbs never follow the article
+        return None  # verbs never follow the article, nor pronouns
+    for p in _OBJECT_PRONOUNS:
+        if not rest.endswith(p) or len(rest) - len(p) < 2:
+            continue
+        stem = rest[: -len(p)]
+        if stem.endswith("ت") and c(stem[:-1] + "ة", 0) >= MIN_PRONOUN_STEM > c(stem, 0) // 2:
+            return ("ت", p)  # صحته: صحة + ه
+        n_stem = c(stem, 0)
+        if n_stem >= MIN_PRONOUN_STEM and n_stem >= c(rest, 0):
+            return (p,)  # عمره: عمر + ه (the stem alone is the commoner word)
+        break
     if rest.endswith("ت") and c(stem + "ى", 0) >= MIN_WEAK_VERB and c(DET + rest[:-1] + "ة", 0) == 0:
         return ("ت",)
     if rest[0] in "يت" and rest.endswith("ون") and len(rest) >= 5:

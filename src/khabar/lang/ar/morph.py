@@ -347,9 +347,9 @@ class SegmenterModel:
             return self._top(bare, fitting, best)
         same_pre = [cand for cand in cands if cand.pre == best.pre and cand.pre_len == best.pre_len]
         rest = bare[best.pre_len :]
-        suf = ev.suffixes_by_evidence(rest, DET in best.pre, self.counts)
-        if suf is not None and suf != best.suf:
-            return self._top(bare, [cand for cand in same_pre if cand.suf == suf], best)
+        ending = ev.suffixes_by_evidence(rest, DET in best.pre, self.counts)
+        if ending is not None and best.suf[-len(ending) :] != ending:
+            return self._top(bare, [cand for cand in same_pre if cand.suf[-len(ending) :] == ending], best)
         if _indefinite_or_pronoun(best) and (DET in best.pre or ev.takes_article(rest, self.counts)):
             # neither a pronoun nor the accusative ا stands with the article
             return self._top(bare, [cand for cand in same_pre if not _indefinite_or_pronoun(cand)], best)
