@@ -48,7 +48,9 @@ _SENTENCE_END = re.compile(
 )
 _LATIN_ABBREV = re.compile(r"(?:\b[A-Za-z]|\b(?:Mr|Mrs|Dr|Prof|St|No|vs|etc|Inc|Ltd|Co))$")
 _CONTEXT = 48  # characters either side of a stop that decide whether it closes an abbreviation
-_ENCLITICS = frozenset({"ه", "ها", "هما", "هم", "هن", "ك", "كما", "كم", "كن", "ي", "ني", "نا"})
+# ي is not among them: the ي that ends names and nisba adjectives (فهمي، خاتمي، سيدني) is far
+# commoner in news than the possessive "my", so the words layer keeps it in the base.
+_ENCLITICS = frozenset({"ه", "ها", "هما", "هم", "هن", "ك", "كما", "كم", "كن", "ني", "نا"})
 
 
 def _sentence_ends(text: str, start: int, end: int) -> list[int]:

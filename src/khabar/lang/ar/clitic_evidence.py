@@ -63,7 +63,7 @@ SPELLING_FILE: Final = "stem_spelling.json.gz"
 SPELLING_ORDER: Final = 4
 ARTICLE_SHARE: Final = 20  # rule 1: the article reading needs 1/20 of the evidence of ل + لX
 NAME_BONUS: Final = 1000  # a gazetteer name counts as this many occurrences
-PART_MAX_COUNT: Final = 300  # a word of a multi-word place more frequent than this is a word
+PART_MAX_COUNT: Final = 2000  # a word of a multi-word place more frequent than this is a word
 
 
 class Target(NamedTuple):
@@ -92,9 +92,16 @@ def name_parts() -> frozenset[str]:
 
 
 def is_name(word: str, counts: dict[str, int]) -> bool:
-    """A gazetteer name, or a word of a multi-word place that is rare as a word of its own
-    (``بنه`` of ``بنوم بنه`` is, ``منه`` of ``هوشي منه`` is not: it is too common)."""
-    return word in name_words() or (word in name_parts() and counts.get(word, 0) < PART_MAX_COUNT)
+    """A gazetteer name, or a word of a multi-word place that is not a common word: it never
+    takes the article and is no function word (``بيونغ``, ``سان`` are names; ``شمال`` of
+    ``شمال أفريقيا`` takes the article, ``منه`` of ``هوشي منه`` is a function word)."""
+    if word in name_words():
+        return True
+    if word not in name_parts() or counts.get(word, 0) >= PART_MAX_COUNT:
+        return False
+    from khabar.lang.ar.stopwords import STOP_WORDS
+
+    return counts.get(DET + word, 0) < MIN_DET_COUNT and word not in STOP_WORDS
 
 
 @lru_cache(maxsize=1)
