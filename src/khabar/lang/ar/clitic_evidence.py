@@ -64,6 +64,8 @@ SPELLING_ORDER: Final = 4
 ARTICLE_SHARE: Final = 20  # rule 1: the article reading needs 1/20 of the evidence of ل + لX
 NAME_BONUS: Final = 1000  # a gazetteer name counts as this many occurrences
 PART_MAX_COUNT: Final = 2000  # a word of a multi-word place more frequent than this is a word
+PART_SHARE: Final = 10  # a proclitic + such a word is at most a tenth as frequent as the word
+_BEFORE_PARTS: Final = frozenset({"و", "ب", "ل", "وب", "ول"})  # (كلاس is not ك + لاس of لاس فيغاس)
 
 
 class Target(NamedTuple):
@@ -295,10 +297,16 @@ def target(
     if bare in names:  # rule 2
         return Target((DET,), 2, name=True) if bare.startswith(DET) and len(bare) > 3 else Target((), 0, name=True)
     n_word = c(bare, 0)
+    takes_det = c(DET + bare, 0) >= MIN_DET_COUNT  # اللسان: لسان is a word, not ل + سان
     for q, segs in _BY_LENGTH:  # the longest name first: وبيونغ is و + بيونغ
         rest = bare[len(q) :]
-        # (لدينا is ل + دينا only if the name دينا were the likelier reading)
-        if bare.startswith(q) and len(rest) >= 2 and rest in names and n_word <= c(rest, 0) + NAME_BONUS // 10:
+        if takes_det or not bare.startswith(q) or len(rest) < 2 or rest not in names:
+            continue
+        if rest in name_words():
+            # (لدينا is ل + دينا only if the name دينا were the likelier reading)
+            if n_word <= c(rest, 0) + NAME_BONUS // 10:
+                return _with_article(segs, len(q), rest, True)
+        elif q in _BEFORE_PARTS and n_word * PART_SHARE <= c(rest, 0):
             return _with_article(segs, len(q), rest, True)
     plain = tuple(s for s in pre if s != DET)
     if plain:
