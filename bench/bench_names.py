@@ -299,8 +299,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{sum(' ' in n.text for n in gaz)} multi-word)")
     for typ, limit in (("PERS", N_PERS), ("ORG", N_ORG)):
         chosen = [n for n in aner if n.source == f"ANERcorp {typ}"]
-        print(f"  ANERcorp {typ}: {len(chosen)} of {candidates[typ]} distinct bare names in the first {n_sent}"
-              f" sentences (limit {limit}; {sum(' ' in n.text for n in chosen)} multi-word;"
+        print(f"  ANERcorp {typ}: {len(chosen)} of {candidates[typ]} distinct bare names in the {n_sent}"
+              f" sentences of the {'last 10%' if args.part == 'dev' else 'first 90%'} (limit {limit}; {sum(' ' in n.text for n in chosen)} multi-word;"
               f" frequency {chosen[-1].freq if chosen else 0}..{chosen[0].freq if chosen else 0})")
 
     nlp = khabar.load(["segment"])
