@@ -7,6 +7,7 @@ SHA-256. Nothing here touches the network, and nothing runs at import time.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from importlib import resources
@@ -61,3 +62,26 @@ def build_manifest(folder: Path) -> dict[str, Any]:
             data = path.read_bytes()
             files[path.name] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
     return {"files": files}
+
+
+def read_json_model(name: str, what: str, code: str, schema: int | None = None) -> dict[str, Any]:
+    """The JSON object in gzipped model file ``name`` (checked as :func:`read_model` does).
+
+    Args:
+        name: file name under ``khabar/models``; what: how errors name it ("segmenter model");
+        code: the error code; schema: the ``schema`` value the object must carry, if any.
+
+    Raises:
+        ResourceError: (with ``code``) when the file is missing, corrupt, not a JSON object
+        or of another schema.
+    """
+    raw = read_model(name, code=code)
+    try:
+        doc = json.loads(gzip.decompress(raw).decode("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ResourceError(
+            f"{what} khabar/models/{name} is unreadable ({exc.__class__.__name__})", hint="reinstall khabar", code=code
+        ) from exc
+    if not isinstance(doc, dict) or (schema is not None and doc.get("schema") != schema):
+        raise ResourceError(f"{what} khabar/models/{name} has an unknown schema", hint="reinstall khabar", code=code)
+    return doc

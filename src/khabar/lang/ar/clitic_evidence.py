@@ -28,14 +28,12 @@ The thresholds were chosen on names that the names bench does not test
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 from functools import lru_cache
 from typing import Final, NamedTuple
 
 from khabar.errors import ResourceError
-from khabar.resources import read_model
+from khabar.resources import read_json_model
 
 DET: Final = "ال"
 
@@ -152,14 +150,12 @@ class _SpellingModel:
 @lru_cache(maxsize=1)
 def _spelling_model() -> _SpellingModel:
     """Load the packaged stem-spelling model once (ResourceError K202 when missing or corrupt)."""
+    doc = read_json_model(SPELLING_FILE, "stem spelling model", "K202", 1)
     try:
-        doc = json.loads(gzip.decompress(read_model(SPELLING_FILE, code="K202")).decode("utf-8"))
         return _SpellingModel(doc["ngrams"], int(doc["order"]))
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+    except (KeyError, TypeError, ValueError) as exc:
         raise ResourceError(
-            f"stem spelling model khabar/models/{SPELLING_FILE} is unreadable ({exc.__class__.__name__})",
-            hint="reinstall khabar",
-            code="K202",
+            f"stem spelling model khabar/models/{SPELLING_FILE} lacks its n-grams", hint="reinstall khabar", code="K202"
         ) from exc
 
 

@@ -20,17 +20,17 @@ alongside.
 from __future__ import annotations
 
 import gzip
-import json
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from khabar.memo import short_memo
 from typing import Final, NamedTuple
 
 from khabar.errors import ResourceError
 from khabar.lang.ar import clitic_evidence
 from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
-from khabar.resources import read_model
+from khabar.resources import read_json_model, read_model
 
 MODEL_FILE: Final = "segmenter.json.gz"
 RANKED_FILE: Final = "segmenter_ranked.tsv.gz"
@@ -380,21 +380,7 @@ class SegmenterModel:
 @lru_cache(maxsize=1)
 def load_model() -> SegmenterModel:
     """Load the packaged segmenter model (once; raises ResourceError K202 when missing)."""
-    raw = read_model(MODEL_FILE, code="K202")
-    try:
-        doc = json.loads(gzip.decompress(raw).decode("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ResourceError(
-            f"segmenter model khabar/models/{MODEL_FILE} is missing or unreadable ({exc.__class__.__name__})",
-            hint="reinstall khabar",
-            code="K202",
-        ) from exc
-    if not isinstance(doc, dict) or doc.get("schema") != MODEL_SCHEMA:
-        raise ResourceError(
-            f"segmenter model khabar/models/{MODEL_FILE} has an unknown schema",
-            hint="reinstall khabar",
-            code="K202",
-        )
+    doc = read_json_model(MODEL_FILE, "segmenter model", "K202", MODEL_SCHEMA)
     ranked: dict[str, int] = {}
     try:
         for line in gzip.decompress(read_model(RANKED_FILE, code="K202")).decode("utf-8").splitlines():
@@ -477,7 +463,7 @@ def segment_with(model: SegmenterModel, word: str) -> tuple[Morph, ...]:
     return tuple(morphs)
 
 
-@lru_cache(maxsize=200_000)
+@short_memo(maxsize=200_000)  # tokens over MAX_MEMO_CHARS are not memoised
 def segment_word(word: str) -> tuple[Morph, ...]:
     """Split one word into proclitics, stem and suffixes.
 
@@ -534,7 +520,7 @@ def _surface_from_naive_join(word: str) -> str:
     return _NAIVE_LAL.sub("\\1\u0644\u0644", word)
 
 
-@lru_cache(maxsize=200_000)
+@short_memo(maxsize=200_000)  # tokens over MAX_MEMO_CHARS are not memoised
 def farasa_segment(word: str) -> str:
     """The Farasa-scheme segmentation of one word.
 
