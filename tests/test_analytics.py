@@ -89,7 +89,9 @@ def test_top_referents_label_and_limit(store: Store) -> None:
     people = top_referents(store, label="pers")
     assert people and all(r["label"] == "PERS" for r in people)
     assert len(top_referents(store, limit=1)) == 1
-    assert top_referents(store, label="NOPE") == []
+    with pytest.raises(StoreError) as unknown:  # an unknown label is an error naming the labels, not []
+        top_referents(store, label="NOPE")
+    assert unknown.value.code == "K424" and "PERS" in (unknown.value.hint or "")
     with pytest.raises(StoreError) as err:
         top_referents(store, limit=0)
     assert err.value.code == "K421" and err.value.hint

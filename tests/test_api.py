@@ -157,7 +157,8 @@ def test_search(db_client: TestClient, db: tuple[str, int]) -> None:
 def test_search_no_hits(db_client: TestClient) -> None:
     r = db_client.get("/api/search", params={"q": "كوريا"})
     assert r.status_code == 200
-    assert r.json() == {"hits": []}
+    body = r.json()
+    assert body["hits"] == [] and body["total"] == 0 and body["reason"]  # an empty answer says why
 
 
 @pytest.mark.parametrize(

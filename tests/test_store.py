@@ -66,7 +66,8 @@ def reader(db_path: Path) -> Iterator[Store]:
 
 
 def ids(hits: list[Hit]) -> set[str | None]:
-    return {h.ext_id for h in hits}
+    """The documents holding every term (the list goes on with those holding some: see test_search_any)."""
+    return {h.ext_id for h in hits if h.all_terms}
 
 
 # ----------------------------------------------------------------- schema and ingest
@@ -235,7 +236,6 @@ def test_search_hit_to_dict(reader: Store) -> None:
         ("جنيف AND", "K404"),
         ("جنيف OR OR فيينا", "K404"),
         ("-", "K404"),
-        ("جنيف - فيينا", "K404"),
         ("-OR", "K404"),
         ("جنيف " * 2000, "K408"),  # a 10 kB query
     ],

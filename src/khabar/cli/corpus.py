@@ -94,29 +94,43 @@ def _ingest_with_bar(
 @click.argument("query")
 @click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to read.")
 @click.option("--limit", type=click.IntRange(min=1, max=1000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Hits to skip (paging).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @guard
-def search(query: str, db_path: str, limit: int, fmt: str) -> None:
+def search(query: str, db_path: str, limit: int, offset: int, fmt: str) -> None:
     """Search the store: folded, clitic-split matching, BM25 ranking, snippets from the original text.
 
-    Phrases in quotes, OR, -word, and the filters speaker:, entity:, topic:, source:, date:FROM..TO.
+    Type a query as you would anywhere (a pasted headline works): documents holding every word
+    come first, then, when they are fewer than --limit, those holding some of the words (said on
+    stderr). Phrases in quotes, OR, -word, and the filters speaker:, entity:, topic: (sport or
+    رياضة), source:, date:FROM..TO. An empty answer says why on stderr.
 
     \b
     Examples:
       khabar search 'المحادثات' --db news.db
       khabar search '"كوريا الشمالية" speaker:بومبيو date:2019..2020' --db news.db
+      khabar search 'topic:رياضة' --db news.db --offset 20
     """
     from khabar.store import Store
-    from khabar.store import search as store_search
+    from khabar.store.search import search_page
 
     with Store.open_readonly(db_path) as store:
-        hits = store_search(store, query, limit=limit)
+        result = search_page(store, query, limit=limit, offset=offset)
+    hits = result.hits
     if fmt == "json":
         echo_json([h.to_dict() for h in hits])
-        return
-    for h in hits:
-        click.echo(f"{h.score:7.2f}  {h.ext_id or h.id}  {h.date or ''}  {h.source or ''}  {h.title or ''}")
-        click.echo("         " + " ".join(h.snippet.split()))
+    else:
+        for h in hits:
+            score = f"{h.score:7.2f}" if h.score else "      -"
+            click.echo(f"{score}  {h.ext_id or h.id}  {h.date or ''}  {h.source or ''}  {h.title or ''}")
+            click.echo("         " + " ".join(h.snippet.split()))
+    if hits:
+        shown = f"{offset + 1}-{offset + len(hits)} of {result.total}"
+        more = f"; next page: --offset {offset + len(hits)}" if offset + len(hits) < result.total else ""
+        extra = "; some hold only some of the words" if result.any_terms else ""
+        click.echo(f"hits {shown}{extra}{more}", err=True)
+    else:
+        click.echo(result.reason or "no document matches the query", err=True)
 
 
 @click.command()
@@ -140,8 +154,12 @@ def entities(db_path: str, label: str | None, limit: int, fmt: str) -> None:
     if fmt == "json":
         echo_json(rows)
         return
+    if not rows:
+        click.echo(why_no_referents(label), err=True)
+        return
+    click.echo(f"{'docs':>6} {'mentions':>8}  {'label':<5} name")
     for row in rows:
-        click.echo(f"{row['documents']:6d} {row['mentions']:7d}  {row['label']:<5} {row['name']}")
+        click.echo(f"{row['documents']:6d} {row['mentions']:8d}  {row['label']:<5} {row['name']}")
 
 
 @click.command()
@@ -200,6 +218,10 @@ def related(name: str, db_path: str, limit: int, fmt: str) -> None:
     if fmt == "json":
         echo_json(rows)
         return
+    if not rows:
+        click.echo(f"no referent shares a document with {name!r} (is it named in the store? try khabar entities)", err=True)
+        return
+    click.echo(f"{'docs':>6}  {'label':<5} name")
     for row in rows:
         click.echo(f"{row['documents']:6d}  {row['label']:<5} {row['name']}")
 
@@ -230,6 +252,11 @@ def timeline(db_path: str, name: str | None, period: str, fmt: str) -> None:
     for p, n in rows:
         bar = "#" * max(1, round(40 * n / top)) if top else ""
         click.echo(f"{p:<10} {n:7d}  {bar}")
+
+
+def why_no_referents(label: str | None) -> str:
+    """The one line said when ``entities`` lists nothing (an unknown label is an error, K424)."""
+    return "no referent in the store" + (f" with label {label.upper()}" if label else "")
 
 
 COMMANDS = [ingest, search, entities, related, timeline, export]

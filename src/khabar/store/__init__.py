@@ -13,7 +13,7 @@ Importing this package does no I/O; the database is opened by ``Store``.
 from __future__ import annotations
 
 from khabar.store.db import SCHEMA_VERSION, IndexTerm, Store, content_hash, index_terms, migrate, migrations
-from khabar.store.search import Filter, Hit, Query, parse_query, search
+from khabar.store.search import Filter, Hit, Query, SearchResult, parse_query, search, search_page
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -21,6 +21,7 @@ __all__ = [
     "Hit",
     "IndexTerm",
     "Query",
+    "SearchResult",
     "Store",
     "content_hash",
     "index_terms",
@@ -28,4 +29,5 @@ __all__ = [
     "migrations",
     "parse_query",
     "search",
+    "search_page",
 ]

@@ -61,6 +61,12 @@ def _check_label(label: str | None) -> str | None:
     value = label.strip().upper()
     if not value:
         raise StoreError("empty entity label", hint="use a label such as PERS, LOC or ORG, or omit it", code="K424")
+    from khabar.components.ner import LABELS
+
+    if value not in LABELS:
+        raise StoreError(
+            f"unknown entity label {label!r}", hint=f"the labels are {', '.join(LABELS)}", code="K424"
+        )
     return value
 
 

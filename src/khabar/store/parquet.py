@@ -48,7 +48,7 @@ def _schema() -> Any:
                             ("label", pa.string()),
                             ("name", pa.string()),
                             ("mentions", pa.list_(pa.int32())),
-                            ("descriptions", pa.list_(pa.string())),
+                            ("descriptions", pa.list_(pa.struct(span))),
                         ]
                     )
                 ),
@@ -97,6 +97,15 @@ def _quote(q: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _referent(r: dict[str, Any]) -> dict[str, Any]:
+    """One referent; its descriptions are spans (older stores may hold bare strings)."""
+    descriptions = [
+        {"start": None, "end": None, "text": d} if isinstance(d, str) else _spans([d])[0]
+        for d in r.get("descriptions") or []
+    ]
+    return {**{k: r.get(k) for k in ("id", "label", "name", "mentions")}, "descriptions": descriptions}
+
+
 def _row(columns: tuple[Any, ...]) -> dict[str, Any]:
     """One Parquet row from a ``documents`` row."""
     doc_id, ext_id, title, date, source, url, topic, doc_json = columns
@@ -115,9 +124,7 @@ def _row(columns: tuple[Any, ...]) -> dict[str, Any]:
         "summary": _spans(doc.get("summary", [])),
         "keywords": _spans(doc.get("keywords", []), "key", "score"),
         "entities": _spans(doc.get("entities", []), "label", "referent"),
-        "referents": [
-            {k: r.get(k) for k in ("id", "label", "name", "mentions", "descriptions")} for r in doc.get("referents", [])
-        ],
+        "referents": [_referent(r) for r in doc.get("referents", [])],
         "quotes": [_quote(q) for q in doc.get("quotes", [])],
     }
 
@@ -137,8 +144,11 @@ def export_parquet(store: Store, path: str | Path) -> int:
     schema = _schema()
     sql = "SELECT id, ext_id, title, date, source, url, topic, doc_json FROM documents ORDER BY id"
     count = 0
+    target = Path(path)
+    # write beside the target and rename at the end: a failed export leaves no half-written file
+    part = target.with_name(target.name + ".part")
     try:
-        with pq.ParquetWriter(str(path), schema, compression="zstd") as writer:
+        with pq.ParquetWriter(str(part), schema, compression="zstd") as writer:
             batch: list[dict[str, Any]] = []
             for columns in store.execute(sql, (), "export documents"):
                 batch.append(_row(tuple(columns)))
@@ -149,8 +159,17 @@ def export_parquet(store: Store, path: str | Path) -> int:
             # An empty store still gets a valid file with the schema.
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
             count += len(batch)
+        part.replace(target)
     except OSError as exc:
+        part.unlink(missing_ok=True)
         raise StoreError(
             f"cannot write {path}: {exc}", hint="check the output path and free space", code="K425"
+        ) from exc
+    except (pa.ArrowException, ValueError, TypeError) as exc:
+        part.unlink(missing_ok=True)
+        raise StoreError(
+            f"cannot convert a document to Parquet: {exc}",
+            hint="export --format jsonl works for every document; please report this",
+            code="K426",
         ) from exc
     return count

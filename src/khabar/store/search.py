@@ -10,19 +10,68 @@ Query syntax (terms are matched on the folded, de-cliticised view)::
     date:2024-01-01..2024-03-31  date:2024-03  date:..2024-05  date:2024..
 
 Filters may be negated (``-topic:sport``). A query of filters only lists the
-matching documents newest first.
+matching documents newest first. Topics may be named in Arabic (``topic:رياضة``).
+
+A query is matched as people type it: the words are cut, de-cliticised and folded like
+the text, and a word the index does not know is repaired first (a glued
+``الولاياتالمتحدة`` is searched as ``الولايات المتحدة``). Documents holding every term
+come first (BM25); when they are fewer than asked for, the list continues with documents
+holding only some of the terms, ranked by BM25 times the share of the terms they hold
+(``Hit.all_terms`` is False for those, ``SearchResult.any_terms`` True). An empty result
+carries one line saying why (``SearchResult.reason``) and, for names, the nearest names
+of the store (``SearchResult.suggestions``).
 """
 
 from __future__ import annotations
 
+import difflib
+import html
 import json
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any, Final
 
 from khabar.doc import Doc, Edit
 from khabar.errors import StoreError
 from khabar.store.db import IndexTerm, Store, index_terms, norm_name, term_span_array, text_terms
+
+TOPIC_ARABIC: Final[dict[str, str]] = {
+    "culture": "ثقافة",
+    "economy": "اقتصاد",
+    "internationalNews": "أخبار دولية",
+    "middleEast": "الشرق الأوسط",
+    "sport": "رياضة",
+    "technology": "تقنية",
+}
+"""The Arabic name shown for each classifier topic (as the web pages show them)."""
+TOPIC_NAMES: Final[dict[str, str]] = {
+    "رياضة": "sport",
+    "الرياضة": "sport",
+    "رياضه": "sport",
+    "اقتصاد": "economy",
+    "الاقتصاد": "economy",
+    "ثقافة": "culture",
+    "الثقافة": "culture",
+    "ثقافه": "culture",
+    "تكنولوجيا": "technology",
+    "التكنولوجيا": "technology",
+    "تقنية": "technology",
+    "التقنية": "technology",
+    "علوم وتكنولوجيا": "technology",
+    "دولي": "internationalNews",
+    "دولية": "internationalNews",
+    "أخبار دولية": "internationalNews",
+    "عالمي": "internationalNews",
+    "العالم": "internationalNews",
+    "الشرق الأوسط": "middleEast",
+    "شرق أوسط": "middleEast",
+    "الشرق الاوسط": "middleEast",
+}
+"""Arabic names of the classifier's topics (folded when looked up), for ``topic:رياضة``."""
+_TOPIC_KEYS: Final = {norm_name(k): v for k, v in TOPIC_NAMES.items()}
+_SUGGEST_MIN_RATIO: Final = 0.7
+_CANDIDATES: Final = 200
 
 FIELDS: Final = ("speaker", "entity", "topic", "source", "date")
 _QUOTES: Final = str.maketrans({"\u00ab": '"', "\u00bb": '"', "\u201c": '"', "\u201d": '"', "\u201e": '"'})
@@ -84,14 +133,46 @@ class Hit:
     snippet_span: tuple[int, int]
     match: tuple[int, int] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    matches: tuple[tuple[int, int], ...] = ()
+    all_terms: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-native dict (for ``--format json``)."""
         out = asdict(self)
         out["snippet_span"] = list(self.snippet_span)
         out["match"] = list(self.match) if self.match else None
+        out["matches"] = [list(m) for m in self.matches]
         out.pop("extra")
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """One page of hits with the total and, when empty, why.
+
+    ``total`` counts the documents holding every term, or, when the list went on with
+    documents holding some of them (``any_terms``), every document holding any term.
+    """
+
+    hits: list[Hit]
+    total: int
+    offset: int
+    limit: int
+    any_terms: bool = False
+    reason: str | None = None
+    suggestions: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-native dict."""
+        return {
+            "hits": [h.to_dict() for h in self.hits],
+            "total": self.total,
+            "offset": self.offset,
+            "limit": self.limit,
+            "any_terms": self.any_terms,
+            "reason": self.reason,
+            "suggestions": list(self.suggestions),
+        }
 
 
 def _phrase(keys: tuple[str, ...]) -> str:
@@ -106,8 +187,11 @@ def _keys(text: str) -> tuple[str, ...]:
     return tuple(k for k, _s, _e in text_terms(text))
 
 
-def parse_query(query: str) -> Query:
+def parse_query(query: str, rewrite: Callable[[str], str] | None = None) -> Query:
     """Parse a query string (see the module docstring).
+
+    ``rewrite`` maps each typed word (not phrases, not filters) to the text matched for it:
+    search passes one that repairs words the index does not know.
 
     Raises:
         StoreError: K404 for bad syntax (unbalanced quote, a bare ``OR``/``AND``/``-``),
@@ -125,7 +209,7 @@ def parse_query(query: str) -> Query:
     groups: list[list[tuple[str, ...]]] = []
     excluded: list[tuple[str, ...]] = []
     filters: list[Filter] = []
-    pending_or = pending_and = False
+    pending_or = pending_and = lone_dash = False
     for m in _PART.finditer(q):
         neg = bool(m.group("neg"))
         name = m.group("field")
@@ -147,7 +231,8 @@ def parse_query(query: str) -> Query:
         raw = m.group("phrase") if m.group("phrase") is not None else m.group("word")
         if raw in _OPERATORS and m.group("word") is not None:
             if raw == "-":
-                raise _bad("a lone '-' excludes nothing", "write it against the word: جنيف -فيينا")
+                lone_dash = True  # a dash between words, as in a pasted headline: punctuation
+                continue
             if neg:
                 raise _bad(f"-{raw} excludes an operator", f'to exclude the word, quote it: -"{raw}"')
             if not groups or pending_or or pending_and:
@@ -158,7 +243,7 @@ def parse_query(query: str) -> Query:
                 pending_and = True  # AND is what juxtaposition means already
             continue
         pending_and = False
-        keys = _keys(raw)
+        keys = _keys(rewrite(raw) if rewrite is not None and m.group("word") is not None else raw)
         if not keys:
             if pending_or:
                 raise _bad("OR must stand between two terms", "write: جنيف OR فيينا")
@@ -175,6 +260,8 @@ def parse_query(query: str) -> Query:
     if pending_or or pending_and:
         operator = "OR" if pending_or else "AND"
         raise _bad(f"{operator} must stand between two terms", f"write: جنيف {operator} فيينا")
+    if not groups and not excluded and not filters and lone_dash:
+        raise _bad("a lone '-' excludes nothing", "write it against the word: جنيف -فيينا")
     if not groups and not excluded and not filters:
         raise _bad("the query has nothing to search for", "give words, a phrase in quotes, or a filter", "K406")
     return Query(tuple(tuple(g) for g in groups), tuple(excluded), tuple(filters))
@@ -233,7 +320,7 @@ def _filter_sql(f: Filter, store: Store) -> tuple[str, list[Any]]:
         params = [squashed, v]
     elif f.field == "topic":
         # through the NOCASE index: reading d.topic itself means reading past the article text
-        sql, params = "d.id IN (SELECT id FROM documents WHERE topic = ? COLLATE NOCASE)", [f.value]
+        sql, params = "d.id IN (SELECT id FROM documents WHERE topic = ? COLLATE NOCASE)", [topic_label(f.value)]
     elif f.field == "source":
         # fold the few distinct sources once, not the source of every candidate; the unary +
         # keeps SQLite from walking the source index and probing FTS5 once per article
@@ -255,6 +342,11 @@ def _filter_sql(f: Filter, store: Store) -> tuple[str, list[Any]]:
     return (f"NOT coalesce({sql}, 0)" if f.negated else sql), params
 
 
+def topic_label(value: str) -> str:
+    """The stored topic label for a topic typed in English or Arabic (``رياضة`` -> ``sport``)."""
+    return _TOPIC_KEYS.get(norm_name(value), value)
+
+
 def search(
     store: Store,
     query: str,
@@ -264,97 +356,308 @@ def search(
     marks: tuple[str, str] = ("[", "]"),
     time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> list[Hit]:
-    """Search the store.
+    """The hits of :func:`search_page` (first page): see there."""
+    return search_page(store, query, limit, width=width, marks=marks, time_limit=time_limit).hits
+
+
+def _in_index(store: Store, key: str) -> bool:
+    row = store.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1", (_phrase((key,)),)).fetchone()
+    return row is not None
+
+
+def _repair_text(text: str) -> str:
+    """The repaired view of a typed word (glued words split), by khabar's repair component."""
+    from khabar.components.repair import repair
+
+    return repair(Doc(text)).repaired
+
+
+def _query_rewriter(store: Store) -> Callable[[str], str]:
+    """Repair a typed word only when the index does not know it (repair loads a lexicon: seconds, once)."""
+
+    def rewrite(word: str) -> str:
+        keys = _keys(word)
+        if len(keys) != 1 or len(word) < 7 or _in_index(store, keys[0]):
+            return word
+        repaired = _repair_text(word)
+        return repaired if repaired != word else word
+
+    return rewrite
+
+
+def search_page(
+    store: Store,
+    query: str,
+    limit: int = 20,
+    offset: int = 0,
+    *,
+    width: int = 80,
+    marks: tuple[str, str] = ("[", "]"),
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> SearchResult:
+    """Search the store: one page of hits, the total, and why when there is nothing.
 
     Args:
         store: an open :class:`Store` (read-only is enough).
-        query: the query (see the module docstring).
+        query: the query as typed (see the module docstring).
         limit: the most hits to return.
+        offset: hits to skip (paging).
         width: characters of context on each side of the match in the snippet.
-        marks: the strings put around the match in the snippet.
+        marks: the strings put around every match in the snippet.
         time_limit: seconds before the query is interrupted (K407); None for no limit.
 
     Returns:
-        Hits, best first (BM25); newest first for a filter-only query.
+        Documents holding every term first (BM25), then those holding some (BM25 times the
+        share of terms held); newest first for a filter-only query.
 
     Raises:
         StoreError: K404/K405/K406 for a bad query, K407 past the time limit.
     """
     if limit <= 0:
         raise _bad(f"limit must be positive, got {limit}", "use --limit 1 or more", "K405")
-    parsed = parse_query(query)
+    if offset < 0:
+        raise _bad(f"offset must be 0 or more, got {offset}", "use --offset 0 or more", "K405")
+    with store.time_limit(time_limit):
+        parsed = parse_query(query, _query_rewriter(store))
+        return _run(store, parsed, limit, offset, width, marks)
+
+
+def _run(store: Store, parsed: Query, limit: int, offset: int, width: int, marks: tuple[str, str]) -> SearchResult:
     where: list[str] = []
     params: list[Any] = []
-    match = parsed.fts()
-    if match and parsed.excluded:
-        # inside the MATCH, FTS5 subtracts the posting lists; a NOT IN would list every excluded id
-        match = f"({match}) NOT (" + " OR ".join(_phrase(keys) for keys in parsed.excluded) + ")"
-    else:
-        for keys in parsed.excluded:
+    excluded_match = ""
+    if parsed.excluded:
+        excluded_match = " OR ".join(_phrase(keys) for keys in parsed.excluded)
+        if not parsed.groups:
             where.append("d.id NOT IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)")
-            params.append(_phrase(keys))
+            params.append(excluded_match)
     for f in parsed.filters:
         sql, p = _filter_sql(f, store)
         where.append(sql)
         params += p
     cols = "d.id, d.ext_id, d.title, d.date, d.source, d.url, d.topic, d.text, d.edits, d.term_spans"
-    if match:
-        # Rank ids first and fetch the texts of the returned hits only: fetching them in the
-        # ranking query would read every matching article before the LIMIT applies.
-        join = " JOIN documents d ON d.id = documents_fts.rowid" if where else ""
-        sql = (
-            f"SELECT {cols}, f.body, hits.rank FROM ("
-            " SELECT documents_fts.rowid AS id, bm25(documents_fts, 2.0, 1.0) AS rank"
-            f" FROM documents_fts{join} WHERE documents_fts MATCH ?"
-            + "".join(f" AND {w}" for w in where)
-            + " ORDER BY rank, documents_fts.rowid LIMIT ?) AS hits"
-            " JOIN documents d ON d.id = hits.id JOIN documents_fts f ON f.rowid = hits.id"
-            " ORDER BY hits.rank, hits.id"
-        )
-        args = [match, *params, limit]
-    else:
+    wanted = [p for group in parsed.groups for p in group]
+    if not parsed.groups:
         sql = (
             f"SELECT {cols}, NULL, 0.0 AS rank FROM documents d"
             + (" WHERE " + " AND ".join(where) if where else "")
-            + " ORDER BY d.date IS NULL, d.date DESC, d.id DESC LIMIT ?"
+            + " ORDER BY d.date IS NULL, d.date DESC, d.id DESC LIMIT ? OFFSET ?"
         )
-        args = [*params, limit]
-    with store.time_limit(time_limit):
-        rows = store.execute(sql, args, action="search").fetchall()
-    wanted = [p for group in parsed.groups for p in group]
-    return [_hit(row, wanted, width, marks) for row in rows]
+        rows = store.execute(sql, [*params, limit, offset], action="search").fetchall()
+        total = store.execute(
+            "SELECT count(*) FROM documents d" + (" WHERE " + " AND ".join(where) if where else ""), params
+        ).fetchone()[0]
+        hits = [_hit(row, wanted, width, marks) for row in rows]
+        return _result(store, parsed, hits, total, offset, limit, False)
+
+    def fts_where(match: str) -> tuple[str, list[Any]]:
+        if excluded_match:
+            # inside the MATCH, FTS5 subtracts the posting lists; a NOT IN would list every excluded id
+            match = f"({match}) NOT ({excluded_match})"
+        join = " JOIN documents d ON d.id = documents_fts.rowid" if where else ""
+        return (
+            f" FROM documents_fts{join} WHERE documents_fts MATCH ?" + "".join(f" AND {w}" for w in where),
+            [match, *params],
+        )
+
+    def fetch(ids: list[int]) -> dict[int, tuple[Any, ...]]:
+        if not ids:
+            return {}
+        marks_ = ", ".join("?" * len(ids))
+        got = store.execute(
+            f"SELECT {cols}, f.body, 0.0 FROM documents d JOIN documents_fts f ON f.rowid = d.id"
+            f" WHERE d.id IN ({marks_})",
+            ids,
+            action="search",
+        ).fetchall()
+        return {int(r[0]): tuple(r) for r in got}
+
+    all_from, all_args = fts_where(parsed.fts())
+    all_total = int(store.execute("SELECT count(*)" + all_from, all_args, action="search").fetchone()[0])
+    # Rank ids first and fetch the texts of the returned hits only.
+    ranked = store.execute(
+        "SELECT documents_fts.rowid, bm25(documents_fts, 2.0, 1.0) AS rank" + all_from
+        + " ORDER BY rank, documents_fts.rowid LIMIT ? OFFSET ?",
+        [*all_args, limit, offset],
+        action="search",
+    ).fetchall()
+    page: list[tuple[int, float, bool]] = [(int(i), -float(r), True) for i, r in ranked]
+    any_terms = False
+    total = all_total
+    if len(parsed.groups) > 1 and offset + limit > all_total:
+        # fewer documents hold every term than asked for: go on with those holding some
+        any_terms = True
+        any_match = " OR ".join(_phrase(p) for p in dict.fromkeys(wanted))
+        any_from, any_args = fts_where(any_match)
+        total = int(store.execute("SELECT count(*)" + any_from, any_args, action="search").fetchone()[0])
+        need = offset + limit - all_total
+        pool = store.execute(
+            "SELECT documents_fts.rowid, bm25(documents_fts, 2.0, 1.0) AS rank, documents_fts.title,"
+            " documents_fts.body" + any_from + " ORDER BY rank, documents_fts.rowid LIMIT ?",
+            [*any_args, max(_CANDIDATES, 4 * need) + all_total],
+            action="search",
+        ).fetchall()
+        scored: list[tuple[float, int]] = []
+        for rowid, rank, title_keys, body_keys in pool:
+            share = _share_held(parsed.groups, f" {title_keys or ''} {body_keys or ''} ")
+            if share < 1.0:
+                scored.append((-float(rank) * share, int(rowid)))
+        scored.sort(key=lambda x: (-x[0], x[1]))
+        skip = max(0, offset - all_total)
+        page += [(i, score, False) for score, i in scored[skip : skip + limit - len(page)]]
+    rows = fetch([i for i, _s, _a in page])
+    hits: list[Hit] = []
+    for i, score, whole in page:
+        hit = _hit(rows[i], wanted, width, marks)
+        hits.append(_replace_score(hit, score, whole))
+    return _result(store, parsed, hits, total, offset, limit, any_terms)
+
+
+def _replace_score(hit: Hit, score: float, whole: bool) -> Hit:
+    return Hit(
+        hit.id, hit.ext_id, hit.title, hit.date, hit.source, hit.url, hit.topic, score, hit.snippet,
+        hit.snippet_span, hit.match, hit.extra, hit.matches, whole,
+    )  # fmt: skip
+
+
+def _share_held(groups: tuple[tuple[tuple[str, ...], ...], ...], keys: str) -> float:
+    """The share of the query's groups that the space-padded key string holds (coordination factor)."""
+    held = sum(1 for group in groups if any(f" {' '.join(p)} " in keys for p in group))
+    return held / len(groups)
+
+
+def _result(
+    store: Store, parsed: Query, hits: list[Hit], total: int, offset: int, limit: int, any_terms: bool
+) -> SearchResult:
+    if hits:
+        return SearchResult(hits, total, offset, limit, any_terms)
+    if total and offset >= total:
+        return SearchResult(hits, total, offset, limit, any_terms, f"no more results: {total} in all, offset {offset}")
+    reason, suggestions = why_empty(store, parsed)
+    return SearchResult(hits, total, offset, limit, any_terms, reason, suggestions)
+
+
+def why_empty(store: Store, parsed: Query) -> tuple[str, tuple[str, ...]]:
+    """One line saying why a query found nothing, and names the user may have meant."""
+    for f in parsed.filters:
+        if f.field == "topic" and not f.negated:
+            label = topic_label(f.value)
+            known = [t for (t,) in store.execute("SELECT DISTINCT topic FROM documents WHERE topic IS NOT NULL")]
+            if label.lower() not in {t.lower() for t in known}:
+                names = ", ".join(f"{t} ({TOPIC_ARABIC[t]})" if t in TOPIC_ARABIC else t for t in sorted(known))
+                return f"unknown topic {f.value!r}: the topics of this store are {names or 'none'}", ()
+    names = [f.value for f in parsed.filters if f.field in ("entity", "speaker") and not f.negated]
+    words = [" ".join(p) for group in parsed.groups for p in group]
+    suggestions: list[str] = []
+    for name in names + [w for w in words if not _in_index(store, w.split(" ")[0])]:
+        suggestions += [s for s in suggest_names(store, name) if s not in suggestions]
+    if suggestions:
+        return f"no document matches; did you mean {' or '.join(suggestions[:3])}?", tuple(suggestions)
+    return "no document matches the query", ()
+
+
+def suggest_names(store: Store, name: str, limit: int = 3) -> list[str]:
+    """Names of the store close to ``name`` (a misspelling: كامرون -> كاميرون), from the trigram index."""
+    v = norm_name(name).replace(" ", "")
+    grams = list(dict.fromkeys(v[i : i + 3] for i in range(len(v) - 2)))
+    if not grams:
+        return []
+    match = " OR ".join('"' + g.replace('"', '""') + '"' for g in grams)
+    ids = [
+        int(i)
+        for (i,) in store.execute(
+            "SELECT rowid FROM document_names WHERE document_names MATCH ? ORDER BY rank LIMIT 50", (match,)
+        )
+    ]
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    names: dict[str, str] = {}
+    for norm, shown in store.execute(
+        f"SELECT norm_name, name FROM referents WHERE doc_id IN ({marks})", ids
+    ):
+        if norm and norm not in names:
+            names[norm] = shown
+    scored = []
+    for norm, shown in names.items():
+        ratio = difflib.SequenceMatcher(None, v, norm.replace(" ", "")).ratio()
+        # a name holding the typed one whole (كاميرون in ديفيد كاميرون) counts by its closest word
+        ratio = max([ratio] + [difflib.SequenceMatcher(None, v, w).ratio() for w in norm.split(" ")])
+        if ratio >= _SUGGEST_MIN_RATIO and norm.replace(" ", "") != v:
+            scored.append((ratio, shown))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [shown for _r, shown in scored[:limit]]
 
 
 def _hit(row: tuple[Any, ...], wanted: list[tuple[str, ...]], width: int, marks: tuple[str, str]) -> Hit:
     doc_id, ext_id, title, date, source, url, topic, text, edits_json, spans_blob, body, rank = row
-    found = _match_span(text, edits_json, spans_blob, body, wanted) if wanted else None
-    snippet, span = make_snippet(text, found, width, marks)
+    found = _match_spans(text, edits_json, spans_blob, body, wanted) if wanted else []
+    first = found[0] if found else None
+    snippet, span = make_snippet(text, first, width, marks, found)
     return Hit(
-        int(doc_id), ext_id, title, date, source, url, topic, -float(rank) if rank else 0.0, snippet, span, found
-    )
+        int(doc_id), ext_id, _display(title), date, source, url, topic, -float(rank) if rank else 0.0, snippet, span,
+        first, {}, tuple(found),
+    )  # fmt: skip
+
+
+def _display(title: str | None) -> str | None:
+    """A title as shown: HTML entities decoded (``&quot;`` -> ``"``), whitespace collapsed."""
+    if title is None:
+        return None
+    return " ".join(html.unescape(title).split())
+
+
+def _match_spans(
+    text: str, edits_json: str | None, spans_blob: bytes | None, body: str | None, wanted: list[tuple[str, ...]]
+) -> list[tuple[int, int]]:
+    """Original offsets of every occurrence of a wanted phrase: from the stored term spans, else by re-analysis."""
+    if spans_blob is not None and body is not None:
+        keys = body.split(" ") if body else []
+        flat = term_span_array(spans_blob)
+        if 2 * len(keys) == len(flat):
+            starts = list(_accumulate(flat[0::2]))
+            lengths = flat[1::2]
+            return [(starts[i], starts[i + n - 1] + lengths[i + n - 1]) for i, n in all_match_indexes(keys, wanted)]
+    # rows written before schema 2 carry no term spans: rebuild the matching view (slow)
+    doc = Doc(text)
+    edits = json.loads(edits_json) if edits_json else []
+    doc.set_edits(Edit(int(e["start"]), int(e["end"]), str(e["replacement"]), str(e["rule"])) for e in edits)
+    terms = index_terms(doc)
+    return [(terms[i].start, terms[i + n - 1].end) for i, n in all_match_indexes([t.key for t in terms], wanted)]
 
 
 def _match_span(
     text: str, edits_json: str | None, spans_blob: bytes | None, body: str | None, wanted: list[tuple[str, ...]]
 ) -> tuple[int, int] | None:
-    """Original offsets of the first wanted phrase: from the stored term spans, else by re-analysis."""
-    if spans_blob is not None and body is not None:
-        keys = body.split(" ") if body else []
-        flat = term_span_array(spans_blob)
-        if 2 * len(keys) == len(flat):
-            at = first_match_index(keys, wanted)
-            if at is None:
-                return None
-            i, n = at
-            # spans are stored as start deltas and lengths: sum the deltas up to the match only
-            start = sum(flat[0 : 2 * i + 1 : 2])
-            last = start + sum(flat[2 * i + 2 : 2 * (i + n - 1) + 1 : 2])
-            return start, last + flat[2 * (i + n - 1) + 1]
-    # rows written before schema 2 carry no term spans: rebuild the matching view (slow)
-    doc = Doc(text)
-    edits = json.loads(edits_json) if edits_json else []
-    doc.set_edits(Edit(int(e["start"]), int(e["end"]), str(e["replacement"]), str(e["rule"])) for e in edits)
-    return first_match(index_terms(doc), wanted)
+    """Original offsets of the first wanted phrase (see :func:`_match_spans`)."""
+    found = _match_spans(text, edits_json, spans_blob, body, wanted)
+    return found[0] if found else None
+
+
+def _accumulate(deltas: Any) -> Any:
+    from itertools import accumulate
+
+    return accumulate(deltas)
+
+
+def all_match_indexes(keys: list[str], wanted: list[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """``(index, length)`` of every non-overlapping occurrence of a wanted phrase in ``keys``, in text order."""
+    by_first: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(set(wanted), key=len, reverse=True):
+        by_first.setdefault(phrase[0], []).append(phrase)
+    out: list[tuple[int, int]] = []
+    i, n_keys = 0, len(keys)
+    while i < n_keys:
+        phrases = by_first.get(keys[i])
+        if phrases:
+            for phrase in phrases:
+                n = len(phrase)
+                if n == 1 or tuple(keys[i : i + n]) == phrase:
+                    out.append((i, n))
+                    i += n - 1
+                    break
+        i += 1
+    return out
 
 
 def first_match_index(keys: list[str], wanted: list[tuple[str, ...]]) -> tuple[int, int] | None:
@@ -387,10 +690,15 @@ def first_match(terms: list[IndexTerm], wanted: list[tuple[str, ...]]) -> tuple[
 
 
 def make_snippet(
-    text: str, found: tuple[int, int] | None, width: int, marks: tuple[str, str]
+    text: str,
+    found: tuple[int, int] | None,
+    width: int,
+    marks: tuple[str, str],
+    also: list[tuple[int, int]] | None = None,
 ) -> tuple[str, tuple[int, int]]:
     """A stretch of ``text`` around ``found`` (or its start), cut at spaces, with the match marked.
 
+    ``also``: more matches (original offsets) to mark where they fall inside the stretch.
     Returns the snippet (``…`` where text was cut) and its ``(start, end)`` in ``text``.
     """
     m_start, m_end = found if found else (0, 0)
@@ -402,5 +710,17 @@ def make_snippet(
     if hi < len(text):
         space = text.rfind(" ", m_end, hi)
         hi = space if space != -1 else hi
-    body = text[lo:m_start] + marks[0] + text[m_start:m_end] + marks[1] + text[m_end:hi] if found else text[lo:hi]
+    if not found:
+        body = text[lo:hi]
+    else:
+        inside = sorted({(s, e) for s, e in [found, *(also or [])] if lo <= s and e <= hi})
+        parts: list[str] = []
+        at = lo
+        for s, e in inside:
+            if s < at:
+                continue  # overlapping matches: the first one is marked
+            parts += [text[at:s], marks[0], text[s:e], marks[1]]
+            at = e
+        parts.append(text[at:hi])
+        body = "".join(parts)
     return ("…" if lo > 0 else "") + body + ("…" if hi < len(text) else ""), (lo, hi)

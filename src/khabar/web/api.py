@@ -37,7 +37,7 @@ from khabar.doc import Doc
 from khabar.errors import ConfigError, InputError, KhabarError, ResourceError, StoreError
 from khabar.pipeline import DEFAULT_COMPONENTS, Pipeline, resolve
 from khabar.store import Store
-from khabar.store import search as run_search
+from khabar.store import search_page
 from khabar.store.analytics import top_referents
 from khabar.store.db import norm_name
 from khabar.web.queries import list_quotes, referent_detail
@@ -212,11 +212,16 @@ def create_app(db_path: str | None = None) -> FastAPI:
     def search(
         q: str = Query(description='a khabar query: words, "phrases", OR, -excluded, field:value'),
         limit: int = Query(20, ge=1, le=1000, description="the most hits to return"),
+        offset: int = Query(0, ge=0, description="hits to skip (paging)"),
     ) -> dict[str, Any]:
-        """Search the store (BM25, best first); ``snippet`` marks the match with ``[...]``."""
+        """Search the store (BM25, best first); ``snippet`` marks every match with ``[...]``.
+
+        Also ``total``, ``offset``, ``any_terms`` (the list went on with documents holding only some
+        of the words), and for an empty page ``reason`` and ``suggestions``.
+        """
         with open_store() as store:
-            hits = run_search(store, q, limit=limit)
-        return {"hits": [hit.to_dict() for hit in hits]}
+            result = search_page(store, q, limit=limit, offset=offset)
+        return result.to_dict()
 
     @app.get("/api/documents/{doc_id}")
     def document(doc_id: int) -> JSONResponse:

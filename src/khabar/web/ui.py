@@ -27,7 +27,8 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
 from khabar.errors import InputError, KhabarError, StoreError
-from khabar.store import Store, search
+from khabar.store import Store
+from khabar.store import search_page as run_search_page
 from khabar.store.analytics import top_referents
 from khabar.store.db import norm_name
 from khabar.web import api
@@ -136,6 +137,7 @@ def add_pages(app: FastAPI, open_store: Callable[[], Store], *, has_store: bool)
         date_from: str = "",
         date_to: str = "",
         limit: int = Query(20, ge=1, le=200),
+        offset: int = Query(0, ge=0),
     ) -> HTMLResponse:
         store = store_or_none()
         if store is None:
@@ -148,13 +150,20 @@ def add_pages(app: FastAPI, open_store: Callable[[], Store], *, has_store: bool)
             page: dict[str, Any] = {"form": form, "topic_options": options, "query": query, "no_store": False}
             if not query:
                 return render_page("search.html", hits=None, **page)
-            twin = "/api/search?" + urlencode({"q": query, "limit": limit})
+            twin = "/api/search?" + urlencode({"q": query, "limit": limit, "offset": offset})
             try:
-                hits = search(store, query, limit=limit, marks=SNIPPET_MARKS)
+                result = run_search_page(store, query, limit=limit, offset=offset, marks=SNIPPET_MARKS)
             except StoreError as exc:
                 return render_page("search.html", api.status_for(exc), hits=None, error=_error(exc), **page)
-        rows = [{"hit": hit, "snippet": snippet_html(hit.snippet)} for hit in hits]
-        return render_page("search.html", hits=rows, twin=twin, **page)
+        rows = [{"hit": hit, "snippet": snippet_html(hit.snippet)} for hit in result.hits]
+        here = {k: v for k, v in form.items() if v} | {"limit": limit}
+        pages = {
+            "prev": "/search?" + urlencode(here | {"offset": max(0, offset - limit)}) if offset > 0 else None,
+            "next": "/search?" + urlencode(here | {"offset": offset + limit})
+            if offset + len(result.hits) < result.total
+            else None,
+        }
+        return render_page("search.html", hits=rows, twin=twin, result=result, pages=pages, **page)
 
     @app.get("/documents/{doc_id}", response_class=HTMLResponse, include_in_schema=False)
     def document_page(doc_id: int) -> HTMLResponse:
