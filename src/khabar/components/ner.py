@@ -39,6 +39,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Final
 
+from khabar.components.entity_consistency import make_consistent
 from khabar.components.ner_features import ALL_FAMILIES, STRIPPABLE, Featurizer, phrase_key, stack_features
 from khabar.doc import Doc, Span
 from khabar.errors import ResourceError
@@ -340,7 +341,7 @@ def predict(doc: Doc) -> list[Span]:
             start = _start_after_proclitics(doc, t0, tokens[t0], words_by_token)
             end = tokens[group[last - 1]].end
             spans.append(Span(start, end, label))
-    return spans
+    return make_consistent(doc, spans)
 
 
 def set_annotations(doc: Doc, spans: list[Span]) -> None:

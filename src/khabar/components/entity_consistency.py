@@ -1,0 +1,153 @@
+"""Entities of one article made consistent with each other and with what Arabic news writes around names.
+
+The tagger decides token by token; an analyst reads the article as a whole. After tagging:
+
+1. religious formulas and ``الله`` are not mentions (``حفظه الله``, ``رحمه الله``,
+   ``صلى الله عليه وسلم``), and a formula written after a name is not part of it
+   (``سلمان بن عبدالعزيز آل سعود - حفظه الله`` ends at ``سعود``);
+2. a title written after a name is not part of it (``محمد بن سلمان ولي ولي العهد`` ends at
+   ``سلمان``; the referent keeps titles as descriptions);
+3. a facility, institution or award named after a person is a place or an organisation, not
+   the person (``مسجد الرحمن``, ``مستشفى الملك فهد`` after ``افتتح``);
+4. a one-word mention takes the label of the fuller name it ends in (``ديفيد كاميرون`` is PERS,
+   so the later ``كاميرون`` is PERS, not LOC), so that the referents component can join them.
+
+The lists are data in :mod:`khabar.lang.ar.honorifics`.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+
+from khabar.doc import Doc, Span
+from khabar.lang.ar.honorifics import FACILITY_NOUNS, RELIGIOUS_FORMULAS, TRAILING_TITLES
+from khabar.lang.ar.normalize import fold
+
+_DASHES = frozenset("-–—ـ،,()")
+# titles that may stand between a facility noun and the name it bears (مستشفى الملك فهد)
+_NAME_TITLES = frozenset(fold(w)[2:] for w in ("الملك", "الأمير", "الشيخ", "الإمام", "الرئيس", "السلطان", "الدكتور"))
+_MAX_FORMULA_WORDS = 5
+
+
+def _key(word: str) -> str:
+    """A word folded, the article dropped: the comparison key of a name word."""
+    w = fold(word).strip(".,;:!?\"'()«»")
+    return w[2:] if w.startswith("ال") and len(w) > 3 else w
+
+
+class _Tokens:
+    """The tokens of the article with their repaired letters and base words."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.spans = doc["tokens"]
+        self.starts = [t.start for t in self.spans]
+        self.ends = [t.end for t in self.spans]
+        rep, to_derived = doc.repaired, doc.repaired_map.to_derived
+        edited = bool(doc.edits)
+        self.texts = [
+            (rep[to_derived(t.start) : to_derived(t.end)] if edited else doc.text[t.start : t.end]).strip()
+            for t in self.spans
+        ]
+        self.bases = list(self.texts)
+        self.name_starts = list(self.starts)  # after و ف ب ل ك, before the article
+        for w in doc["words"]:
+            i = int(w.attrs.get("token", -1))
+            if not 0 <= i < len(self.bases):
+                continue
+            form = str(w.attrs.get("form", doc.text[w.start : w.end]))
+            if w.attrs.get("role") == "base":
+                self.bases[i] = form
+            elif w.attrs.get("role") == "proclitic" and form != "ال" and w.start == self.name_starts[i]:
+                self.name_starts[i] = w.end
+
+    def inside(self, span: Span) -> range:
+        """Indexes of the tokens that a span covers."""
+        return range(bisect_left(self.starts, span.start), bisect_right(self.ends, span.end))
+
+
+def _trim(span: Span, toks: _Tokens) -> Span | None:
+    """The span without a trailing formula or title (None when nothing of a name is left)."""
+    idx = list(toks.inside(span))
+    if not idx:
+        return span
+    words = [" ".join(fold(toks.texts[i]).split()) for i in idx]
+    cut = len(idx)
+    # a formula at the end: its words, then any dash or comma before it
+    for n in range(min(_MAX_FORMULA_WORDS, len(words)), 0, -1):
+        if " ".join(words[-n:]) in RELIGIOUS_FORMULAS:
+            cut = len(words) - n
+            while cut > 0 and all(ch in _DASHES for ch in words[cut - 1]):
+                cut -= 1
+            break
+    if span.label == "PERS":
+        for k in range(1, cut):
+            if words[k] in TRAILING_TITLES or " ".join(words[k : k + 2]) in TRAILING_TITLES:
+                cut = k
+                break
+    if cut == 0:
+        return None
+    if cut == len(idx):
+        return span
+    return Span(span.start, toks.ends[idx[cut - 1]], span.label, dict(span.attrs))
+
+
+def _facility(span: Span, toks: _Tokens) -> Span:
+    """A person's name that names a facility, with the facility noun, as LOC or ORG."""
+    idx = list(toks.inside(span))
+    if not idx:
+        return span
+    first = _key(toks.bases[idx[0]])
+    if first in FACILITY_NOUNS and len(idx) > 1:
+        return Span(span.start, span.end, FACILITY_NOUNS[first], dict(span.attrs))
+    sentence = toks.spans[idx[0]].attrs.get("sentence")
+    before = idx[0] - 1
+    while before >= 0 and toks.spans[before].attrs.get("sentence") == sentence:
+        word = _key(toks.bases[before])
+        if word in FACILITY_NOUNS:  # بمستشفى الملك فهد: the facility starts at مستشفى
+            return Span(toks.name_starts[before], span.end, FACILITY_NOUNS[word], dict(span.attrs))
+        if word not in _NAME_TITLES or idx[0] - before >= 3:
+            break
+        before -= 1
+    return span
+
+
+def make_consistent(doc: Doc, spans: list[Span]) -> list[Span]:
+    """The entity spans of ``doc`` after the four rules of the module docstring, in text order.
+
+    Args:
+        doc: a Doc with the ``tokens`` and ``words`` layers.
+        spans: entity spans as the tagger gives them (original offsets, labels PERS LOC ORG MISC).
+
+    Returns:
+        New spans (never overlapping), in text order.
+    """
+    if not spans:
+        return spans
+    toks = _Tokens(doc)
+    kept: list[Span] = []
+    for span in spans:
+        trimmed = _trim(span, toks)
+        if trimmed is None:
+            continue
+        if trimmed.label == "PERS":
+            trimmed = _facility(trimmed, toks)
+        kept.append(trimmed)
+    # a one-word mention takes the label of the fuller name whose last word it is
+    last_word: dict[str, str] = {}
+    for span in kept:
+        idx = list(toks.inside(span))
+        if len(idx) > 1 and span.label in ("PERS", "ORG"):
+            last_word.setdefault(_key(toks.texts[idx[-1]]), span.label)
+    out: list[Span] = []
+    for span in sorted(kept, key=lambda s: (s.start, -s.end)):
+        idx = list(toks.inside(span))
+        if len(idx) == 1:
+            label = last_word.get(_key(toks.bases[idx[0]]))
+            if label is not None and label != span.label:
+                span = Span(span.start, span.end, label, dict(span.attrs))
+        if out and span.start < out[-1].end:  # a facility grown over an entity before it
+            if span.end - span.start > out[-1].end - out[-1].start:
+                out[-1] = span
+            continue
+        out.append(span)
+    return out

@@ -1,0 +1,59 @@
+"""Religious formulas, name-trailing titles and facility nouns: Arabic knowledge as data.
+
+Used by :mod:`khabar.components.entity_consistency` to keep the entities of one article
+consistent. Every list is written by hand for khabar; entries are in ordinary spelling and
+are compared folded (:func:`khabar.lang.ar.normalize.fold`).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from khabar.lang.ar.normalize import fold
+
+
+def _folded(words: str) -> frozenset[str]:
+    return frozenset(" ".join(fold(item).split()) for item in words.split("،") if item.strip())
+
+
+# Formulas written after a name (``الملك سلمان - حفظه الله -``, ``الشيخ ... رحمه الله``) or
+# after the Prophet's name: never a person, never part of one.
+RELIGIOUS_FORMULAS: Final = _folded(
+    """
+    الله، رحمه الله، رحمها الله، رحمهم الله، رحمهما الله، يرحمه الله، حفظه الله، حفظها الله، حفظهم الله،
+    حفظهما الله، رعاه الله، رعاها الله، أيده الله، وفقه الله، سلمه الله، شفاه الله، تغمده الله، رضي الله عنه،
+    رضي الله عنها، رضي الله عنهم، رضي الله عنهما، صلى الله عليه وسلم، صلى الله عليه وآله وسلم، عليه السلام،
+    عليها السلام، عليهم السلام، جل جلاله، عز وجل، سبحانه وتعالى، تبارك وتعالى، طيب الله ثراه، غفر الله له،
+    عفا الله عنه، أطال الله عمره، أعزه الله، نصره الله
+    """
+)
+
+# Words that start a title or office written AFTER a name (``محمد بن سلمان ولي ولي العهد``):
+# a person's name ends before them.
+TRAILING_TITLES: Final = _folded(
+    """
+    ولي، ولي العهد، ولي ولي العهد، وزير، وزيرة، رئيس، رئيسة، نائب، أمير، الأمير، الملك، خادم، أمين، مدير،
+    مديرة، سفير، محافظ، قائد، المتحدث، الناطق، رئيس مجلس، عضو، مستشار، مستشارة
+    """
+)
+
+# Nouns of a facility, an institution or an award named after a person (``مسجد الرحمن``,
+# ``مستشفى الملك فهد``, ``جامعة الملك عبدالعزيز``): label of the whole name.
+FACILITY_NOUNS: Final = {
+    **dict.fromkeys(
+        _folded("مسجد، جامع، مطار، شارع، طريق، ميناء، مدينة، حي، جسر، ملعب، استاد، ستاد، برج، حديقة، قاعدة، ميدان، قصر"),
+        "LOC",
+    ),
+    **dict.fromkeys(
+        _folded(
+            "مستشفى، جامعة، كلية، معهد، مدرسة، مركز، مجمع، مؤسسة، جمعية، جائزة، مكتبة، مستوصف، أكاديمية، "
+            "كرسي، صندوق، برنامج، مشروع، قاعة"
+        ),
+        "ORG",
+    ),
+}
+
+
+def is_formula(text: str) -> bool:
+    """Whether ``text`` (a mention, any spelling) is a religious formula or الله."""
+    return " ".join(fold(text).split()) in RELIGIOUS_FORMULAS
