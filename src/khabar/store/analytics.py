@@ -23,6 +23,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping
 from typing import Any, Final, TextIO
 
+from khabar.dates import iso_date
 from khabar.errors import StoreError
 from khabar.store.db import Store, norm_name, unpack_doc_json
 
@@ -244,6 +245,10 @@ def counts_over_time(store: Store, name: str | None = None, period: str = "month
     counts: Counter[str] = Counter()
     for (date,) in store.execute(sql, params, "count documents over time"):
         m = _DATE.match(str(date).strip())
+        if m is None:
+            # stores written before dates were made ISO at ingest hold them as given (٢٠١٥-٠٧-٢٢)
+            iso = iso_date(date)
+            m = _DATE.match(iso) if iso else None
         if m is None or len(m.group()) < width:
             continue
         counts[m.group()[:width]] += 1

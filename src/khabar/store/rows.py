@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from khabar.dates import parse_date
 from khabar.doc import Doc
 from khabar.errors import StoreError
 from khabar.store.matching import content_hash, index_terms, norm_name, pack_term_spans, text_terms
@@ -40,8 +41,29 @@ class PreparedDoc:
     fts: Row  # title, body of documents_fts
 
 
+def normalize_date(meta: dict[str, Any]) -> None:
+    """Give ``meta`` an ISO 8601 ``date`` (khabar.dates), keeping the string as written in ``date_raw``.
+
+    A date that names no full day (``يوليو 2015``) is dropped from ``date`` rather than guessed;
+    its text stays in ``date_raw``. A date already in ISO form is left as it is.
+    """
+    raw = meta.get("date")
+    if raw is None or raw == "":
+        return
+    parsed = parse_date(raw)
+    iso = parsed.iso if parsed else None
+    if iso == raw:
+        return
+    meta.setdefault("date_raw", raw if isinstance(raw, str) else str(raw))
+    if iso is None:
+        meta.pop("date", None)
+    else:
+        meta["date"] = iso
+
+
 def prepare_doc(doc: Doc) -> PreparedDoc:
-    """The rows that store ``doc`` (see :class:`PreparedDoc`)."""
+    """The rows that store ``doc`` (see :class:`PreparedDoc`); its ``meta["date"]`` is made ISO first."""
+    normalize_date(doc.meta)
     meta, text = doc.meta, doc.text
     terms = index_terms(doc)
     document = (
