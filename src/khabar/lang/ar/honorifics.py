@@ -37,6 +37,14 @@ TRAILING_TITLES: Final = _folded(
     """
 )
 
+# Titles written before a name, dropped when names are compared across documents (``الملك سلمان``).
+LEADING_TITLES: Final = _folded(
+    """
+    الملك، الأمير، الأميرة، الشيخ، الشيخة، الرئيس، السلطان، الإمام، الدكتور، الدكتورة، د.، المهندس، اللواء،
+    العميد، الفريق، العقيد، السيد، السيدة، سمو، صاحب، معالي، فضيلة
+    """
+)
+
 # Nouns of a facility, an institution or an award named after a person (``مسجد الرحمن``,
 # ``مستشفى الملك فهد``, ``جامعة الملك عبدالعزيز``): label of the whole name.
 FACILITY_NOUNS: Final = {
