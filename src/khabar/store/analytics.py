@@ -25,6 +25,7 @@ from typing import Any, Final, TextIO
 
 from khabar.dates import iso_date
 from khabar.errors import StoreError
+from khabar.store.corpus_referents import group_names
 from khabar.store.db import Store, norm_name, unpack_doc_json
 
 PERIODS: Final = {"day": 10, "month": 7, "year": 4}
@@ -78,7 +79,8 @@ def pick_name(names: Mapping[str, int]) -> str:
 
 # ------------------------------------------------------------------ referents
 def top_referents(store: Store, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """The most covered referents, merged across documents by their folded canonical name.
+    """The most covered referents, merged across documents into corpus referents
+    (:func:`khabar.store.corpus_referents.group_names`: spelling variants, بن/آل links, unique short forms).
 
     Args:
         store: an open store.
@@ -114,15 +116,23 @@ def top_referents(store: Store, label: str | None = None, limit: int = 20) -> li
         labels[key][str(lab)] += 1
         mentions[key] += int(count)
         docs[key].add(int(doc_id))
-    rows: list[dict[str, Any]] = [
-        {
-            "name": pick_name(names[key]),
-            "label": pick_name(labels[key]),
-            "mentions": mentions[key],
-            "documents": len(docs[key]),
-        }
-        for key in names
-    ]
+    # one corpus referent for the names documents give one person (corpus_referents)
+    named = {key: (pick_name(labels[key]), pick_name(names[key])) for key in names}
+    group_of = group_names(named.values())
+    merged: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, label_name in named.items():
+        merged[group_of[label_name]].append(key)
+    rows: list[dict[str, Any]] = []
+    for keys in merged.values():
+        all_names: Counter[str] = sum((names[k] for k in keys), Counter())
+        rows.append(
+            {
+                "name": pick_name(all_names),
+                "label": pick_name(sum((labels[k] for k in keys), Counter())),
+                "mentions": sum(mentions[k] for k in keys),
+                "documents": len(set().union(*(docs[k] for k in keys))),
+            }
+        )
     rows.sort(key=lambda r: (-r["documents"], -r["mentions"], r["name"]))
     return rows[:limit]
 
