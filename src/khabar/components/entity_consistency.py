@@ -10,7 +10,9 @@ The tagger decides token by token; an analyst reads the article as a whole. Afte
 3. a facility, institution or award named after a person is a place or an organisation, not
    the person (``مسجد الرحمن``, ``مستشفى الملك فهد`` after ``افتتح``);
 4. a one-word mention takes the label of the fuller name it ends in (``ديفيد كاميرون`` is PERS,
-   so the later ``كاميرون`` is PERS, not LOC), so that the referents component can join them.
+   so the later ``كاميرون`` is PERS, not LOC), so that the referents component can join them;
+5. a "person" ending in a transliterated place word is a place (``لوفتس رود``), one with a word
+   in Latin letters is MISC (``رسالة SMS``).
 
 The lists are data in :mod:`khabar.lang.ar.honorifics`.
 """
@@ -20,7 +22,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from khabar.doc import Doc, Span
-from khabar.lang.ar.honorifics import FACILITY_NOUNS, RELIGIOUS_FORMULAS, TRAILING_TITLES
+from khabar.lang.ar.honorifics import FACILITY_NOUNS, PLACE_TAIL_WORDS, RELIGIOUS_FORMULAS, TRAILING_TITLES
 from khabar.lang.ar.normalize import fold
 
 _DASHES = frozenset("-–—ـ،,()")
@@ -111,6 +113,17 @@ def _facility(span: Span, toks: _Tokens) -> Span:
     return span
 
 
+def _not_a_person(span: Span, toks: _Tokens) -> Span:
+    """A "person" that ends in a transliterated place word is a place (``لوفتس رود``); one with a
+    word in Latin letters is no Arabic-script name (``رسالة SMS``): MISC."""
+    idx = list(toks.inside(span))
+    if len(idx) > 1 and " ".join(fold(toks.texts[idx[-1]]).split()) in PLACE_TAIL_WORDS:
+        return Span(span.start, span.end, "LOC", dict(span.attrs))
+    if any(toks.spans[i].attrs.get("kind") == "latin" for i in idx):
+        return Span(span.start, span.end, "MISC", dict(span.attrs))
+    return span
+
+
 def make_consistent(doc: Doc, spans: list[Span]) -> list[Span]:
     """The entity spans of ``doc`` after the four rules of the module docstring, in text order.
 
@@ -131,6 +144,8 @@ def make_consistent(doc: Doc, spans: list[Span]) -> list[Span]:
             continue
         if trimmed.label == "PERS":
             trimmed = _facility(trimmed, toks)
+        if trimmed.label == "PERS":
+            trimmed = _not_a_person(trimmed, toks)
         kept.append(trimmed)
     # a one-word mention takes the label of the fuller name whose last word it is
     last_word: dict[str, str] = {}

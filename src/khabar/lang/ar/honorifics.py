@@ -62,6 +62,11 @@ FACILITY_NOUNS: Final = {
 }
 
 
+# Transliterated words that end the name of a street, a ground or a building (``لوفتس رود``,
+# ``ماديسون سكوير``): the name is a place, not a person.
+PLACE_TAIL_WORDS: Final = _folded("رود، ستريت، أفنيو، افينيو، بارك، ستاديوم، أرينا، ارينا، سكوير، سنتر، تاور، بوليفارد، بلازا")
+
+
 def is_formula(text: str) -> bool:
     """Whether ``text`` (a mention, any spelling) is a religious formula or الله."""
     return " ".join(fold(text).split()) in RELIGIOUS_FORMULAS

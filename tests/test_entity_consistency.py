@@ -1,0 +1,101 @@
+"""Entities consistent within one article (issue 12, point 2): own sentences, checked on the rules' output.
+
+The tagger's own decisions vary with the model; these tests build the tagger's spans by hand where
+the rule, not the model, is under test, and run the whole pipeline where the model reliably tags.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import khabar
+from khabar.components.entity_consistency import make_consistent
+from khabar.doc import Doc, Span
+from khabar.lang.ar.honorifics import is_formula
+
+
+def segmented(text: str) -> Doc:
+    return khabar.analyze(text, components=["segment"])
+
+
+def span_of(doc: Doc, phrase: str, label: str) -> Span:
+    start = doc.text.index(phrase)
+    return Span(start, start + len(phrase), label)
+
+
+def rendered(doc: Doc, spans: list[Span]) -> list[tuple[str, str]]:
+    return [(doc.span_text(s), s.label) for s in spans]
+
+
+@pytest.mark.parametrize(
+    "formula",
+    ["رحمه الله", "حفظه الله", "رضي الله عنه", "صلى الله عليه وسلم", "الله", "عليه السلام", "رحمها الله"],
+)
+def test_entity_consistency_formulas_are_no_mentions(formula: str) -> None:
+    assert is_formula(formula)
+    doc = segmented(f"وقال الشيخ {formula} في خطبته إن الصبر مفتاح الفرج.")
+    assert make_consistent(doc, [span_of(doc, formula, "PERS")]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "name"),
+    [
+        ("استقبل الملك فهد بن عبدالعزيز آل سعود - رحمه الله - الوفد.", "فهد بن عبدالعزيز آل سعود - رحمه الله", "فهد بن عبدالعزيز آل سعود"),
+        ("زار الأمير نايف بن عبدالعزيز حفظه الله المعرض.", "نايف بن عبدالعزيز حفظه الله", "نايف بن عبدالعزيز"),
+        ("وصل الأمير مقرن بن عبدالعزيز ولي العهد إلى الرياض.", "مقرن بن عبدالعزيز ولي العهد", "مقرن بن عبدالعزيز"),
+        ("حضر نايف بن عبدالعزيز وزير الداخلية الحفل.", "نايف بن عبدالعزيز وزير", "نايف بن عبدالعزيز"),
+        ("التقى محمد بن زايد ولي ولي العهد بالوفد.", "محمد بن زايد ولي ولي", "محمد بن زايد"),
+    ],
+)
+def test_entity_consistency_formulas_and_titles_are_no_name_parts(text: str, tagged: str, name: str) -> None:
+    doc = segmented(text)
+    assert rendered(doc, make_consistent(doc, [span_of(doc, tagged, "PERS")])) == [(name, "PERS")]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "facility", "label"),
+    [
+        ("افتتح وزير الأوقاف مسجد الرحمن في الحي الجديد.", "مسجد الرحمن", "مسجد الرحمن", "LOC"),
+        ("نقل المصاب إلى مستشفى الملك خالد الجامعي.", "خالد", "مستشفى الملك خالد", "ORG"),
+        ("تخرج في جامعة الإمام محمد بن سعود الإسلامية.", "محمد بن سعود", "جامعة الإمام محمد بن سعود", "ORG"),
+        ("هبطت الطائرة في مطار الملك فهد الدولي.", "فهد", "مطار الملك فهد", "LOC"),
+        ("فاز بجائزة نجيب محفوظ للرواية.", "نجيب محفوظ", "جائزة نجيب محفوظ", "ORG"),
+    ],
+)
+def test_entity_consistency_facility_named_after_a_person(text: str, tagged: str, facility: str, label: str) -> None:
+    doc = segmented(text)
+    assert rendered(doc, make_consistent(doc, [span_of(doc, tagged, "PERS")])) == [(facility, label)]
+
+
+def test_entity_consistency_short_mention_takes_the_full_names_label() -> None:
+    doc = segmented("وصل رئيس الوزراء ديفيد كاميرون إلى برلين. وقال كاميرون إن الزيارة ناجحة.")
+    full = span_of(doc, "ديفيد كاميرون", "PERS")
+    second = doc.text.rindex("كاميرون")
+    short = Span(second, second + len("كاميرون"), "LOC")
+    got = make_consistent(doc, [full, short])
+    assert rendered(doc, got) == [("ديفيد كاميرون", "PERS"), ("كاميرون", "PERS")]
+
+
+def test_entity_consistency_short_mention_joins_the_referent() -> None:
+    doc = khabar.analyze("وصل رئيس الوزراء البريطاني ديفيد كاميرون إلى برلين. وقال كاميرون إن الزيارة ناجحة.")
+    people = [r for r in doc.values["referents"] if r["label"] == "PERS"]
+    assert [r["name"] for r in people] == ["ديفيد كاميرون"]
+    assert len(people[0]["mentions"]) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "label"),
+    [
+        ("لعب الفريق على ملعب لوفتس رود أمس.", "لوفتس رود", "LOC"),
+        ("أرسل المشترك رسالة SMS إلى الرقم.", "رسالة SMS", "MISC"),
+    ],
+)
+def test_entity_consistency_what_is_not_a_person(text: str, tagged: str, label: str) -> None:
+    doc = segmented(text)
+    assert [s.label for s in make_consistent(doc, [span_of(doc, tagged, "PERS")])] == [label]
+
+
+def test_entity_consistency_leaves_ordinary_names_alone() -> None:
+    doc = segmented("قال وزير الخارجية سامح شكري إن المحادثات مستمرة.")
+    spans = [span_of(doc, "سامح شكري", "PERS")]
+    assert make_consistent(doc, spans) == spans
