@@ -88,6 +88,7 @@ def test_entity_consistency_short_mention_joins_the_referent() -> None:
     [
         ("لعب الفريق على ملعب لوفتس رود أمس.", "لوفتس رود", "LOC"),
         ("أرسل المشترك رسالة SMS إلى الرقم.", "رسالة SMS", "MISC"),
+        ("حذرت الهيئة من عقار فلوكسيتال المغشوش.", "عقار فلوكسيتال", "MISC"),
     ],
 )
 def test_entity_consistency_what_is_not_a_person(text: str, tagged: str, label: str) -> None:
@@ -99,3 +100,14 @@ def test_entity_consistency_leaves_ordinary_names_alone() -> None:
     doc = segmented("قال وزير الخارجية سامح شكري إن المحادثات مستمرة.")
     spans = [span_of(doc, "سامح شكري", "PERS")]
     assert make_consistent(doc, spans) == spans
+
+
+def test_entity_consistency_two_people_joined_by_and_are_not_one() -> None:
+    doc = segmented("تألق المهاجم سامر ونجم الوسط كريم في المباراة.")
+    got = make_consistent(doc, [span_of(doc, "سامر ونجم الوسط كريم", "PERS")])
+    assert rendered(doc, got) == [("سامر", "PERS")]
+
+
+def test_entity_consistency_epithets_of_god_are_no_mentions() -> None:
+    doc = segmented("ونسأل العلي القدير أن يحفظ البلاد.")
+    assert make_consistent(doc, [span_of(doc, "العلي القدير", "PERS")]) == []

@@ -12,7 +12,8 @@ The tagger decides token by token; an analyst reads the article as a whole. Afte
 4. a one-word mention takes the label of the fuller name it ends in (``ديفيد كاميرون`` is PERS,
    so the later ``كاميرون`` is PERS, not LOC), so that the referents component can join them;
 5. a "person" ending in a transliterated place word is a place (``لوفتس رود``), one with a word
-   in Latin letters is MISC (``رسالة SMS``).
+   in Latin letters or headed by a drug or disease noun is MISC (``رسالة SMS``, ``عقار …``), and
+   a person ends before a word joined by و (``ميسي والبرازيلي نيمار`` is ``ميسي``).
 
 The lists are data in :mod:`khabar.lang.ar.honorifics`.
 """
@@ -22,7 +23,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from khabar.doc import Doc, Span
-from khabar.lang.ar.honorifics import FACILITY_NOUNS, PLACE_TAIL_WORDS, RELIGIOUS_FORMULAS, TRAILING_TITLES
+from khabar.lang.ar.honorifics import (
+    FACILITY_NOUNS,
+    NON_PERSON_HEADS,
+    PLACE_TAIL_WORDS,
+    RELIGIOUS_FORMULAS,
+    TRAILING_TITLES,
+)
 from khabar.lang.ar.normalize import fold
 
 _DASHES = frozenset("-–—ـ،,()")
@@ -52,6 +59,7 @@ class _Tokens:
         ]
         self.bases = list(self.texts)
         self.name_starts = list(self.starts)  # after و ف ب ل ك, before the article
+        self.conjoined: set[int] = set()  # tokens that start with the conjunction و
         for w in doc["words"]:
             i = int(w.attrs.get("token", -1))
             if not 0 <= i < len(self.bases):
@@ -60,6 +68,8 @@ class _Tokens:
             if w.attrs.get("role") == "base":
                 self.bases[i] = form
             elif w.attrs.get("role") == "proclitic" and form != "ال" and w.start == self.name_starts[i]:
+                if form == "و" and w.start == self.starts[i]:
+                    self.conjoined.add(i)
                 self.name_starts[i] = w.end
 
     def inside(self, span: Span) -> range:
@@ -84,6 +94,9 @@ def _trim(span: Span, toks: _Tokens) -> Span | None:
     if span.label == "PERS":
         for k in range(1, cut):
             if words[k] in TRAILING_TITLES or " ".join(words[k : k + 2]) in TRAILING_TITLES:
+                cut = k
+                break
+            if idx[k] in toks.conjoined:  # ميسي والبرازيلي نيمار: two people, not one
                 cut = k
                 break
     if cut == 0:
@@ -115,11 +128,12 @@ def _facility(span: Span, toks: _Tokens) -> Span:
 
 def _not_a_person(span: Span, toks: _Tokens) -> Span:
     """A "person" that ends in a transliterated place word is a place (``لوفتس رود``); one with a
-    word in Latin letters is no Arabic-script name (``رسالة SMS``): MISC."""
+    word in Latin letters (``رسالة SMS``) or headed by a drug or disease noun is MISC."""
     idx = list(toks.inside(span))
     if len(idx) > 1 and " ".join(fold(toks.texts[idx[-1]]).split()) in PLACE_TAIL_WORDS:
         return Span(span.start, span.end, "LOC", dict(span.attrs))
-    if any(toks.spans[i].attrs.get("kind") == "latin" for i in idx):
+    heads = len(idx) > 1 and _key(toks.bases[idx[0]]) in NON_PERSON_HEADS
+    if heads or any(toks.spans[i].attrs.get("kind") == "latin" for i in idx):
         return Span(span.start, span.end, "MISC", dict(span.attrs))
     return span
 
