@@ -74,7 +74,8 @@ class _Tokens:
 
     def inside(self, span: Span) -> range:
         """Indexes of the tokens that a span covers."""
-        return range(bisect_left(self.starts, span.start), bisect_right(self.ends, span.end))
+        # a span may start inside its first token, after the proclitics (والعراق -> العراق)
+        return range(max(0, bisect_right(self.starts, span.start) - 1), bisect_left(self.ends, span.end) + 1)
 
 
 def _trim(span: Span, toks: _Tokens) -> Span | None:
