@@ -159,8 +159,12 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=500)
     parser.add_argument("--distractors", type=int, default=0)
     parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--query", choices=["or", "raw"], default="or",
-                        help="or: the bench builds an OR query of the title's terms; raw: the title as typed")
+    parser.add_argument(
+        "--query",
+        choices=["or", "raw"],
+        default="or",
+        help="or: the bench builds an OR query of the title's terms; raw: the title as typed",
+    )
     args = parser.parse_args()
 
     chosen = pick_articles(load_records(args.data), args.articles, args.distractors, args.seed)

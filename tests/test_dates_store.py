@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import shared_path
 
 import khabar
 from khabar.cli.main import main
 from khabar.store import Store, search
 from khabar.store.analytics import counts_over_time, export_jsonl
 from khabar.store.ingest import ingest
-
-from conftest import shared_path
 
 TEXTS = {
     "indic": ("قال المتحدث باسم الوزارة إن الاجتماع سيعقد في عمان.", "٢٠١٥-٠٧-٢٢"),
@@ -76,7 +75,12 @@ def test_exports_carry_iso_dates(db_path: Path, tmp_path: Path) -> None:
     assert metas["named"]["date"] == "2015-07-23" and metas["named"]["date_raw"] == "23 يوليو 2015"
     pq = pytest.importorskip("pyarrow.parquet")
     out = tmp_path / "d.parquet"
-    assert CliRunner().invoke(main, ["export", "--db", str(db_path), "--format", "parquet", "--output", str(out)]).exit_code == 0
+    assert (
+        CliRunner()
+        .invoke(main, ["export", "--db", str(db_path), "--format", "parquet", "--output", str(out)])
+        .exit_code
+        == 0
+    )
     dates = dict(zip(pq.read_table(out).column("ext_id").to_pylist(), pq.read_table(out).column("date").to_pylist()))
     assert dates["levant"] == "2015-07-23" and dates["vague"] is None
 

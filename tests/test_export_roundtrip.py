@@ -8,14 +8,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import shared_path
 
 import khabar
 from khabar.cli.main import main
 from khabar.doc import Doc
 from khabar.store import Store
 from khabar.store.analytics import export_jsonl
-
-from conftest import shared_path
 
 TEXT = (
     "قال وزير الخارجية الأمريكي جون كيري في مؤتمر صحفي إن المحادثات مستمرة. "

@@ -18,8 +18,10 @@ from khabar.store.search import TOPIC_NAMES, parse_query, suggest_names, topic_l
 ARTICLES = [
     (
         "london",
-        "التقى رئيس الوزراء البريطاني ديفيد كاميرون وزير الخارجية في لندن أمس لبحث ملف الهجرة. "
-        "وقال كاميرون إن الحكومة ستقدم خطة جديدة للهجرة قبل نهاية العام.",
+        (
+            "التقى رئيس الوزراء البريطاني ديفيد كاميرون وزير الخارجية في لندن أمس لبحث ملف الهجرة. "
+            "وقال كاميرون إن الحكومة ستقدم خطة جديدة للهجرة قبل نهاية العام."
+        ),
         {"title": "كاميرون يبحث الهجرة", "date": "2015-07-20", "source": "وكالة أ"},
     ),
     (
@@ -29,14 +31,18 @@ ARTICLES = [
     ),
     (
         "match",
-        "فاز فريق الهلال على النصر بهدفين نظيفين في المباراة التي أقيمت في الرياض مساء الخميس، "
-        "وقال المدرب إن الفريق لعب مباراة ممتازة.",
+        (
+            "فاز فريق الهلال على النصر بهدفين نظيفين في المباراة التي أقيمت في الرياض مساء الخميس، "
+            "وقال المدرب إن الفريق لعب مباراة ممتازة."
+        ),
         {"title": "الهلال يفوز على النصر", "date": "2015-07-23", "source": "وكالة أ"},
     ),
     (
         "oil",
-        "ارتفعت أسعار النفط في الأسواق العالمية اليوم بعد قرار الحكومة خفض الإنتاج، "
-        "وقال وزير الطاقة إن الأسواق ستستقر خلال أسابيع.",
+        (
+            "ارتفعت أسعار النفط في الأسواق العالمية اليوم بعد قرار الحكومة خفض الإنتاج، "
+            "وقال وزير الطاقة إن الأسواق ستستقر خلال أسابيع."
+        ),
         {"title": "&quot;النفط&quot; يرتفع", "date": "2015-07-21", "source": "وكالة ب"},
     ),
 ]
@@ -110,7 +116,7 @@ def test_search_filter_only_newest_first_with_total(reader: Store) -> None:
 
 def test_search_paging_covers_every_hit_once(reader: Store) -> None:
     whole = [h.ext_id for h in search_page(reader, "في الحكومة", limit=10).hits]
-    paged = [h.ext_id for k in range(0, 4) for h in search_page(reader, "في الحكومة", limit=1, offset=k).hits]
+    paged = [h.ext_id for k in range(4) for h in search_page(reader, "في الحكومة", limit=1, offset=k).hits]
     assert paged == whole[:4]
 
 
@@ -249,3 +255,23 @@ def test_web_search_total_and_next_previous_links(db_path: Path) -> None:
     assert 'rel="prev"' in second and 'rel="next"' not in second
     empty = client.get("/search", params={"entity": "كامرون"}).text
     assert "هل تقصد" in empty and "ديفيد كاميرون" in empty
+
+
+def test_web_and_api_titles_have_no_html_entities(db_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from khabar.web.api import create_app
+
+    client = TestClient(create_app(str(db_path)))
+    hits = client.get("/api/search", params={"q": "الطاقة"}).json()["hits"]
+    assert any(h["title"] == '"النفط" يرتفع' for h in hits)
+    page = client.get("/search", params={"q": "الطاقة"}).text
+    assert "&amp;quot;" not in page and "النفط" in page
+    oil = next(h["id"] for h in hits if h["ext_id"] == "oil")
+    doc_page = client.get(f"/documents/{oil}").text
+    assert "&amp;quot;" not in doc_page
+
+
+def test_cli_search_titles_have_no_html_entities(db_path: Path) -> None:
+    out = CliRunner().invoke(cli, ["search", "الطاقة", "--db", str(db_path)])
+    assert out.exit_code == 0 and '"النفط" يرتفع' in out.stdout and "&quot;" not in out.stdout

@@ -25,7 +25,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Final
 
-__all__ = ["ParsedDate", "iso_date", "parse_date"]
+__all__ = ["ParsedDate", "find_dates", "iso_date", "parse_date"]
 
 _DIGITS: Final = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _EGYPTIAN: Final = ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر",
@@ -35,7 +35,9 @@ _LEVANT: Final = ("كانون الثاني", "شباط", "آذار", "نيسان
                   "تشرين الأول", "تشرين الثاني", "كانون الأول")  # fmt: skip
 _MAGHREB: Final = ("جانفي", "فيفري", "مارس", "أفريل", "ماي", "جوان", "جويلية", "أوت", "سبتمبر", "أكتوبر",
                    "نوفمبر", "ديسمبر")  # fmt: skip
-_ISO: Final = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
+_ISO: Final = re.compile(
+    r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?)?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+)
 _TIME: Final = re.compile(r"\d{1,2}:\d{2}")
 _HIJRI_MARK: Final = re.compile(r"(\d{3,4})\s*(?:هـ|ه|هجري(?:ة)?)(?![\u0621-\u064a])")
 _SPACES: Final = re.compile(r"\s+")
@@ -78,7 +80,9 @@ def _month_rewrites() -> list[tuple[re.Pattern[str], str]]:
     out = []
     for name in sorted(pairs, key=len, reverse=True):
         # a doubled name (يوليو/تموز, تموز (يوليو)) keeps one
-        out.append((re.compile(rf"(?:\s*[/(]\s*)?(?<![\u0621-\u064a]){re.escape(name)}(?![\u0621-\u064a])\)?"), pairs[name]))
+        out.append(
+            (re.compile(rf"(?:\s*[/(]\s*)?(?<![\u0621-\u064a]){re.escape(name)}(?![\u0621-\u064a])\)?"), pairs[name])
+        )
     return out
 
 
@@ -161,7 +165,9 @@ def parse_date(raw: object) -> ParsedDate | None:
             return None
         return ParsedDate(_iso(value, hh is not None), raw)
     months = _hijri_months()
-    if _HIJRI_MARK.search(s) or any(re.search(rf"(?<![\u0621-\u064a]){re.escape(n)}(?![\u0621-\u064a])", s) for n in months):
+    if _HIJRI_MARK.search(s) or any(
+        re.search(rf"(?<![\u0621-\u064a]){re.escape(n)}(?![\u0621-\u064a])", s) for n in months
+    ):
         return _hijri(s, raw)
     import dateparser
 
@@ -175,3 +181,51 @@ def iso_date(raw: object) -> str | None:
     """The ISO string of :func:`parse_date`, or None."""
     parsed = parse_date(raw)
     return parsed.iso if parsed else None
+
+
+_WEEKDAYS: Final = (
+    "السبت",
+    "الأحد",
+    "الاحد",
+    "الإثنين",
+    "الاثنين",
+    "الثلاثاء",
+    "الأربعاء",
+    "الاربعاء",
+    "الخميس",
+    "الجمعة",
+)
+_HIJRI_NAMES: Final = ("محرم", "صفر", "ربيع الأول", "ربيع الاول", "ربيع الثاني", "ربيع الآخر", "ربيع الاخر",
+                       "جمادى الأولى", "جمادى الاولى", "جمادى الآخرة", "جمادى الاخرة", "جمادى الثانية", "رجب",
+                       "شعبان", "رمضان", "شوال", "ذو القعدة", "ذي القعدة", "ذو الحجة", "ذي الحجة")  # fmt: skip
+_EXTRA_NAMES: Final = ("إبريل", "ابريل", "اغسطس", "اكتوبر", "يولية", "يونية")
+
+
+@lru_cache(maxsize=1)
+def _finder() -> re.Pattern[str]:
+    """Written dates in running text: [weekday] day month[/month] year [هـ|م], and numeric dates."""
+    names = {*_EGYPTIAN, *_LEVANT, *_MAGHREB, *_HIJRI_NAMES, *_EXTRA_NAMES}
+    month = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    day = r"[0-9٠-٩]{1,2}"
+    year = r"[0-9٠-٩]{4}"
+    weekday = "|".join(_WEEKDAYS)
+    named = (
+        rf"(?:(?:{weekday})\s*[،,]?\s*)?{day}\s+(?:{month})(?:\s*[/(]\s*(?:{month})\s*\)?)?\s*[،,]?\s*{year}"
+        rf"(?:\s*(?:هـ|م)(?![\u0621-\u064a]))?"
+    )
+    numeric = rf"{year}-[0-9٠-٩]{{1,2}}-[0-9٠-٩]{{1,2}}|{day}/[0-9٠-٩]{{1,2}}/{year}(?:\s*هـ)?"
+    return re.compile(rf"(?<![\w/-])(?:{named}|{numeric})(?![\w/-])")
+
+
+def find_dates(text: str) -> list[tuple[int, int, ParsedDate]]:
+    """Full dates written in ``text``: ``(start, end, parsed)`` with offsets into ``text``, in order.
+
+    Only what names a day, a month and a year is found (``23 يوليو 2015``, ``6 شوال 1436 هـ``,
+    ``٢٠١٥-٠٧-٢٢``); relative words (``أمس``) are not dates here.
+    """
+    out: list[tuple[int, int, ParsedDate]] = []
+    for m in _finder().finditer(text):
+        parsed = parse_date(m.group())
+        if parsed is not None:
+            out.append((m.start(), m.end(), parsed))
+    return out

@@ -119,6 +119,27 @@ def extract_article(page: str) -> PageArticle:
             title = visible_text(page)[1]
             if title:
                 meta["title"] = title
+        _byline_date(page, meta)
         return PageArticle(text, "trafilatura", meta)
     text, title = visible_text(page)
-    return PageArticle(text, "visible-text", {"title": title} if title else {})
+    meta = {"title": title} if title else {}
+    _byline_date(page, meta)
+    return PageArticle(text, "visible-text", meta)
+
+
+def _byline_date(page: str, meta: dict[str, str]) -> None:
+    """Put the first full date written in the page (a byline: الخميس 23 يوليو 2015) in ``meta["date"]``.
+
+    trafilatura's date finder knows no Arabic month names: from such a byline it keeps the year and
+    invents ``2015-01-01``. A date it read from the page's metadata (not a 1 January) is kept.
+    """
+    date = meta.get("date", "")
+    if date and not date.endswith("-01-01"):
+        return
+    from khabar.dates import find_dates
+
+    written = find_dates(visible_text(page)[0])
+    if written:
+        meta["date"] = written[0][2].raw
+    elif date and date not in page:
+        meta.pop("date")  # 1 January written nowhere in the page: a year read as a date, never kept

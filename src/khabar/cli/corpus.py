@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 @click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to write.")
 @click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Analysis processes.")
 @click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True, help="Documents per transaction.")
-@click.option("--progress/--no-progress", default=None,
-              help="Show a progress bar on stderr (default: when it is a terminal).")
+@click.option(
+    "--progress/--no-progress", default=None, help="Show a progress bar on stderr (default: when it is a terminal)."
+)
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
 @guard
 def ingest(
@@ -164,8 +165,14 @@ def entities(db_path: str, label: str | None, limit: int, fmt: str) -> None:
 
 @click.command()
 @click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to read.")
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl", show_default=True,
-              help="jsonl: one Doc JSON a line; parquet: one row a document, annotations as nested columns.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "parquet"]),
+    default="jsonl",
+    show_default=True,
+    help="jsonl: one Doc JSON a line; parquet: one row a document, annotations as nested columns.",
+)
 @click.option("--output", default="-", show_default=True, help="File to write, - for standard output (jsonl only).")
 @guard
 def export(db_path: str, fmt: str, output: str) -> None:
@@ -219,7 +226,9 @@ def related(name: str, db_path: str, limit: int, fmt: str) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo(f"no referent shares a document with {name!r} (is it named in the store? try khabar entities)", err=True)
+        click.echo(
+            f"no referent shares a document with {name!r} (is it named in the store? try khabar entities)", err=True
+        )
         return
     click.echo(f"{'docs':>6}  {'label':<5} name")
     for row in rows:

@@ -317,6 +317,16 @@ def quotes(
 
         with Store.open_readonly(db_path) as store:
             rows = quotes_by(store, speaker, about=about, limit=limit)
+            if not rows:
+                from khabar.store.search import suggest_names
+
+                near = suggest_names(store, speaker)
+                guess = f"; did you mean {' or '.join(near)}?" if near else ""
+                about_part = f" about {about!r}" if about else ""
+                click.echo(f"no quotation by {speaker!r}{about_part} in the store{guess}", err=True)
+                return
+        if fmt != "jsonl":
+            click.echo("date ext_id speaker cue: «quotation»")
         for row in rows:
             if fmt == "jsonl":
                 click.echo(_one_line(row))
@@ -364,8 +374,9 @@ def eval_quotes(gold_path: str, data_dir: str) -> None:
               help="The SQLite store behind the search, document, referent and quotation pages and their /api twins.")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback by default).")
 @click.option("--port", default=8000, type=click.IntRange(1, 65535), show_default=True)
+@click.option("--create", is_flag=True, help="Create an empty store at --db when there is none (default: refuse).")
 @guard
-def serve(db_path: str | None, host: str, port: int) -> None:
+def serve(db_path: str | None, host: str, port: int, create: bool) -> None:
     """Serve the web UI (right-to-left Arabic pages) and the HTTP API (OpenAPI schema at /openapi.json).
 
     Without --db only the paste-an-article page and /api/analyze work. Needs: pip install 'khabar[web]'.
@@ -384,6 +395,17 @@ def serve(db_path: str | None, host: str, port: int) -> None:
         raise ConfigError(
             "the web UI and HTTP API need fastapi, uvicorn and jinja2", hint="pip install 'khabar[web]'", code="K302"
         ) from exc
+    if db_path is not None and not os.path.isfile(db_path):
+        from khabar.errors import StoreError
+        from khabar.store import Store
+
+        if not create:
+            raise StoreError(
+                f"no store at {db_path}",
+                hint="build one with: khabar ingest FILES --db PATH, or pass --create for an empty store",
+                code="K413",
+            )
+        Store(db_path).close()
     uvicorn.run(create_app(db_path), host=host, port=port)
 
 

@@ -66,9 +66,7 @@ def _check_label(label: str | None) -> str | None:
     from khabar.components.ner import LABELS
 
     if value not in LABELS:
-        raise StoreError(
-            f"unknown entity label {label!r}", hint=f"the labels are {', '.join(LABELS)}", code="K424"
-        )
+        raise StoreError(f"unknown entity label {label!r}", hint=f"the labels are {', '.join(LABELS)}", code="K424")
     return value
 
 

@@ -361,7 +361,9 @@ def search(
 
 
 def _in_index(store: Store, key: str) -> bool:
-    row = store.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1", (_phrase((key,)),)).fetchone()
+    row = store.execute(
+        "SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1", (_phrase((key,)),)
+    ).fetchone()
     return row is not None
 
 
@@ -476,7 +478,8 @@ def _run(store: Store, parsed: Query, limit: int, offset: int, width: int, marks
     all_total = int(store.execute("SELECT count(*)" + all_from, all_args, action="search").fetchone()[0])
     # Rank ids first and fetch the texts of the returned hits only.
     ranked = store.execute(
-        "SELECT documents_fts.rowid, bm25(documents_fts, 2.0, 1.0) AS rank" + all_from
+        "SELECT documents_fts.rowid, bm25(documents_fts, 2.0, 1.0) AS rank"
+        + all_from
         + " ORDER BY rank, documents_fts.rowid LIMIT ? OFFSET ?",
         [*all_args, limit, offset],
         action="search",
@@ -505,12 +508,9 @@ def _run(store: Store, parsed: Query, limit: int, offset: int, width: int, marks
         scored.sort(key=lambda x: (-x[0], x[1]))
         skip = max(0, offset - all_total)
         page += [(i, score, False) for score, i in scored[skip : skip + limit - len(page)]]
-    rows = fetch([i for i, _s, _a in page])
-    hits: list[Hit] = []
-    for i, score, whole in page:
-        hit = _hit(rows[i], wanted, width, marks)
-        hits.append(_replace_score(hit, score, whole))
-    return _result(store, parsed, hits, total, offset, limit, any_terms)
+    by_id = fetch([i for i, _s, _a in page])
+    found = [_replace_score(_hit(by_id[i], wanted, width, marks), score, whole) for i, score, whole in page]
+    return _result(store, parsed, found, total, offset, limit, any_terms)
 
 
 def _replace_score(hit: Hit, score: float, whole: bool) -> Hit:
@@ -544,8 +544,8 @@ def why_empty(store: Store, parsed: Query) -> tuple[str, tuple[str, ...]]:
             label = topic_label(f.value)
             known = [t for (t,) in store.execute("SELECT DISTINCT topic FROM documents WHERE topic IS NOT NULL")]
             if label.lower() not in {t.lower() for t in known}:
-                names = ", ".join(f"{t} ({TOPIC_ARABIC[t]})" if t in TOPIC_ARABIC else t for t in sorted(known))
-                return f"unknown topic {f.value!r}: the topics of this store are {names or 'none'}", ()
+                listed = ", ".join(f"{t} ({TOPIC_ARABIC[t]})" if t in TOPIC_ARABIC else t for t in sorted(known))
+                return f"unknown topic {f.value!r}: the topics of this store are {listed or 'none'}", ()
     names = [f.value for f in parsed.filters if f.field in ("entity", "speaker") and not f.negated]
     words = [" ".join(p) for group in parsed.groups for p in group]
     suggestions: list[str] = []
@@ -573,9 +573,7 @@ def suggest_names(store: Store, name: str, limit: int = 3) -> list[str]:
         return []
     marks = ", ".join("?" * len(ids))
     names: dict[str, str] = {}
-    for norm, shown in store.execute(
-        f"SELECT norm_name, name FROM referents WHERE doc_id IN ({marks})", ids
-    ):
+    for norm, shown in store.execute(f"SELECT norm_name, name FROM referents WHERE doc_id IN ({marks})", ids):
         if norm and norm not in names:
             names[norm] = shown
     scored = []
@@ -595,12 +593,12 @@ def _hit(row: tuple[Any, ...], wanted: list[tuple[str, ...]], width: int, marks:
     first = found[0] if found else None
     snippet, span = make_snippet(text, first, width, marks, found)
     return Hit(
-        int(doc_id), ext_id, _display(title), date, source, url, topic, -float(rank) if rank else 0.0, snippet, span,
+        int(doc_id), ext_id, display_title(title), date, source, url, topic, -float(rank) if rank else 0.0, snippet, span,
         first, {}, tuple(found),
     )  # fmt: skip
 
 
-def _display(title: str | None) -> str | None:
+def display_title(title: str | None) -> str | None:
     """A title as shown: HTML entities decoded (``&quot;`` -> ``"``), whitespace collapsed."""
     if title is None:
         return None

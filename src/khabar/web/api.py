@@ -36,8 +36,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from khabar.doc import Doc
 from khabar.errors import ConfigError, InputError, KhabarError, ResourceError, StoreError
 from khabar.pipeline import DEFAULT_COMPONENTS, Pipeline, resolve
-from khabar.store import Store
-from khabar.store import search_page
+from khabar.store import Store, search_page
 from khabar.store.analytics import top_referents
 from khabar.store.db import norm_name
 from khabar.web.queries import list_quotes, referent_detail

@@ -19,6 +19,7 @@ from khabar.errors import StoreError
 from khabar.store import Store
 from khabar.store.analytics import QUOTES_FROM, check_limit, pick_name, quote_filter
 from khabar.store.db import norm_name
+from khabar.store.search import display_title
 
 __all__ = [
     "CONTEXT_CHARS",
@@ -145,7 +146,7 @@ def referent_detail(store: Store, ident: str, limit: int = 500) -> dict[str, Any
             {
                 "doc_id": int(doc_id),
                 "ext_id": ext_id,
-                "title": title,
+                "title": display_title(title),
                 "index": int(idx),
                 "start": int(start),
                 "end": int(end),
@@ -187,7 +188,10 @@ _QUOTE_COLUMNS: Final = (
 def _quote_rows(store: Store, from_where_order: str, params: list[Any]) -> list[dict[str, Any]]:
     """Quotation rows (:data:`_QUOTE_KEYS`) for a ``QUOTES_FROM ... WHERE ... ORDER ... LIMIT ?`` tail."""
     rows = store.execute(_QUOTE_COLUMNS + from_where_order, params, "list quotations")
-    return [dict(zip(_QUOTE_KEYS, row, strict=True)) for row in rows]
+    out = [dict(zip(_QUOTE_KEYS, row, strict=True)) for row in rows]
+    for row in out:
+        row["title"] = display_title(row["title"])  # &quot; from a scraped page never reaches a page
+    return out
 
 
 def list_quotes(

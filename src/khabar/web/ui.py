@@ -31,6 +31,7 @@ from khabar.store import Store
 from khabar.store import search_page as run_search_page
 from khabar.store.analytics import top_referents
 from khabar.store.db import norm_name
+from khabar.store.search import display_title
 from khabar.web import api
 from khabar.web.queries import (
     list_quotes,
@@ -173,7 +174,7 @@ def add_pages(app: FastAPI, open_store: Callable[[], Store], *, has_store: bool)
         with store:
             doc = store.get(doc_id)
         view = doc_view(doc.to_dict(), doc_id)
-        title = view.title or f"وثيقة {doc_id}"
+        title = display_title(view.title) or f"وثيقة {doc_id}"
         return render_page("document.html", title=title, view=view, doc_id=doc_id, twin=f"/api/documents/{doc_id}")
 
     @app.get("/analyze", response_class=HTMLResponse, include_in_schema=False)
