@@ -40,6 +40,7 @@ COMPONENTS: dict[str, ComponentInfo] = {
         ComponentInfo("summarize", "khabar.components.summarize", ("segment",), ("summary",)),
         ComponentInfo("keywords", "khabar.components.keywords", ("segment",), ("keywords",)),
         ComponentInfo("classify", "khabar.components.classify", ("repair",), ("categories", "topic")),
+        ComponentInfo("dates", "khabar.components.dates", (), ("dates",)),
     )
 }
 DEFAULT_COMPONENTS = tuple(COMPONENTS)
