@@ -26,6 +26,13 @@ LAYER_ORDER = ("paragraphs", "sentences", "tokens", "words", "quote_pairs")
 VALUE_KEYS = ("referents", "categories", "topic")
 # Keys of a span object that are not attributes.
 _SPAN_KEYS = frozenset({"start", "end", "text", "label"})
+#: A layer writes its spans' texts until they add up to the document's length plus this
+#: slack; past that, a span longer than LONG_SPAN_CHARS is written without ``text``
+#: (slice ``text[start:end]``). Overlapping spans (each unclosed quotation mark runs to the
+#: end of its paragraph) would otherwise repeat the document once per span: JSON output
+#: quadratic in the input.
+SPAN_TEXT_SLACK = 100_000
+LONG_SPAN_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,9 +48,12 @@ class Span:
     label: str = ""
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
-    def to_dict(self, text: str) -> dict[str, Any]:
-        """The JSON object for this span: start, end, text, label (if any), attributes."""
-        out: dict[str, Any] = {"start": self.start, "end": self.end, "text": text[self.start : self.end]}
+    def to_dict(self, text: str, with_text: bool = True) -> dict[str, Any]:
+        """The JSON object for this span: start, end, text (unless ``with_text`` is false), label (if any),
+        attributes."""
+        out: dict[str, Any] = {"start": self.start, "end": self.end}
+        if with_text:
+            out["text"] = text[self.start : self.end]
         if self.label:
             out["label"] = self.label
         out.update(self.attrs)
@@ -68,6 +78,19 @@ class Edit:
     def to_dict(self) -> dict[str, Any]:
         """The JSON object for this edit."""
         return {"start": self.start, "end": self.end, "replacement": self.replacement, "rule": self.rule}
+
+
+def _layer_dicts(spans: list[Span], text: str) -> list[dict[str, Any]]:
+    """The JSON objects of one layer, long span texts left out once they repeat the document."""
+    budget = len(text) + SPAN_TEXT_SLACK
+    out = []
+    for s in spans:
+        length = s.end - s.start
+        with_text = length <= LONG_SPAN_CHARS or length <= budget
+        if with_text and length > LONG_SPAN_CHARS:
+            budget -= length
+        out.append(s.to_dict(text, with_text))
+    return out
 
 
 class Doc:
@@ -159,7 +182,7 @@ class Doc:
         names = [n for n in LAYER_ORDER if n in self.layers]
         names += sorted(n for n in self.layers if n not in LAYER_ORDER)
         for name in names:
-            out[name] = [s.to_dict(self._text) for s in self.layers[name]]
+            out[name] = _layer_dicts(self.layers[name], self._text)
         for key in VALUE_KEYS:
             if key in self.values:
                 out[key] = self.values[key]

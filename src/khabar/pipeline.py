@@ -9,6 +9,7 @@ asking for one pulls in what it requires, and an unknown name is a
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -45,6 +46,46 @@ COMPONENTS: dict[str, ComponentInfo] = {
 }
 DEFAULT_COMPONENTS = tuple(COMPONENTS)
 
+#: The work budget of one article. A text longer than MAX_WORK_CHARS characters, or with
+#: more than MAX_WORK_TOKENS tokens (words and punctuation marks), is analysed on its first
+#: part only (cut at a line break or a space), with warning K131 in ``meta["warnings"]``:
+#: the rest stays in ``doc.text`` unannotated. A long news article is 2,000-20,000
+#: characters; the budget keeps one analysis within seconds and a few hundred MB.
+MAX_WORK_CHARS = 500_000
+MAX_WORK_TOKENS = 100_000
+#: The sequence taggers (``ner`` and what reads its entities) read a sentence at a time, in
+#: memory that grows with its length: a "sentence" longer than this many tokens (text with no
+#: full stop and no line break, 30,000 characters and more) is not prose, and they are skipped
+#: for the article, with warning K132.
+MAX_SENTENCE_TOKENS = 5_000
+_SEQUENCE_COMPONENTS = frozenset({"ner", "referents", "quotes"})
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def work_prefix(text: str) -> int | None:
+    """Where the analysed part of ``text`` ends under the work budget; None when it all fits."""
+    end = min(len(text), MAX_WORK_CHARS)
+    for n, m in enumerate(_TOKEN.finditer(text, 0, end), 1):
+        if n > MAX_WORK_TOKENS:
+            end = m.start()
+            break
+    if end >= len(text):
+        return None
+    floor = end * 3 // 4
+    for sep in ("\n", " "):
+        cut = text.rfind(sep, floor, end)
+        if cut > 0:
+            return cut
+    return end
+
+
+def budget_warning(length: int, cut: int) -> str:
+    """The ``meta["warnings"]`` line of a text analysed on its first ``cut`` characters."""
+    return (
+        f"K131: the text has {length} characters, over the work budget of one article "
+        f"({MAX_WORK_CHARS} characters or {MAX_WORK_TOKENS} tokens); only its first {cut} characters were analysed"
+    )
+
 
 def resolve(names: Iterable[str]) -> tuple[str, ...]:
     """The components to run, in pipeline order, including everything they require."""
@@ -67,6 +108,21 @@ def resolve(names: Iterable[str]) -> tuple[str, ...]:
     return tuple(n for n in COMPONENTS if n in wanted)
 
 
+def _warn(doc: Doc, warning: str) -> None:
+    """Add ``warning`` to ``doc.meta["warnings"]``."""
+    warnings = doc.meta.get("warnings")
+    doc.meta["warnings"] = [*(warnings if isinstance(warnings, list) else []), warning]
+
+
+def _longest_sentence(doc: Doc) -> int:
+    """The token count of the longest sentence of ``doc`` (0 before segmentation)."""
+    counts: dict[int, int] = {}
+    for t in doc["tokens"]:
+        s = t.attrs.get("sentence", 0)
+        counts[s] = counts.get(s, 0) + 1
+    return max(counts.values(), default=0)
+
+
 class Pipeline:
     """Run components over Docs.
 
@@ -79,8 +135,36 @@ class Pipeline:
         self._modules = [importlib.import_module(COMPONENTS[n].module) for n in self.names]
 
     def __call__(self, doc: Doc) -> Doc:
-        for module in self._modules:
+        cut = work_prefix(doc.text)
+        if cut is not None:
+            return self._call_on_prefix(doc, cut)
+        return self._run(doc)
+
+    def _run(self, doc: Doc) -> Doc:
+        skip = False
+        for name, module in zip(self.names, self._modules, strict=True):
+            if name in _SEQUENCE_COMPONENTS:
+                if not skip and (longest := _longest_sentence(doc)) > MAX_SENTENCE_TOKENS:
+                    skip = True
+                    skipped = ", ".join(n for n in self.names if n in _SEQUENCE_COMPONENTS)
+                    _warn(
+                        doc,
+                        f"K132: a sentence of {longest} tokens, over the {MAX_SENTENCE_TOKENS} a sentence can have "
+                        f"for {skipped}; they were skipped",
+                    )
+                if skip:
+                    continue
             module.set_annotations(doc, module.predict(doc))
+        return doc
+
+    def _call_on_prefix(self, doc: Doc, cut: int) -> Doc:
+        """Analyse ``doc.text[:cut]`` and give its annotations (valid offsets into the whole) to ``doc``."""
+        part = self._run(Doc(doc.text[:cut], doc.meta))
+        doc.set_edits(part.edits)
+        doc.layers.update(part.layers)
+        doc.values.update(part.values)
+        doc.meta.update(part.meta)
+        _warn(doc, budget_warning(len(doc.text), cut))
         return doc
 
     def analyze(self, text: str, meta: Mapping[str, Any] | None = None) -> Doc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -38,6 +39,16 @@ def guard(func: F) -> F:
         except BrokenPipeError:
             sys.stderr.close()  # `khabar ... | head` is fine
             sys.exit(0)
+        except sqlite3.Error as exc:  # a query outside the Store's own wrappers: still a coded store error
+            from khabar.store.db import _store_error
+
+            fail(_store_error(exc, "read the store"))
+            sys.exit(1)
+        except MemoryError:
+            click.echo(
+                "error K115: out of memory (hint: give smaller articles, fewer --workers, or more memory)", err=True
+            )
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)
             sys.exit(130)

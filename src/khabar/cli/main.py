@@ -6,6 +6,7 @@ Exit codes: 0 ok, 1 an input or resource error (reported as one line), 2 usage.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -13,8 +14,17 @@ from typing import Any
 import click
 
 from khabar.cli.common import fail, guard
-from khabar.errors import KhabarError
-from khabar.inputs import MAX_BYTES, Article, article_from_bytes, has_arabic, iter_articles, iter_jsonl, read_bytes
+from khabar.errors import InputError, KhabarError
+from khabar.inputs import (
+    MAX_BYTES,
+    Article,
+    expand_paths,
+    has_arabic,
+    iter_articles,
+    iter_jsonl,
+    read_article,
+    read_bytes,
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -26,6 +36,9 @@ def main() -> None:
     Example:
       khabar analyze examples/article.txt
     """
+
+
+_INDENT_MAX_CHARS = 1_000_000
 
 
 def _components(value: str | None) -> list[str] | None:
@@ -64,18 +77,24 @@ def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | No
     if jsonl:
         _analyze_jsonl(nlp, inputs, max_bytes)
         return
-    items = list(iter_articles(list(inputs), max_bytes))
+    paths = list(expand_paths(list(inputs)))
     as_json = fmt == "json"
     failed = 0
-    for item in items:
+    for item in iter_articles(paths, max_bytes):  # one file at a time: memory bounded by one article
         if isinstance(item, KhabarError):
             fail(item)
             failed += 1
             continue
         _warn_about(item)
-        doc = nlp.analyze(item.text, item.meta)
+        try:
+            doc = _analyze_one(nlp, item)
+        except KhabarError as exc:
+            fail(exc)
+            failed += 1
+            continue
         if as_json:
-            click.echo(doc.to_json(indent=None if len(items) > 1 else 2))
+            # one line a Doc for several inputs; indented for one, unless it is large (indenting costs memory)
+            click.echo(doc.to_json(indent=None if len(paths) > 1 or len(doc.text) > _INDENT_MAX_CHARS else 2))
         else:
             from khabar.cli.render import render_doc
 
@@ -92,6 +111,24 @@ def _warn_about(article: Article) -> None:
         click.echo(f"warning K120: {name} has no Arabic letters; khabar is built for Arabic text", err=True)
 
 
+def _analyze_one(nlp: Any, article: Article) -> Any:
+    """The Doc of one article; an unexpected failure is a coded error for this article only (K172)."""
+    for warning in article.meta.get("warnings", ()):
+        click.echo(f"warning {warning}", err=True)
+    try:
+        return nlp.analyze(article.text, article.meta)
+    except KhabarError:
+        raise
+    except Exception as exc:
+        if os.environ.get("KHABAR_DEBUG"):
+            raise
+        raise InputError(
+            f"{article.meta.get('id', 'an article')} could not be analysed ({type(exc).__name__}: {exc})",
+            hint="report this article as a bug",
+            code="K172",
+        ) from exc
+
+
 def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
     failed = 0
     for path in inputs:
@@ -102,7 +139,13 @@ def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
                 # Keep one output line per input record so the batch stays aligned.
                 click.echo(_one_line({"schema": 1, "error": {"code": item.code, "message": item.message}}))
                 continue
-            click.echo(nlp.analyze(item.text, item.meta).to_json())
+            try:
+                line = _analyze_one(nlp, item).to_json()
+            except KhabarError as exc:
+                fail(exc)
+                failed += 1
+                line = _one_line({"schema": 1, "error": {"code": exc.code, "message": exc.message}})
+            click.echo(line)
     if failed:
         sys.exit(1)
 
@@ -121,7 +164,7 @@ def repair(input_path: str, max_bytes: int) -> None:
     """
     from khabar.pipeline import Pipeline
 
-    article = article_from_bytes(read_bytes(input_path), "stdin" if input_path == "-" else input_path, max_bytes)
+    article = read_article(input_path, max_bytes)
     doc = Pipeline(["repair"]).analyze(article.text, article.meta)
     click.echo(doc.repaired, nl=not doc.repaired.endswith("\n"))
 
@@ -231,7 +274,7 @@ def summarize(input_path: str, sentences: int | None, words: int | None, max_byt
     from khabar.components import summarize as summarizer
     from khabar.pipeline import Pipeline
 
-    article = article_from_bytes(read_bytes(input_path), "stdin" if input_path == "-" else input_path, max_bytes)
+    article = read_article(input_path, max_bytes)
     doc = Pipeline(["segment"]).analyze(article.text, article.meta)
     for span in summarizer.predict(doc, sentences=sentences, words=words):
         click.echo(doc.span_text(span))
@@ -335,7 +378,7 @@ def quotes(
         return
     from khabar.pipeline import Pipeline
 
-    article = article_from_bytes(read_bytes(input_path), "stdin" if input_path == "-" else input_path, max_bytes)
+    article = read_article(input_path, max_bytes)
     doc = Pipeline(["quotes"]).analyze(article.text, article.meta)
     if fmt == "jsonl":
         for span in doc["quotes"]:

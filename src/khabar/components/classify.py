@@ -36,6 +36,7 @@ from khabar.doc import Doc
 from khabar.errors import ResourceError
 from khabar.lang.ar.chars import LETTER_RANGES
 from khabar.lang.ar.normalize import fold
+from khabar.memo import short_memo
 from khabar.resources import read_model
 
 NAME = "classify"
@@ -77,7 +78,7 @@ _ARABIC_SOURCE_NAMES: Final = (
 MAX_WORDS: Final = 5000
 
 
-@lru_cache(maxsize=200_000)
+@short_memo(maxsize=200_000)  # tokens over MAX_MEMO_CHARS are not memoised
 def light_stem(word: str) -> str:
     """The light stem of a folded word: ``والاقتصاديه`` -> ``اقتصاد``."""
     if len(word) > 3 and word[0] == "و":

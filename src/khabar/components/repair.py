@@ -218,6 +218,13 @@ def _escaped_newline_edits(text: str) -> list[Edit]:
     return edits
 
 
+def _paragraph_separator_edits(text: str) -> list[Edit]:
+    """U+2029 PARAGRAPH SEPARATOR (Word, some CMS exports) reads as a line break: paragraphs split there."""
+    if "\u2029" not in text:
+        return []
+    return [Edit(m.start(), m.end(), "\n", "paragraph_separator") for m in re.finditer("\u2029", text)]
+
+
 def _compat_edits(text: str) -> list[Edit]:
     """One edit per Arabic presentation form: the ordinary letters it stands for."""
     return [Edit(pos, pos + 1, letters, "compat_form") for pos, letters in compat.iter_folds(text)]
@@ -380,7 +387,7 @@ def predict(doc: Doc) -> tuple[list[Edit], list[Span]]:
     """Compute the repairs and the quote pairs of ``doc`` (nothing is written to it)."""
     text = doc.text
     entities = _entity_edits(text)
-    newlines = _escaped_newline_edits(text)
+    newlines = _escaped_newline_edits(text) + _paragraph_separator_edits(text)
     view_edits = sorted(entities + newlines, key=lambda e: e.start)
     view = _View(text, view_edits)
     has_compat = compat.has_compat(text)
@@ -388,21 +395,23 @@ def predict(doc: Doc) -> tuple[list[Edit], list[Span]]:
     edits += _compat_edits(text) if has_compat else []
     edits += _glue_edits(text, has_compat)
     pairs: list[QuotePair] = []
+    para_end: list[int] = []  # the end of each pair's paragraph (no scan per unclosed mark)
     for para in _PARAGRAPH.finditer(view.text):
-        pairs.extend(pair_quotes(view.text, para.start(), para.end()))
+        found = pair_quotes(view.text, para.start(), para.end())
+        pairs.extend(found)
+        para_end.extend([para.end()] * len(found))
     override: dict[int, str] = {}
     late = _quote_edits(view, pairs, override)
     late += _punct_space_edits(view)
     # Entities and escaped newlines first: they outrank every other rule where two collide.
     decoded = [e if k not in override else Edit(e.start, e.end, override[k], e.rule) for k, e in enumerate(view_edits)]
     spans = []
-    for pair in pairs:
+    for pair, end in zip(pairs, para_end, strict=True):
         first = pair.open if pair.open is not None else pair.close
         last = pair.close if pair.close is not None else pair.open
         assert first is not None and last is not None  # a pair has at least one mark
         if pair.close is None:  # unclosed: the quotation runs to the end of its paragraph
-            nl = view.text.find("\n", first)
-            last = (nl if nl != -1 else len(view.text)) - 1
+            last = end - 1
         o_first = view.source(first)
         o_last = view.source(last)
         spans.append(

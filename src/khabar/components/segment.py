@@ -10,7 +10,6 @@ token/word distinction.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from khabar.doc import Doc, Span
 from khabar.lang.ar import abbreviations, morph
@@ -24,6 +23,7 @@ from khabar.lang.ar.chars import (
     SENTENCE_END,
     TATWEEL,
 )
+from khabar.memo import short_memo
 
 NAME = "segment"
 
@@ -87,7 +87,7 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-@lru_cache(maxsize=200_000)
+@short_memo(maxsize=200_000)  # tokens over MAX_MEMO_CHARS are not memoised
 def split_clitics(token: str) -> tuple[tuple[int, int, str, str], ...]:
     """Clitic split of one token: (start, end, role, underlying form) pieces tiling it.
 
@@ -124,7 +124,7 @@ def split_clitics(token: str) -> tuple[tuple[int, int, str, str], ...]:
     return tuple(pieces)
 
 
-@lru_cache(maxsize=200_000)
+@short_memo(maxsize=200_000)  # tokens over MAX_MEMO_CHARS are not memoised
 def _word_layout(token: str) -> tuple[tuple[int, int, str, str | None], ...]:
     """``split_clitics`` with the form kept only where it differs from the surface."""
     return tuple((s, e, role, None if form == token[s:e] else form) for s, e, role, form in split_clitics(token))

@@ -82,30 +82,87 @@ def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+#: the tables of a khabar store (a database holding other tables and no user_version is not one)
+_KHABAR_TABLES: Final = frozenset({"documents", "sentences", "entities", "referents", "quotes", "keywords"})
+
+
 def migrate(conn: sqlite3.Connection) -> int:
     """Apply every migration newer than the database's ``user_version``; return the new version.
 
+    What to apply is decided inside the write transaction (``BEGIN IMMEDIATE``), so two
+    processes creating the same new store never both run migration 1.
+
     Raises:
-        StoreError: K402 when the database was written by a newer khabar.
+        StoreError: K402 when the database was written by a newer khabar; K414 when it is
+            another application's SQLite database (khabar adds no tables to it).
     """
     current = user_version(conn)
-    if current > SCHEMA_VERSION:
+    _check_version(current)
+    if current == SCHEMA_VERSION:
+        return current
+    number = current
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        current = user_version(conn)  # another writer may have migrated while we waited
+        _check_version(current)
+        if current == 0:
+            _check_not_foreign(conn)
+        for number, sql in migrations():
+            if number <= current:
+                continue
+            for statement in _statements(sql):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+            current = number
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise _store_error(exc, f"migration {number}") from exc
+    except StoreError:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return current
+
+
+def _check_version(version: int) -> None:
+    if version > SCHEMA_VERSION:
         raise StoreError(
-            f"the database has schema version {current}, newer than this khabar's {SCHEMA_VERSION}",
+            f"the database has schema version {version}, newer than this khabar's {SCHEMA_VERSION}",
             hint="upgrade khabar, or use another --db",
             code="K402",
         )
-    for number, sql in migrations():
-        if number <= current:
-            continue
-        try:
-            conn.executescript(f"BEGIN IMMEDIATE;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
-        except sqlite3.Error as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise _store_error(exc, f"migration {number}") from exc
-        current = number
-    return current
+
+
+def _check_not_foreign(conn: sqlite3.Connection) -> None:
+    """K414 when a database without a khabar schema version already holds tables of its own."""
+    names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    foreign = sorted(n for n in names if not n.startswith("sqlite_") and n not in _KHABAR_TABLES)
+    if foreign:
+        raise StoreError(
+            f"the database is not a khabar store (it holds the tables {', '.join(foreign[:5])})",
+            hint="give --db a new file or an existing khabar store; khabar adds no tables to other databases",
+            code="K414",
+        )
+
+
+def _statements(sql: str) -> Iterator[str]:
+    """The complete SQL statements of a migration script, one at a time (triggers kept whole)."""
+    buf = ""
+    for piece in sql.split(";"):
+        buf += piece + ";"
+        if sqlite3.complete_statement(buf):
+            if _has_code(buf):
+                yield buf
+            buf = ""
+    if _has_code(buf[:-1]):
+        yield buf[:-1]
+
+
+def _has_code(sql: str) -> bool:
+    """True when ``sql`` holds more than comments, whitespace and semicolons."""
+    return bool(re.sub(r"--[^\n]*", "", sql).strip(" \t\r\n;"))
 
 
 def _store_error(exc: sqlite3.Error, action: str) -> StoreError:
@@ -125,6 +182,23 @@ def _store_error(exc: sqlite3.Error, action: str) -> StoreError:
     if "not a database" in low or "unable to open" in low or "malformed" in low:
         return StoreError(f"cannot {action}: {msg}", hint="check the --db path; it must be a khabar store", code="K401")
     return StoreError(f"cannot {action}: {msg}", hint="check the database file and the query", code="K400")
+
+
+def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
+    """A read-only connection: ``mode=ro``; where that fails because the WAL index cannot be
+    created (a store in a read-only directory, on read-only media), ``immutable=1``, which
+    reads the file as it is without any lock or side file."""
+    uri = path.resolve().as_uri()
+    conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=timeout)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        low = str(exc).lower()
+        if "unable to open" not in low and "readonly" not in low and "read-only" not in low:
+            raise
+    return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=timeout)
 
 
 # ------------------------------------------------------------------ the store
@@ -151,8 +225,7 @@ class Store:
                         hint="create one with `khabar ingest ... --db PATH`",
                         code="K401",
                     )
-                uri = self.path.resolve().as_uri() + "?mode=ro"
-                self.conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=timeout)
+                self.conn = _connect_readonly(self.path, timeout)
             else:
                 self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=timeout)
         except sqlite3.Error as exc:
@@ -334,6 +407,8 @@ class Store:
     # --------------------------------------------------------------- reading
     def get(self, doc_id: int) -> Doc:
         """The stored Doc with this id (K410 when there is none)."""
+        if not 0 <= doc_id < 2**63:  # SQLite ids are 64-bit signed: a larger one cannot exist
+            raise StoreError(f"no document with id {doc_id}", hint="ids come from search hits or ingest", code="K410")
         row = self.execute("SELECT doc_json FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise StoreError(f"no document with id {doc_id}", hint="ids come from search hits or ingest", code="K410")

@@ -26,19 +26,34 @@ import zlib
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import IO, Any, Final, cast
 
-from khabar.errors import InputError, KhabarError
-from khabar.inputs import MAX_BYTES, Article, article_from_bytes, expand_paths, jsonl_records, read_bytes
+from khabar.errors import ConfigError, InputError, KhabarError
+from khabar.inputs import (
+    MAX_BYTES,
+    Article,
+    article_from_bytes,
+    expand_paths,
+    jsonl_records,
+    open_input,
+    read_limited,
+    scrub_surrogates,
+    surrogate_warning,
+)
 from khabar.store.db import Store, content_hash
 from khabar.store.rows import PreparedDoc, prepare_doc
 
 #: meta fields of a JSON article object passed through to the Doc
 JSON_META_KEYS: Final = ("id", "title", "date", "source", "url", "author")
-#: largest decompressed ``.gz`` content read (a guard against decompression bombs)
-MAX_ARCHIVE_BYTES: Final = 4 * 1024**3
+#: largest content read whole from one container: a JSON array, or an archive inside another
+#: (a zip needs random access, so a ``.zip.gz`` or a zip inside a zip is read into memory)
+MAX_ARCHIVE_BYTES: Final = 256 * 1024**2
+#: most analysis processes (``workers``): more only adds memory, never speed
+MAX_WORKERS: Final = max(4, 2 * (os.cpu_count() or 1))
 _MAX_NESTING: Final = 3  # archives inside archives
+_STREAM_ERRORS: Final = (OSError, EOFError, zlib.error, ValueError, zipfile.BadZipFile, zipfile.LargeZipFile)
 
 
 # ------------------------------------------------------------------ reading
@@ -54,35 +69,52 @@ def iter_records(
     recursively in sorted order, hidden files skipped. ``max_bytes`` limits one article.
     Files whose real path is in ``skip`` are left out (the store itself, when it lies inside
     an input folder).
+
+    Reading is bounded: only regular files are opened (K107 for a FIFO, a device, a socket),
+    JSONL is streamed a line at a time, and no article, zip member or decompressed stream
+    is read past its limit plus one byte (K104): an archive bomb costs its limit, not its size.
     """
     for path in expand_paths(list(paths)):
         if skip and path != "-" and os.path.realpath(path) in skip:
             continue
         name = "stdin" if path == "-" else path
         try:
-            data = read_bytes(path)
+            stream = open_input(path)
         except KhabarError as exc:
             yield exc
             continue
-        yield from _records_from_bytes(data, name, max_bytes)
+        try:
+            yield from _records_from_stream(stream, name, max_bytes)
+        finally:
+            if path != "-":
+                stream.close()
+
+
+def _records_from_stream(
+    stream: IO[bytes], name: str, max_bytes: int, depth: int = 0
+) -> Iterator[Article | KhabarError]:
+    """Dispatch the content of the file ``name`` on its extension, reading ``stream`` bounded."""
+    low = name.lower()
+    try:
+        if low.endswith(".zip"):
+            yield from _iter_zip(stream, name, max_bytes, depth)
+        elif low.endswith(".gz"):
+            yield from _iter_gzip(stream, name, max_bytes, depth)
+        elif low.endswith(".jsonl"):
+            yield from jsonl_records(stream, name, max_bytes, allow_empty=False)
+        elif low.endswith(".json"):
+            yield from _iter_json_array(read_limited(stream, name, MAX_ARCHIVE_BYTES), name, max_bytes)
+        else:
+            yield article_from_bytes(read_limited(stream, name, max_bytes), name, max_bytes)
+    except KhabarError as exc:
+        yield exc
+    except _STREAM_ERRORS as exc:  # a corrupt compressed stream, found while reading it
+        yield _archive_error(name, "gzip" if ".gz" in low else "zip", exc)
 
 
 def _records_from_bytes(data: bytes, name: str, max_bytes: int, depth: int = 0) -> Iterator[Article | KhabarError]:
     """Dispatch ``data`` (the content of the file ``name``) on its extension."""
-    low = name.lower()
-    try:
-        if low.endswith(".zip"):
-            yield from _iter_zip(data, name, max_bytes, depth)
-        elif low.endswith(".gz"):
-            yield from _iter_gzip(data, name, max_bytes, depth)
-        elif low.endswith(".jsonl"):
-            yield from jsonl_records(data, name, max_bytes, allow_empty=False)
-        elif low.endswith(".json"):
-            yield from _iter_json_array(data, name, max_bytes)
-        else:
-            yield article_from_bytes(data, name, max_bytes)
-    except KhabarError as exc:
-        yield exc
+    yield from _records_from_stream(io.BytesIO(data), name, max_bytes, depth)
 
 
 def _archive_error(name: str, what: str, exc: BaseException) -> InputError:
@@ -94,12 +126,24 @@ def _archive_error(name: str, what: str, exc: BaseException) -> InputError:
     )
 
 
-def _iter_zip(data: bytes, name: str, max_bytes: int, depth: int) -> Iterator[Article | KhabarError]:
+def _nested_too_deep(name: str) -> InputError:
+    return InputError(f"{name}: archives nested too deeply", hint="unpack the inner archives", code="K171")
+
+
+def _member_limit(member: str, max_bytes: int) -> int:
+    """How much of a member may be read: one article, or a container of many."""
+    low = member.lower()
+    return MAX_ARCHIVE_BYTES if low.endswith((".jsonl", ".json", ".gz", ".zip")) else max_bytes
+
+
+def _iter_zip(stream: IO[bytes], name: str, max_bytes: int, depth: int) -> Iterator[Article | KhabarError]:
     if depth >= _MAX_NESTING:
-        yield InputError(f"{name}: archives nested too deeply", hint="unpack the inner archives", code="K171")
+        yield _nested_too_deep(name)
         return
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        if not stream.seekable():
+            stream = io.BytesIO(read_limited(stream, name, MAX_ARCHIVE_BYTES))
+        archive = zipfile.ZipFile(stream)
         members = sorted(
             (info for info in archive.infolist() if not info.is_dir()),
             key=lambda info: info.filename,
@@ -113,43 +157,73 @@ def _iter_zip(data: bytes, name: str, max_bytes: int, depth: int) -> Iterator[Ar
             if not base or base.startswith(".") or info.filename.startswith("__MACOSX/"):
                 continue
             member = f"{name}:{info.filename}"
+            limit = _member_limit(info.filename, max_bytes)
+            if info.file_size > limit:  # the header's size, checked before anything is inflated
+                yield InputError(
+                    f"{member} is {info.file_size / 1e6:.1f} MB uncompressed, over the {limit / 1e6:.0f} MB limit",
+                    hint="split the article or the archive (or raise --max-bytes)",
+                    code="K104",
+                )
+                continue
             try:
-                content = archive.read(info)
+                with archive.open(info) as content:
+                    # the header may lie: the readers below stop at the limit plus one byte anyway
+                    yield from _records_from_stream(content, member, max_bytes, depth + 1)
             except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, zlib.error) as exc:
                 yield InputError(
                     f"{member} cannot be extracted ({str(exc) or type(exc).__name__})",
                     hint="check the archive; it may be corrupt or encrypted",
                     code="K170",
                 )
-                continue
-            except RuntimeError as exc:  # encrypted member
+            except (RuntimeError, NotImplementedError) as exc:  # encrypted member, unknown compression
                 yield InputError(f"{member} cannot be extracted ({exc})", hint="decrypt the archive first", code="K170")
-                continue
-            yield from _records_from_bytes(content, member, max_bytes, depth + 1)
 
 
-def _iter_gzip(data: bytes, name: str, max_bytes: int, depth: int) -> Iterator[Article | KhabarError]:
+def _iter_gzip(stream: IO[bytes], name: str, max_bytes: int, depth: int) -> Iterator[Article | KhabarError]:
     if depth >= _MAX_NESTING:
-        yield InputError(f"{name}: archives nested too deeply", hint="unpack the inner archives", code="K171")
+        yield _nested_too_deep(name)
         return
     try:
-        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
-            content = stream.read(MAX_ARCHIVE_BYTES + 1)
+        with gzip.GzipFile(fileobj=stream) as content:
+            # decompressed a buffer at a time by the readers: at most their limit plus one byte
+            yield from _records_from_stream(cast(IO[bytes], _Unseekable(content)), name[:-3], max_bytes, depth + 1)
     except (gzip.BadGzipFile, OSError, EOFError, zlib.error, ValueError) as exc:
         yield _archive_error(name, "gzip", exc)
-        return
-    if len(content) > MAX_ARCHIVE_BYTES:
-        yield InputError(
-            f"{name} decompresses to over {MAX_ARCHIVE_BYTES / 1e9:.0f} GB",
-            hint="split the archive",
-            code="K104",
-        )
-        return
-    yield from _records_from_bytes(content, name[:-3], max_bytes, depth + 1)
+
+
+class _Unseekable(io.RawIOBase):
+    """A decompressing stream seen as not seekable (a zip inside it is read bounded, not sought)."""
+
+    def __init__(self, inner: gzip.GzipFile) -> None:
+        super().__init__()
+        self._inner = inner
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def read(self, size: int = -1) -> bytes:
+        return self._inner.read(size)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._inner.readline(-1 if size is None else size)
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._inner.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _iter_json_array(data: bytes, name: str, max_bytes: int) -> Iterator[Article | KhabarError]:
-    """Article objects of a JSON array (SaudiNewsNet style); ids default to ``FILE:INDEX``."""
+    """Article objects of a JSON array (SaudiNewsNet style); ids default to ``FILE:INDEX``.
+
+    Lone surrogate escapes are replaced by U+FFFD (warning K113 in ``meta["warnings"]``).
+    """
+    if b"\x00" in data:
+        yield InputError(f"{name} is binary data, not JSON", hint="give a JSON array of article objects", code="K102")
+        return
     try:
         records = json.loads(data)
     except UnicodeDecodeError:
@@ -161,6 +235,9 @@ def _iter_json_array(data: bytes, name: str, max_bytes: int) -> Iterator[Article
             hint="a .json file must hold a list of article objects; use .jsonl for one object a line",
             code="K108",
         )
+        return
+    except RecursionError:
+        yield InputError(f"{name} is nested too deeply", hint="give a flat list of article objects", code="K108")
         return
     if isinstance(records, dict):
         records = [records]
@@ -183,6 +260,7 @@ def _iter_json_array(data: bytes, name: str, max_bytes: int) -> Iterator[Article
                 code="K109",
             )
             continue
+        text, replaced = scrub_surrogates(text)
         error = _check_text(text, where, max_bytes)
         if error is not None:
             yield error
@@ -190,13 +268,19 @@ def _iter_json_array(data: bytes, name: str, max_bytes: int) -> Iterator[Article
         meta: dict[str, Any] = {k: record[k] for k in JSON_META_KEYS if record.get(k) is not None}
         if "date" not in meta and record.get("date_extracted") is not None:
             meta["date"] = record["date_extracted"]
+        meta, replaced_meta = scrub_surrogates(meta)
         meta.setdefault("id", f"{name}:{i}")
+        if replaced or replaced_meta:
+            meta["warnings"] = [surrogate_warning(replaced + replaced_meta)]
+        records[i] = None  # let the parsed record go as soon as it is yielded
         yield Article(text, meta)
 
 
 def _check_text(text: str, where: str, max_bytes: int) -> InputError | None:
     if not text.strip():
         return InputError(f"{where} has an empty text", hint="drop the record or fill in its text", code="K101")
+    if "\x00" in text:
+        return InputError(f"{where} has a NUL character in its text", hint="the text is binary data", code="K102")
     if len(text.encode("utf-8")) > max_bytes:
         return InputError(
             f"{where}: text over the {max_bytes / 1e6:.0f} MB limit", hint="split the article", code="K104"
@@ -332,14 +416,21 @@ def _docs_parallel(
     jobs: Iterable[Article], workers: int, components: tuple[str, ...] | None
 ) -> Iterator[PreparedDoc | str]:
     window = workers * 8
-    with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(components,)) as pool:
-        pending: deque[Future[PreparedDoc | str]] = deque()
-        for art in jobs:
-            pending.append(pool.submit(_analyze_and_prepare, (art.text, art.meta)))
-            if len(pending) >= window:
+    try:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(components,)) as pool:
+            pending: deque[Future[PreparedDoc | str]] = deque()
+            for art in jobs:
+                pending.append(pool.submit(_analyze_and_prepare, (art.text, art.meta)))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
                 yield pending.popleft().result()
-        while pending:
-            yield pending.popleft().result()
+    except BrokenProcessPool as exc:
+        raise InputError(
+            "an analysis worker died (killed, or out of memory); the articles stored so far are kept",
+            hint="rerun the same command to resume (stored articles are skipped), or use fewer --workers",
+            code="K173",
+        ) from exc
 
 
 def ingest(
@@ -370,6 +461,10 @@ def ingest(
         The counts and error lines. Input problems never raise; a store that
         cannot be opened or written raises :class:`~khabar.errors.StoreError`.
     """
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ConfigError(
+            f"--workers {workers} is out of range", hint=f"give 1 to {MAX_WORKERS} (twice the cores)", code="K304"
+        )
     report = IngestReport()
     comps = None if components is None else tuple(components)
     seen: set[str] = set()  # hashes queued in this run, not yet committed
@@ -421,9 +516,13 @@ def ingest(
                 tick()
             pending.clear()
 
-        for doc in docs():
-            pending.append(doc)
-            if len(pending) >= max(1, batch):
-                flush()
+        try:
+            for doc in docs():
+                pending.append(doc)
+                if len(pending) >= max(1, batch):
+                    flush()
+        except KhabarError:  # a dead worker: keep what was analysed, so a rerun resumes after it
+            flush()
+            raise
         flush()
     return report

@@ -14,7 +14,6 @@ import sys
 import zlib
 from array import array
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Final
 
 from khabar.components.keywords import word_key
@@ -22,6 +21,7 @@ from khabar.components.segment import split_clitics
 from khabar.doc import Doc
 from khabar.lang.ar.chars import DIACRITIC_RANGES, LETTER_RANGES, TATWEEL
 from khabar.lang.ar.normalize import fold
+from khabar.memo import short_memo
 
 _WORD: Final = re.compile(
     rf"(?P<arabic>[{LETTER_RANGES}][{LETTER_RANGES}{DIACRITIC_RANGES}{TATWEEL}]*)|(?P<other>[^\W_]+)"
@@ -38,7 +38,7 @@ class IndexTerm:
     end: int
 
 
-@lru_cache(maxsize=100_000)
+@short_memo(maxsize=100_000)  # tokens over MAX_MEMO_CHARS are not memoised
 def term_key(word: str, arabic: bool = True) -> str:
     """The index key of one word: clitics stripped (Arabic), folded, lower-cased.
 

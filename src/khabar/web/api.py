@@ -22,12 +22,19 @@ share these handlers and show the same codes as a page.
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import json
 import logging
-from typing import Any
+import math
+import os
+import sqlite3
+import threading
+from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -38,7 +45,7 @@ from khabar.errors import ConfigError, InputError, KhabarError, ResourceError, S
 from khabar.pipeline import DEFAULT_COMPONENTS, Pipeline, resolve
 from khabar.store import Store, search_page
 from khabar.store.analytics import top_referents
-from khabar.store.db import norm_name
+from khabar.store.db import _store_error, norm_name
 from khabar.web.queries import list_quotes, referent_detail
 
 __all__ = ["MAX_BODY_BYTES", "AnalyzeRequest", "analyze_text", "create_app", "error_body", "read_body", "status_for"]
@@ -50,6 +57,25 @@ MAX_BODY_BYTES = 10_000_000
 _BAD_QUERY = {"K404", "K405", "K406", "K408", "K421", "K422", "K423", "K424"}
 _NOT_FOUND = {"K410", "K412"}
 _log = logging.getLogger(__name__)
+
+MAX_ANALYSES = os.cpu_count() or 1
+"""Analyses run at once (one per core); one more request is refused with 503 (K502), not queued."""
+ANALYSIS_SECONDS = 120.0
+"""The time limit of one analysis request: 504 (K503) past it (the pipeline's work budget keeps
+one article within seconds, so only an overloaded machine reaches it)."""
+BODY_SECONDS = 30.0
+"""The time a client has to send its whole request body: 408 (K505) past it (a slow client)."""
+SECURITY_HEADERS = [
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"no-referrer"),
+]
+"""Sent with every response."""
+
+_SLOTS = threading.BoundedSemaphore(MAX_ANALYSES)
+_EXECUTOR = ThreadPoolExecutor(max_workers=MAX_ANALYSES, thread_name_prefix="khabar-analyze")
+_STATUS_OF_CODE = {"K502": 503, "K503": 504, "K504": 400, "K505": 408}
+T = TypeVar("T")
 
 
 class AnalyzeRequest(BaseModel):
@@ -69,6 +95,8 @@ def error_body(code: str, message: str, hint: str = "") -> dict[str, Any]:
 
 def status_for(exc: KhabarError) -> int:
     """The HTTP status for a KhabarError."""
+    if exc.code in _STATUS_OF_CODE:
+        return _STATUS_OF_CODE[exc.code]
     if isinstance(exc, InputError | ConfigError):
         return 400
     if isinstance(exc, StoreError):
@@ -88,13 +116,65 @@ def _pipeline(names: tuple[str, ...]) -> Pipeline:
     return Pipeline(names)
 
 
-async def analyze_text(text: str, components: list[str] | None = None, meta: dict[str, Any] | None = None) -> Doc:
-    """Analyse one article in a worker thread (K101 when it is blank)."""
+def _check_finite(value: Any, where: str = "meta") -> None:
+    """K114 for NaN or Infinity anywhere in a JSON value (JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise InputError(f"{where} holds {value!r}, which is not a JSON number", hint="send finite numbers", code="K114")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            _check_finite(v, f"{where}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            _check_finite(v, f"{where}[{i}]")
+
+
+async def run_analysis(work: Callable[[], T]) -> T:
+    """Run ``work`` (an analysis) in a worker thread under the server's limits.
+
+    At most :data:`MAX_ANALYSES` at once (K502, 503, when all are busy: the server keeps
+    answering everything else, ``/api/health`` included) and :data:`ANALYSIS_SECONDS` each
+    (K503, 504; the thread finishes its article and frees its slot).
+    """
+    if not _SLOTS.acquire(blocking=False):
+        raise KhabarError(
+            f"the server is already running {MAX_ANALYSES} analyses",
+            hint="retry in a few seconds",
+            code="K502",
+        )
+
+    def run() -> T:
+        try:
+            return work()
+        finally:
+            _SLOTS.release()
+
+    try:
+        future = asyncio.get_running_loop().run_in_executor(_EXECUTOR, run)
+    except BaseException:
+        _SLOTS.release()
+        raise
+    try:
+        return await asyncio.wait_for(future, ANALYSIS_SECONDS)
+    except TimeoutError:
+        raise KhabarError(
+            f"the analysis ran past the {ANALYSIS_SECONDS:.0f} s limit", hint="send a shorter article", code="K503"
+        ) from None
+
+
+def _prepare(text: str, components: list[str] | None, meta: dict[str, Any] | None) -> Pipeline:
+    """Check a request's text and meta; the pipeline of its components."""
     if not text.strip():
         raise InputError("the text is empty", hint="give the article text", code="K101")
-    names = resolve(DEFAULT_COMPONENTS if components is None else components)
-    pipeline = _pipeline(names)
-    return await run_in_threadpool(pipeline.analyze, text, meta)
+    if "\x00" in text:
+        raise InputError("the text holds a NUL character", hint="send text, not binary data", code="K102")
+    _check_finite(meta)
+    return _pipeline(resolve(DEFAULT_COMPONENTS if components is None else components))
+
+
+async def analyze_text(text: str, components: list[str] | None = None, meta: dict[str, Any] | None = None) -> Doc:
+    """Analyse one article in a worker thread under the server's limits (K101 when it is blank)."""
+    pipeline = _prepare(text, components, meta)
+    return await run_analysis(lambda: pipeline.analyze(text, meta))
 
 
 def _is_api(request: Request) -> bool:
@@ -121,12 +201,56 @@ async def read_body(request: Request) -> bytes:
         raise too_big
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY_BYTES:
-            raise too_big
-        chunks.append(chunk)
+
+    async def receive() -> None:
+        nonlocal size
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > MAX_BODY_BYTES:
+                raise too_big
+            chunks.append(chunk)
+
+    try:
+        await asyncio.wait_for(receive(), BODY_SECONDS)
+    except TimeoutError:
+        raise KhabarError(
+            f"the request body did not arrive within {BODY_SECONDS:.0f} s", hint="send the body at once", code="K505"
+        ) from None
     return b"".join(chunks)
+
+
+class _Guard:
+    """ASGI middleware: security headers on every response; a request that has both
+    ``Content-Length`` and ``Transfer-Encoding`` (ambiguous framing, request smuggling) refused."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(
+        self,
+        scope: MutableMapping[str, Any],
+        receive: Callable[[], Awaitable[Any]],
+        send: Callable[[Any], Awaitable[None]],
+    ) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        names = {k.lower() for k, _v in scope.get("headers", [])}
+        if b"content-length" in names and b"transfer-encoding" in names:
+            body = json.dumps(
+                error_body("K504", "the request has both Content-Length and Transfer-Encoding", "send only one")
+            ).encode()
+            headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+            await send({"type": "http.response.start", "status": 400, "headers": headers + SECURITY_HEADERS})
+            await send({"type": "http.response.body", "body": body})
+            return
+
+        async def send_secured(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*message.get("headers", []), *SECURITY_HEADERS]}
+            await send(message)
+
+        await self.app(scope, receive, send_secured)
 
 
 def create_app(db_path: str | None = None) -> FastAPI:
@@ -179,12 +303,20 @@ def create_app(db_path: str | None = None) -> FastAPI:
 
     @app.exception_handler(Exception)
     async def internal_error(request: Request, exc: Exception) -> Response:
+        if isinstance(exc, OverflowError):  # an id past SQLite's 64-bit integers: nothing has it
+            code = "K412" if "/referents/" in request.url.path else "K410"
+            return failure(request, 404, code, "no such id", "ids come from search hits or ingest")
+        if isinstance(exc, sqlite3.Error):
+            err = _store_error(exc, "read the store")
+            return failure(request, status_for(err), err.code, err.message, err.hint)
         _log.exception("internal error")
         message = f"internal error ({exc.__class__.__name__})"
         return failure(request, 500, "K999", message, "please report this bug")
 
+    app.add_middleware(_Guard)
+
     @app.get("/api/health")
-    def health() -> dict[str, Any]:
+    async def health() -> dict[str, Any]:  # async: answered on the event loop, never queued behind threads
         """Liveness and version."""
         return {"status": "ok", "version": khabar.__version__}
 
@@ -197,15 +329,17 @@ def create_app(db_path: str | None = None) -> FastAPI:
             }
         },
     )
-    async def analyze(request: Request) -> JSONResponse:
+    async def analyze(request: Request) -> Response:
         """Analyse one article and return its Doc (schema 1)."""
         body = await read_body(request)
         try:
             req = AnalyzeRequest.model_validate_json(body)
         except ValidationError as exc:
             raise RequestValidationError(exc.errors(include_url=False)) from None
-        doc = await analyze_text(req.text, req.components, req.meta)
-        return JSONResponse(doc.to_dict())
+        pipeline = _prepare(req.text, req.components, req.meta)
+        # serialised in the worker thread too: a large Doc must not hold up the event loop
+        body = await run_analysis(lambda: pipeline.analyze(req.text, req.meta).to_json().encode("utf-8"))
+        return Response(body, media_type="application/json")
 
     @app.get("/api/search")
     def search(

@@ -13,11 +13,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 from khabar.doc import Doc
 from khabar.lang.ar import abbreviations, speech
 from khabar.lang.ar.normalize import fold
+from khabar.memo import short_memo
 
 SHORT_QUOTE = 3  # words: a quotation this short inside a speaker phrase is a name (لـ«الشرق الأوسط»)
 
@@ -27,7 +27,7 @@ _SINGLE_QUOTES = "'\u2018\u2019"
 _SINGLE = re.compile(f"[{_SINGLE_QUOTES}]")
 
 
-@lru_cache(maxsize=100_000)
+@short_memo(maxsize=100_000)  # tokens over MAX_MEMO_CHARS are not memoised
 def _fold(token: str) -> str:
     return fold(token)
 
@@ -104,6 +104,14 @@ class _View:
 
     # --------------------------------------------------------------- pairs
     def _pairs(self, doc: Doc) -> None:
+        # Precomputed once, so each pair costs O(log n): the first token of each token's
+        # paragraph (stray closing marks start there) and a running count of word tokens.
+        self.para_first = [0] * self.n
+        for i in range(1, self.n):
+            self.para_first[i] = self.para_first[i - 1] if self.para(i) == self.para(i - 1) else i
+        word_count = [0] * (self.n + 1)
+        for i in range(self.n):
+            word_count[i + 1] = word_count[i] + (self.kind[i] != "punct")
         tok_at = {s: i for i, s in enumerate(self.start) if self.kind[i] == "punct"}
         raw: list[tuple[int | None, int | None, int]] = []  # open pos, close pos, end of span
         for q in doc["quote_pairs"]:
@@ -140,16 +148,22 @@ class _View:
                 continue  # nested inside the previous quotation
             lo = bisect_left(self.start, start)
             hi = bisect_left(self.start, end)
-            words = sum(1 for j in range(lo, hi) if self.kind[j] != "punct")
+            words = word_count[hi] - word_count[lo]
             pairs.append(_Pair(o_tok, c_tok, start, end, words, stray))
         self.pairs = pairs
         self.pair_open = {p.open_tok: k for k, p in enumerate(pairs) if p.open_tok is not None and not p.stray}
         self.pair_close = {p.close_tok: k for k, p in enumerate(pairs) if p.close_tok is not None}
         # Tokens inside a quotation (a cue there belongs to the quoted speaker's words).
-        self.inside = [False] * self.n
+        # Marked with a difference array: overlapping quotations cost no more than disjoint ones.
+        depth = [0] * (self.n + 1)
         for p in pairs:
-            for j in range(bisect_left(self.start, p.start), bisect_left(self.start, p.end)):
-                self.inside[j] = True
+            depth[bisect_left(self.start, p.start)] += 1
+            depth[bisect_left(self.start, p.end)] -= 1
+        self.inside = [False] * self.n
+        running = 0
+        for j in range(self.n):
+            running += depth[j]
+            self.inside[j] = running > 0
 
     def _stray_open(self, close: int) -> int | None:
         sent = self.sent[close]
@@ -164,12 +178,7 @@ class _View:
         return None
 
     def _para_start(self, close: int) -> int:
-        sent = self.sent[close]
-        para = self.sent_para[sent] if sent < len(self.sent_para) else 0
-        j = close
-        while j > 0 and self.sent[j - 1] < len(self.sent_para) and self.sent_para[self.sent[j - 1]] == para:
-            j -= 1
-        return self.start[j]
+        return self.start[self.para_first[close]]
 
     # -------------------------------------------------------------- helpers
     def para(self, tok: int) -> int:

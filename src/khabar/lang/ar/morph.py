@@ -23,13 +23,12 @@ import gzip
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-from khabar.memo import short_memo
 from typing import Final, NamedTuple
 
 from khabar.errors import ResourceError
 from khabar.lang.ar import clitic_evidence
 from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
+from khabar.memo import short_memo
 from khabar.resources import read_json_model, read_model
 
 MODEL_FILE: Final = "segmenter.json.gz"

@@ -1,0 +1,255 @@
+"""Peak memory and time of khabar on hostile inputs (issue 15), one fresh process per input.
+
+Builds every input itself in a temporary folder (archive bombs small on disk, a FIFO, a link to
+/dev/zero, records with lone surrogates, 100k unclosed and 100k stray quotation marks, a 10 MB
+article, 1 MB of punctuation), runs ``khabar analyze`` or ``khabar ingest`` on each in its own
+process and prints exit status, the error code, output size, peak RSS (``os.wait4``) and time.
+Targets: peak RSS <= 600 MB and <= 60 s each; JSON output <= 20x the input.
+
+    python bench/bench_hostile.py            # all inputs
+    python bench/bench_hostile.py unclosed   # those whose name contains 'unclosed'
+    python bench/bench_hostile.py --serve    # the load test: 50 threads x 20 requests against khabar serve
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+SENTENCE = "قال الوزير إن المحادثات مستمرة في العاصمة، وأضاف أن الجولة المقبلة تبدأ غدا. "
+KHABAR = [str(Path(sys.executable).with_name("khabar"))]
+
+
+def zip_bomb(d: Path) -> Path:
+    path = d / "bomb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z, z.open("big.txt", "w", force_zip64=True) as f:
+        block = b"\xd8\xa7" * (1 << 19)
+        for _ in range(2048):  # 2 GB inflated
+            f.write(block)
+    return path
+
+
+def gzip_bomb(d: Path) -> Path:
+    path = d / "bomb.txt.gz"
+    with gzip.open(path, "wb", compresslevel=9) as f:
+        block = b"\xd8\xa7" * (1 << 19)
+        for _ in range(2048):
+            f.write(block)
+    return path
+
+
+def gzip_newlines(d: Path) -> Path:
+    path = d / "newlines.jsonl.gz"
+    with gzip.open(path, "wb", compresslevel=9) as f:
+        block = b"\n" * (1 << 20)
+        for _ in range(1024):  # 1 GB of empty lines, then one record
+            f.write(block)
+        f.write(json.dumps({"text": SENTENCE}).encode() + b"\n")
+    return path
+
+
+def fifo_folder(d: Path) -> Path:
+    folder = d / "fifo_folder"
+    folder.mkdir()
+    os.mkfifo(folder / "a_fifo.txt")
+    (folder / "b_zero.txt").symlink_to("/dev/zero")
+    (folder / "c_good.txt").write_text(SENTENCE * 5, encoding="utf-8")
+    return folder
+
+
+def dev_zero_link(d: Path) -> Path:
+    path = d / "zero.txt"
+    path.symlink_to("/dev/zero")
+    return path
+
+
+def surrogates(d: Path) -> Path:
+    path = d / "surrogates.jsonl"
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(2000):
+            if i % 10 == 3:
+                f.write('{"text": "' + SENTENCE + f'{i} \\ud83d", "title": "\\ude00", "id": {i}}}\n')
+            else:
+                f.write(json.dumps({"text": SENTENCE + str(i), "id": i}, ensure_ascii=False) + "\n")
+    return path
+
+
+def _text(name: str, text: str) -> Callable[[Path], Path]:
+    def build(d: Path) -> Path:
+        path = d / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return build
+
+
+INPUTS: list[tuple[str, Callable[[Path], Path], str]] = [
+    ("zip bomb (2 GB inflated)", zip_bomb, "ingest"),
+    ("gzip bomb (2 GB inflated)", gzip_bomb, "ingest"),
+    ("gzip of 1 GB newlines", gzip_newlines, "ingest"),
+    ("folder with FIFO + /dev/zero link", fifo_folder, "ingest"),
+    ("/dev/zero link", dev_zero_link, "analyze"),
+    ("2000 JSONL records, 200 with surrogates", surrogates, "ingest"),
+    ("100k unclosed marks", _text("unclosed.txt", "«كلمة " * 100_000), "analyze"),
+    ("100k stray closing marks", _text("stray.txt", "كلمة» " * 100_000), "analyze"),
+    ("1 MB of punctuation", _text("punct.txt", '"' * 1_000_000), "analyze"),
+    ("10 MB article", _text("long.txt", (SENTENCE * 10 + "\n") * 6500), "analyze"),
+]
+
+
+def run(args: list[str], out: Path) -> tuple[int, float, float, str]:
+    """(exit status, peak RSS in MB, seconds, stderr) of one fresh process."""
+    start = time.perf_counter()
+    with out.open("wb") as stdout, tempfile.TemporaryFile() as stderr:
+        proc = subprocess.Popen(args, stdout=stdout, stderr=stderr)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        seconds = time.perf_counter() - start
+        stderr.seek(0)
+        err = stderr.read().decode("utf-8", "replace")
+    return proc.returncode, usage.ru_maxrss / 1024, seconds, err
+
+
+def _request(url: str, body: bytes | None = None, timeout: float = 300) -> int:
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
+            resp.read()
+            return int(resp.status)
+    except urllib.error.HTTPError as exc:
+        exc.read()
+        return int(exc.code)
+    except OSError:
+        return -1
+
+
+def _rss_mb(pid: int, field: str = "VmRSS") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def serve_load(threads: int = 50, per_thread: int = 20) -> None:
+    """``threads`` x ``per_thread`` requests mixing search, documents and analyses (one huge) against
+    ``khabar serve``; prints the statuses, the slowest /api/health and the server's memory."""
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        records = d / "recs.jsonl"
+        records.write_text(
+            "".join(json.dumps({"text": SENTENCE * 3 + str(i)}, ensure_ascii=False) + "\n" for i in range(50)), "utf-8"
+        )
+        db = d / "s.db"
+        subprocess.run([*KHABAR, "ingest", str(records), "--db", str(db), "--no-progress"], check=True)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        server = subprocess.Popen(
+            [*KHABAR, "serve", "--db", str(db), "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(100):
+                if _request(base + "/api/health", timeout=1) == 200:
+                    break
+                time.sleep(0.2)
+            statuses: Counter[int] = Counter()
+            lock = threading.Lock()
+            health_max = 0.0
+            done = threading.Event()
+
+            def poll_health() -> None:
+                nonlocal health_max
+                while not done.is_set():
+                    t = time.perf_counter()
+                    status = _request(base + "/api/health", timeout=5)
+                    took = time.perf_counter() - t if status == 200 else 5.0
+                    health_max = max(health_max, took)
+                    time.sleep(0.1)
+
+            small = json.dumps({"text": SENTENCE * 5}).encode()
+            huge = json.dumps({"text": (SENTENCE * 10 + "\n") * 1200}).encode()  # ~9.5 MB
+
+            def client(k: int) -> None:
+                for i in range(per_thread):
+                    if k == 0 and i == 0:
+                        status = _request(base + "/api/analyze", huge)
+                    elif i % 4 == 0:
+                        status = _request(base + "/api/analyze", small)
+                    elif i % 4 == 1:
+                        status = _request(base + "/api/documents/1")
+                    else:
+                        q = urllib.request.quote("المحادثات")
+                        status = _request(f"{base}/api/search?q={q}")
+                    with lock:
+                        statuses[status] += 1
+
+            poller = threading.Thread(target=poll_health)
+            poller.start()
+            start = time.perf_counter()
+            workers = [threading.Thread(target=client, args=(k,)) for k in range(threads)]
+            for w in workers:
+                w.start()
+            for w in workers:
+                w.join()
+            seconds = time.perf_counter() - start
+            time.sleep(1)
+            done.set()
+            poller.join()
+            print(f"{threads} threads x {per_thread} requests in {seconds:.1f} s: statuses {dict(sorted(statuses.items()))}")
+            print(f"slowest /api/health: {health_max:.2f} s")
+            print(f"server RSS after: {_rss_mb(server.pid):.0f} MB (peak {_rss_mb(server.pid, 'VmHWM'):.0f} MB)")
+        finally:
+            server.terminate()
+            server.wait()
+
+
+def main() -> None:
+    if "--serve" in sys.argv:
+        serve_load()
+        return
+    wanted = sys.argv[1:]
+    print(f"{'input':42} {'cmd':8} {'rc':>3} {'codes':14} {'in MB':>7} {'out MB':>7} {'out/in':>7} {'RSS MB':>7} {'s':>6}")
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp)
+        for name, build, command in INPUTS:
+            if wanted and not any(w in name for w in wanted):
+                continue
+            path = build(d)
+            size = sum(f.stat().st_size for f in path.iterdir()) if path.is_dir() else os.stat(path, follow_symlinks=False).st_size
+            out = d / "out"
+            if command == "analyze":
+                args = [*KHABAR, "analyze", "--format", "json", str(path)]
+            else:
+                args = [*KHABAR, "ingest", str(path), "--db", str(d / f"{path.name}.db"), "--no-progress"]
+            rc, rss, seconds, err = run(args, out)
+            codes = ",".join(sorted(set(re.findall(r"\b(K\d{3})\b", err))))
+            if command == "ingest":
+                summary = re.search(r"(\d+) added, (\d+) already stored, (\d+) failed", err + out.read_text("utf-8", "replace"))
+                codes = (codes + (f" +{summary.group(1)}" if summary else "")).strip()
+            out_mb = out.stat().st_size / 1e6
+            ratio = out.stat().st_size / size if size else 0.0
+            print(
+                f"{name:42} {command:8} {rc:>3} {codes[:14]:14} {size / 1e6:7.2f} {out_mb:7.2f} {ratio:7.1f}"
+                f" {rss:7.0f} {seconds:6.1f}",
+                flush=True,
+            )
+            out.unlink()
+
+
+if __name__ == "__main__":
+    main()
