@@ -34,6 +34,7 @@ from typing import Any, Final
 
 from khabar.doc import Doc, Edit
 from khabar.errors import StoreError
+from khabar.lang.ar.stopwords import is_stop_word
 from khabar.store.db import IndexTerm, Store, index_terms, norm_name, term_span_array, text_terms
 
 TOPIC_ARABIC: Final[dict[str, str]] = {
@@ -151,7 +152,8 @@ class SearchResult:
     """One page of hits with the total and, when empty, why.
 
     ``total`` counts the documents holding every term, or, when the list went on with
-    documents holding some of them (``any_terms``), every document holding any term.
+    documents holding some of them (``any_terms``), every document holding any of its
+    content words (stop words such as في are counted in the ranking, not in the candidates).
     """
 
     hits: list[Hit]
@@ -490,7 +492,10 @@ def _run(store: Store, parsed: Query, limit: int, offset: int, width: int, marks
     if len(parsed.groups) > 1 and offset + limit > all_total:
         # fewer documents hold every term than asked for: go on with those holding some
         any_terms = True
-        any_match = " OR ".join(_phrase(p) for p in dict.fromkeys(wanted))
+        # candidates by their content words: a stop word (في، من) would make every document a
+        # candidate and cost a BM25 score each on a large store; it still counts in the share held
+        content = [p for p in dict.fromkeys(wanted) if not (len(p) == 1 and is_stop_word(p[0]))]
+        any_match = " OR ".join(_phrase(p) for p in content or dict.fromkeys(wanted))
         any_from, any_args = fts_where(any_match)
         total = int(store.execute("SELECT count(*)" + any_from, any_args, action="search").fetchone()[0])
         need = offset + limit - all_total
