@@ -63,6 +63,7 @@ def check_doc(doc: Doc, original: str) -> None:
     for s in doc["sentences"] + doc["paragraphs"] + tokens:
         assert s.end > s.start
     assert Doc.from_json(doc.to_json()).to_json() == doc.to_json()
+    assert "".join(doc.iter_json()) == doc.to_json()  # the streamed JSON is the same JSON
 
 
 @settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])

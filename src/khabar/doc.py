@@ -10,7 +10,7 @@ them, each with an offset map back to ``Doc.text``. Every annotation is a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,15 +82,17 @@ class Edit:
 
 def _layer_dicts(spans: list[Span], text: str) -> list[dict[str, Any]]:
     """The JSON objects of one layer, long span texts left out once they repeat the document."""
+    return list(_iter_layer_dicts(spans, text))
+
+
+def _iter_layer_dicts(spans: list[Span], text: str) -> Iterator[dict[str, Any]]:
     budget = len(text) + SPAN_TEXT_SLACK
-    out = []
     for s in spans:
         length = s.end - s.start
         with_text = length <= LONG_SPAN_CHARS or length <= budget
         if with_text and length > LONG_SPAN_CHARS:
             budget -= length
-        out.append(s.to_dict(text, with_text))
-    return out
+        yield s.to_dict(text, with_text)
 
 
 class Doc:
@@ -191,6 +193,24 @@ class Doc:
     def to_json(self, indent: int | None = None) -> str:
         """Serialize to JSON text (UTF-8, Arabic kept readable)."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def iter_json(self) -> Iterator[str]:
+        """``to_json()`` in pieces, a span at a time: a large Doc written without its whole JSON in memory."""
+        names = [n for n in LAYER_ORDER if n in self.layers]
+        names += sorted(n for n in self.layers if n not in LAYER_ORDER)
+        head = {"schema": SCHEMA_VERSION, "text": self._text, "meta": self.meta}
+        yield json.dumps(head, ensure_ascii=False)[:-1]
+        yield ', "edits": ' + json.dumps([e.to_dict() for e in self.edits], ensure_ascii=False)
+        yield ', "repaired": ' + json.dumps(self.repaired, ensure_ascii=False)
+        for name in names:
+            yield f", {json.dumps(name, ensure_ascii=False)}: ["
+            for i, item in enumerate(_iter_layer_dicts(self.layers[name], self._text)):
+                yield (", " if i else "") + json.dumps(item, ensure_ascii=False)
+            yield "]"
+        for key in VALUE_KEYS:
+            if key in self.values:
+                yield f", {json.dumps(key)}: {json.dumps(self.values[key], ensure_ascii=False)}"
+        yield "}"
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> Doc:

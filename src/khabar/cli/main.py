@@ -38,7 +38,14 @@ def main() -> None:
     """
 
 
-_INDENT_MAX_CHARS = 1_000_000
+_INDENT_MAX_CHARS = 100_000  # a Doc of a longer text is written on one line, a span at a time
+
+
+def _echo_doc_line(doc: Any) -> None:
+    """The Doc's JSON on one line, written in pieces."""
+    for piece in doc.iter_json():
+        click.echo(piece, nl=False)
+    click.echo()
 
 
 def _components(value: str | None) -> list[str] | None:
@@ -93,8 +100,10 @@ def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | No
             failed += 1
             continue
         if as_json:
-            # one line a Doc for several inputs; indented for one, unless it is large (indenting costs memory)
-            click.echo(doc.to_json(indent=None if len(paths) > 1 or len(doc.text) > _INDENT_MAX_CHARS else 2))
+            if len(paths) == 1 and len(doc.text) <= _INDENT_MAX_CHARS:
+                click.echo(doc.to_json(indent=2))
+            else:  # one line a Doc; written a span at a time (a large Doc's JSON is never whole in memory)
+                _echo_doc_line(doc)
         else:
             from khabar.cli.render import render_doc
 
@@ -140,12 +149,13 @@ def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
                 click.echo(_one_line({"schema": 1, "error": {"code": item.code, "message": item.message}}))
                 continue
             try:
-                line = _analyze_one(nlp, item).to_json()
+                doc = _analyze_one(nlp, item)
             except KhabarError as exc:
                 fail(exc)
                 failed += 1
-                line = _one_line({"schema": 1, "error": {"code": exc.code, "message": exc.message}})
-            click.echo(line)
+                click.echo(_one_line({"schema": 1, "error": {"code": exc.code, "message": exc.message}}))
+                continue
+            _echo_doc_line(doc)
     if failed:
         sys.exit(1)
 

@@ -34,6 +34,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
+import anyio.to_thread
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
@@ -58,13 +59,16 @@ _BAD_QUERY = {"K404", "K405", "K406", "K408", "K421", "K422", "K423", "K424"}
 _NOT_FOUND = {"K410", "K412"}
 _log = logging.getLogger(__name__)
 
-MAX_ANALYSES = os.cpu_count() or 1
-"""Analyses run at once (one per core); one more request is refused with 503 (K502), not queued."""
+MAX_ANALYSES = max(1, min(4, os.cpu_count() or 1))
+"""Analyses run at once: one per core, at most 4 (an analysis is Python code holding the GIL, so more
+threads add memory, not speed, and slow every other answer); one more is refused with 503 (K502)."""
 ANALYSIS_SECONDS = 120.0
 """The time limit of one analysis request: 504 (K503) past it (the pipeline's work budget keeps
 one article within seconds, so only an overloaded machine reaches it)."""
 BODY_SECONDS = 30.0
 """The time a client has to send its whole request body: 408 (K505) past it (a slow client)."""
+STORE_THREADS = 8
+"""Threads answering store requests (search, documents, referents) at once."""
 SECURITY_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
@@ -147,6 +151,7 @@ async def run_analysis(work: Callable[[], T]) -> T:
             return work()
         finally:
             _SLOTS.release()
+            _trim_heap()
 
     try:
         future = asyncio.get_running_loop().run_in_executor(_EXECUTOR, run)
@@ -159,6 +164,23 @@ async def run_analysis(work: Callable[[], T]) -> T:
         raise KhabarError(
             f"the analysis ran past the {ANALYSIS_SECONDS:.0f} s limit", hint="send a shorter article", code="K503"
         ) from None
+
+
+def _trim_heap() -> None:
+    """Give freed memory back to the system after an analysis (glibc keeps it otherwise)."""
+    global _MALLOC_TRIM
+    if _MALLOC_TRIM is None:
+        try:
+            import ctypes
+
+            _MALLOC_TRIM = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _MALLOC_TRIM = False
+    if _MALLOC_TRIM:
+        _MALLOC_TRIM(0)
+
+
+_MALLOC_TRIM: Any = None
 
 
 def _prepare(text: str, components: list[str] | None, meta: dict[str, Any] | None) -> Pipeline:
@@ -315,6 +337,15 @@ def create_app(db_path: str | None = None) -> FastAPI:
 
     app.add_middleware(_Guard)
 
+    @app.middleware("http")
+    async def few_threads(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        # The store endpoints run in anyio's thread pool (40 threads by default): every thread
+        # that holds the GIL delays the event loop, and with it /api/health. Eight are enough.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        if limiter.total_tokens != STORE_THREADS:
+            limiter.total_tokens = STORE_THREADS
+        return await call_next(request)
+
     @app.get("/api/health")
     async def health() -> dict[str, Any]:  # async: answered on the event loop, never queued behind threads
         """Liveness and version."""
@@ -338,7 +369,8 @@ def create_app(db_path: str | None = None) -> FastAPI:
             raise RequestValidationError(exc.errors(include_url=False)) from None
         pipeline = _prepare(req.text, req.components, req.meta)
         # serialised in the worker thread too: a large Doc must not hold up the event loop
-        body = await run_analysis(lambda: pipeline.analyze(req.text, req.meta).to_json().encode("utf-8"))
+        # in pieces: one json.dumps of a large Doc would hold the GIL (and every other request) for seconds
+        body = await run_analysis(lambda: "".join(pipeline.analyze(req.text, req.meta).iter_json()).encode("utf-8"))
         return Response(body, media_type="application/json")
 
     @app.get("/api/search")
