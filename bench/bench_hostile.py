@@ -9,6 +9,7 @@ Targets: peak RSS <= 600 MB and <= 60 s each; JSON output <= 20x the input.
     python bench/bench_hostile.py            # all inputs
     python bench/bench_hostile.py unclosed   # those whose name contains 'unclosed'
     python bench/bench_hostile.py --serve    # the load test: 50 threads x 20 requests against khabar serve
+    python bench/bench_hostile.py --fuzz 20000   # random texts: every span slices back, JSON round trip
 """
 
 from __future__ import annotations
@@ -218,7 +219,53 @@ def serve_load(threads: int = 50, per_thread: int = 20) -> None:
             server.wait()
 
 
+FUZZ_ALPHABET = (
+    "ابتثجحخدذرزسشصضطظعغفقكلمنهويىةءأإآؤئ abcXYZ0123456789٠١٢٣۴۵ ..،,؛:!؟?-()\"«»“”'&;#<>/"
+    "\u064b\u064e\u064f\u0650\u0651\u0652\u0670\u0640\u200b\u200c\u200d\u200e\u200f\u202b\u202c\u2066\u2069"
+    "\ufeff\u00a0\u2029\ufffd\n\r\t"
+)
+FUZZ_PIECES = ["الولاياتالمتحدة", "فى", "».و", "&amp;", "&#1587;", "<br>", "...", "!!!", "  ", "3.5", "«", "»", '"', "\\n"]
+
+
+def fuzz(n: int, seed: int = 15) -> None:
+    """``n`` random texts through the whole pipeline; prints how many broke an invariant."""
+    import random
+
+    import khabar
+    from khabar.doc import Doc
+
+    rng = random.Random(seed)
+    failures = 0
+    start = time.perf_counter()
+    for i in range(n):
+        parts = []
+        for _ in range(rng.randrange(1, 60)):
+            if rng.random() < 0.3:
+                parts.append(rng.choice(FUZZ_PIECES))
+            else:
+                parts.append("".join(rng.choice(FUZZ_ALPHABET) for _ in range(rng.randrange(1, 15))))
+        text = "".join(parts)
+        try:
+            doc = khabar.analyze(text)
+            assert doc.text == text
+            for name, spans in doc.layers.items():
+                for sp in spans:
+                    assert 0 <= sp.start <= sp.end <= len(text), name
+            out = doc.to_json()
+            assert Doc.from_json(out).to_json() == out and "".join(doc.iter_json()) == out
+        except Exception as exc:  # noqa: BLE001 -- counted and shown, the run goes on
+            failures += 1
+            if failures <= 5:
+                print(f"example {i}: {type(exc).__name__}: {exc} -- {text[:80]!r}")
+    seconds = time.perf_counter() - start
+    print(f"fuzz: {n} random texts, {failures} broke an invariant, {seconds:.0f} s ({n / seconds:.0f} texts/s)")
+
+
 def main() -> None:
+    if "--fuzz" in sys.argv:
+        k = sys.argv.index("--fuzz")
+        fuzz(int(sys.argv[k + 1]) if len(sys.argv) > k + 1 else 20_000)
+        return
     if "--serve" in sys.argv:
         serve_load()
         return
