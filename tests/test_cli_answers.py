@@ -55,3 +55,10 @@ def test_quotes_unknown_speaker_says_why(db_path: Path) -> None:
     out = CliRunner().invoke(main, ["quotes", "--speaker", "كيرى زيد", "--db", str(db_path)])
     assert out.exit_code == 0 and out.stdout == ""
     assert "no quotation by" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+
+
+def test_timeline_empty_says_why(db_path: Path) -> None:
+    out = CliRunner().invoke(main, ["timeline", "--name", "بطريق", "--db", str(db_path)])
+    assert out.exit_code == 0 and out.stdout == "" and "no dated document" in out.stderr
+    ok = CliRunner().invoke(main, ["timeline", "--db", str(db_path), "--period", "day"])
+    assert ok.exit_code == 0 and ok.stdout.startswith("2015-07-22")

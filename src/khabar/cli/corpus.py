@@ -257,6 +257,10 @@ def timeline(db_path: str, name: str | None, period: str, fmt: str) -> None:
     if fmt == "json":
         echo_json([{"period": p, "documents": n} for p, n in rows])
         return
+    if not rows:
+        about = f" mentioning {name!r}" if name else ""
+        click.echo(f"no dated document{about} in the store (dates come from meta.date at ingest)", err=True)
+        return
     top = max((n for _, n in rows), default=0)
     for p, n in rows:
         bar = "#" * max(1, round(40 * n / top)) if top else ""
