@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import json
 import logging
 import math
@@ -151,6 +152,7 @@ async def run_analysis(work: Callable[[], T]) -> T:
             return work()
         finally:
             _SLOTS.release()
+            _freeze_models()
             _trim_heap()
 
     try:
@@ -164,6 +166,19 @@ async def run_analysis(work: Callable[[], T]) -> T:
         raise KhabarError(
             f"the analysis ran past the {ANALYSIS_SECONDS:.0f} s limit", hint="send a shorter article", code="K503"
         ) from None
+
+
+_FROZEN = threading.Event()
+
+
+def _freeze_models() -> None:
+    """After the first analysis, move what is alive (the loaded models: millions of objects) out of
+    the garbage collector's reach: a full collection would walk them all, holding the GIL, and with
+    it every request, for a second or more."""
+    if not _FROZEN.is_set():
+        _FROZEN.set()
+        gc.collect()
+        gc.freeze()
 
 
 def _trim_heap() -> None:
