@@ -499,9 +499,14 @@ def _run(store: Store, parsed: Query, limit: int, offset: int, width: int, marks
         any_from, any_args = fts_where(any_match)
         total = int(store.execute("SELECT count(*)" + any_from, any_args, action="search").fetchone()[0])
         need = offset + limit - all_total
+        # rank ids first, then read the keys of the pool only: selecting them in the ranking query
+        # would make the sorter carry the text of every matching document
         pool = store.execute(
-            "SELECT documents_fts.rowid, bm25(documents_fts, 2.0, 1.0) AS rank, documents_fts.title,"
-            " documents_fts.body" + any_from + " ORDER BY rank, documents_fts.rowid LIMIT ?",
+            "SELECT pool.id, pool.rank, f.title, f.body FROM ("
+            "SELECT documents_fts.rowid AS id, bm25(documents_fts, 2.0, 1.0) AS rank"
+            + any_from
+            + " ORDER BY rank, documents_fts.rowid LIMIT ?) AS pool"
+            " JOIN documents_fts f ON f.rowid = pool.id ORDER BY pool.rank, pool.id",
             [*any_args, max(_CANDIDATES, 4 * need) + all_total],
             action="search",
         ).fetchall()
