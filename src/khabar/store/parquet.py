@@ -86,7 +86,7 @@ def _quote(q: dict[str, Any]) -> dict[str, Any]:
     return {
         "start": q["start"],
         "end": q["end"],
-        "text": q["text"],
+        "text": q.get("text"),  # a very long span's text may be left out of the Doc JSON (issue 15)
         "kind": q.get("kind"),
         "cue": cue.get("text"),
         "speaker": who.get("text"),
