@@ -3,6 +3,7 @@ says why when empty (issue 14)."""
 
 from __future__ import annotations
 
+import json
 import sys
 import types
 from pathlib import Path
@@ -62,3 +63,40 @@ def test_timeline_empty_says_why(db_path: Path) -> None:
     assert out.exit_code == 0 and out.stdout == "" and "no dated document" in out.stderr
     ok = CliRunner().invoke(main, ["timeline", "--db", str(db_path), "--period", "day"])
     assert ok.exit_code == 0 and ok.stdout.startswith("2015-07-22")
+
+
+# ------------------------------------------------------------------ ingest: empty records
+def _records_with_empties(tmp_path: Path) -> Path:
+    src = tmp_path / "records.jsonl"
+    lines = [{"id": "a", "text": TEXT}, {"id": "e1", "text": ""}, {"id": "e2", "text": "  \n"}]
+    src.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in lines) + "\n", encoding="utf-8")
+    return src
+
+
+def test_ingest_skips_empty_records_with_exit_0_and_a_count(tmp_path: Path) -> None:
+    src = _records_with_empties(tmp_path)
+    out = CliRunner().invoke(main, ["ingest", str(src), "--db", str(tmp_path / "s.db"), "--no-progress"])
+    assert out.exit_code == 0, out.output
+    assert "2 empty records skipped (K101)" in out.stderr
+    assert "1 added, 0 already stored, 0 failed, 2 empty" in out.stderr
+    assert "error K101" not in out.stderr  # a count, not a line per record
+
+
+def test_ingest_strict_fails_on_empty_records(tmp_path: Path) -> None:
+    src = _records_with_empties(tmp_path)
+    out = CliRunner().invoke(main, ["ingest", str(src), "--db", str(tmp_path / "s.db"), "--strict", "--no-progress"])
+    assert out.exit_code == 1
+    assert out.stderr.count("error K101") == 2 and "line 2" in out.stderr
+
+
+def test_ingest_other_failures_still_exit_1(tmp_path: Path) -> None:
+    src = _records_with_empties(tmp_path)
+    with src.open("a", encoding="utf-8") as f:
+        f.write("{not json\n")
+    out = CliRunner().invoke(main, ["ingest", str(src), "--db", str(tmp_path / "s.db"), "--no-progress"])
+    assert out.exit_code == 1 and "K108" in out.stderr and "2 empty records skipped (K101)" in out.stderr
+
+
+def test_ingest_help_documents_strict() -> None:
+    out = CliRunner().invoke(main, ["ingest", "--help"])
+    assert "--strict" in out.output and "empty" in out.output

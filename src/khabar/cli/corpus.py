@@ -25,15 +25,26 @@ if TYPE_CHECKING:
     "--progress/--no-progress", default=None, help="Show a progress bar on stderr (default: when it is a terminal)."
 )
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
+@click.option("--strict", is_flag=True, help="Exit 1 when any record fails, empty ones (K101) included.")
 @guard
 def ingest(
-    inputs: tuple[str, ...], db_path: str, workers: int, batch: int, progress: bool | None, max_bytes: int
+    inputs: tuple[str, ...],
+    db_path: str,
+    workers: int,
+    batch: int,
+    progress: bool | None,
+    max_bytes: int,
+    strict: bool,
 ) -> None:
     """Analyse articles and store them in an SQLite corpus (the same article twice is stored once).
 
     INPUTS: text or HTML files, directories, JSONL in the batch contract (.jsonl), JSON arrays of
     articles (.json, as SaudiNewsNet), zip and gzip archives of these, or - . Re-running after an
     interruption skips what is already stored, before analysing it.
+
+    Exit status: 0 when every non-empty record was stored (empty records are skipped and
+    counted on stderr, K101), 1 when any other record failed; with --strict, 1 when any
+    record failed, empty ones included.
 
     \b
     Examples:
@@ -47,10 +58,16 @@ def ingest(
         report = run_ingest(list(inputs), db_path, workers=workers, batch=batch, max_bytes=max_bytes)
     else:
         report = _ingest_with_bar(run_ingest, list(inputs), db_path, workers, batch, max_bytes)
+    from khabar.store.ingest import EMPTY_CODE
+
+    empty_prefix = f"error {EMPTY_CODE}:"
     for line in report.errors:
-        click.echo(line, err=True)
+        if strict or not line.startswith(empty_prefix):
+            click.echo(line, err=True)
+    if report.empty:
+        click.echo(f"{report.empty} empty record{'s' if report.empty != 1 else ''} skipped ({EMPTY_CODE})", err=True)
     click.echo(f"{report.summary()} ({db_path})", err=True)
-    if report.failed:
+    if report.failed > (0 if strict else report.empty):
         sys.exit(1)
 
 

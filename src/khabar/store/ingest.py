@@ -47,6 +47,8 @@ from khabar.store.rows import PreparedDoc, prepare_doc
 
 #: meta fields of a JSON article object passed through to the Doc
 JSON_META_KEYS: Final = ("id", "title", "date", "source", "url", "author")
+#: the code of an empty record (an empty file, a blank ``text``): skipped by ``khabar ingest`` unless --strict
+EMPTY_CODE: Final = "K101"
 #: largest content read whole from one container: a JSON array, or an archive inside another
 #: (a zip needs random access, so a ``.zip.gz`` or a zip inside a zip is read into memory)
 MAX_ARCHIVE_BYTES: Final = 256 * 1024**2
@@ -291,12 +293,17 @@ def _check_text(text: str, where: str, max_bytes: int) -> InputError | None:
 # ------------------------------------------------------------------ storing
 @dataclass
 class IngestReport:
-    """What one ``ingest`` run did: counts and the one-line message of every failure."""
+    """What one ``ingest`` run did: counts and the one-line message of every failure.
+
+    ``empty`` counts the failures that are empty records (K101): included in ``failed``, they
+    are told apart so that the CLI can skip them without failing the run.
+    """
 
     added: int = 0
     skipped: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    empty: int = 0
 
     @property
     def total(self) -> int:
@@ -304,8 +311,9 @@ class IngestReport:
         return self.added + self.skipped + self.failed
 
     def summary(self) -> str:
-        """``N added, N already stored, N failed``."""
-        return f"{self.added} added, {self.skipped} already stored, {self.failed} failed"
+        """``N added, N already stored, N failed`` (and ``, N empty`` when records were empty)."""
+        empty = f", {self.empty} empty" if self.empty else ""
+        return f"{self.added} added, {self.skipped} already stored, {self.failed - self.empty} failed{empty}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,6 +493,7 @@ def ingest(
             for item in iter_records(paths, max_bytes, db_files):
                 if isinstance(item, KhabarError):
                     report.failed += 1
+                    report.empty += item.code == EMPTY_CODE
                     report.errors.append(item.one_line())
                     tick()
                     continue
