@@ -102,8 +102,8 @@ def test_analyze_components(client: TestClient) -> None:
     [
         ({"text": "   "}, 400, "K101"),
         ({"text": TEXT, "components": ["nope"]}, 400, "K301"),
-        ({"components": ["segment"]}, 422, "K500"),
-        ({"text": 5}, 422, "K500"),
+        ({"components": ["segment"]}, 400, "K116"),
+        ({"text": 5}, 400, "K116"),
     ],
 )
 def test_analyze_errors(client: TestClient, body: dict[str, Any], status: int, code: str) -> None:
@@ -114,8 +114,8 @@ def test_analyze_errors(client: TestClient, body: dict[str, Any], status: int, c
 
 def test_analyze_not_json(client: TestClient) -> None:
     r = client.post("/api/analyze", content=b"{not json", headers={"content-type": "application/json"})
-    assert r.status_code == 422
-    assert_error(r.json(), "K500")
+    assert r.status_code == 400
+    assert_error(r.json(), "K116")
 
 
 def test_analyze_too_large(client: TestClient) -> None:
@@ -183,8 +183,8 @@ def test_search_bad_query(db_client: TestClient, query: str, code: str) -> None:
 
 def test_search_bad_limit(db_client: TestClient) -> None:
     r = db_client.get("/api/search", params={"q": "المحادثات", "limit": 0})
-    assert r.status_code == 422
-    assert_error(r.json(), "K500")
+    assert r.status_code == 400
+    assert_error(r.json(), "K116")
 
 
 def test_document(db_client: TestClient, db: tuple[str, int]) -> None:
@@ -235,7 +235,7 @@ def test_referents_label(db_client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("params", "status", "code"),
-    [({"label": "  "}, 400, "K424"), ({"limit": 0}, 422, "K500"), ({"limit": "x"}, 422, "K500")],
+    [({"label": "  "}, 400, "K424"), ({"limit": 0}, 400, "K116"), ({"limit": "x"}, 400, "K116")],
 )
 def test_referents_errors(db_client: TestClient, params: dict[str, Any], status: int, code: str) -> None:
     r = db_client.get("/api/referents", params=params)
@@ -309,7 +309,7 @@ def test_quotes_speaker_and_about(db_client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("params", "status", "code"),
-    [({"speaker": "ـــ"}, 400, "K423"), ({"about": "ـــ"}, 400, "K423"), ({"limit": 0}, 422, "K500")],
+    [({"speaker": "ـــ"}, 400, "K423"), ({"about": "ـــ"}, 400, "K423"), ({"limit": 0}, 400, "K116")],
 )
 def test_quotes_errors(db_client: TestClient, params: dict[str, Any], status: int, code: str) -> None:
     r = db_client.get("/api/quotes", params=params)
@@ -334,3 +334,33 @@ def test_analyze_too_large_chunked(client: TestClient) -> None:
     r = client.post("/api/analyze", content=chunks(), headers={"content-type": "application/json"})
     assert r.status_code == 413
     assert_error(r.json(), "K104")
+
+
+def test_analyze_takes_the_batch_record_shape(client: TestClient) -> None:
+    record = {"text": TEXT, "id": " r-1 ", "title": " &quot;محادثات&quot; ", "date": "2015-07-22", "source": "spa"}
+    r = client.post("/api/analyze", json={**record, "components": ["segment"]})
+    assert r.status_code == 200, r.text
+    meta = r.json()["meta"]
+    assert meta["id"] == " r-1 " and meta["title"] == '"محادثات"'  # ids verbatim, titles cleaned as by ingest
+    assert meta["date"] == "2015-07-22" and meta["source"] == "spa"
+    both = client.post("/api/analyze", json={"text": TEXT, "title": "t", "meta": {"id": "m"}, "components": ["segment"]})
+    assert both.status_code == 200 and (both.json()["meta"]["id"], both.json()["meta"]["title"]) == ("m", "t")
+
+
+@pytest.mark.parametrize("body", [{"text": "", "id": "e", "title": "t"}, {"text": " \n", "meta": {"id": "e"}}])
+def test_analyze_record_with_empty_text_is_k101(client: TestClient, body: dict[str, Any]) -> None:
+    r = client.post("/api/analyze", json=body)
+    assert r.status_code == 400
+    assert_error(r.json(), "K101")
+
+
+@pytest.mark.parametrize(
+    ("path", "params"), [("/api/search", {}), ("/api/referents", {"limit": "x"}), ("/api/quotes", {"limit": 0})]
+)
+def test_validation_errors_are_400_with_a_code_and_one_line(
+    db_client: TestClient, path: str, params: dict[str, Any]
+) -> None:
+    r = db_client.get(path, params=params)
+    assert r.status_code == 400
+    assert_error(r.json(), "K116")
+    assert "\n" not in r.json()["error"]["message"] and r.json()["error"]["hint"]

@@ -175,8 +175,8 @@ def test_web_ui_search_bad_query(client: TestClient, query: str, code: str) -> N
 
 def test_web_ui_search_bad_limit(client: TestClient) -> None:
     r = client.get("/search", params={"q": "الأردن", "limit": 0})
-    assert r.status_code == 422
-    assert "K500" in r.text and r.headers["content-type"].startswith("text/html")
+    assert r.status_code == 400
+    assert "K116" in r.text and r.headers["content-type"].startswith("text/html")
 
 
 # ------------------------------------------------------------------ document

@@ -2,7 +2,9 @@
 
 Endpoints (all JSON; OpenAPI at ``/openapi.json``):
 
-* ``POST /api/analyze`` ``{"text": str, "components": [str]?, "meta": {}?}`` -> the Doc (schema 1)
+* ``POST /api/analyze`` ``{"text": str, "id"?, "title"?, "date"?, "source"?, ..., "components": [str]?,
+  "meta": {}?}`` (a batch record: metadata at the top level, or in ``meta``) -> the Doc (schema 1);
+  an empty text is K101 (400), as in ``khabar ingest``
 * ``GET /api/search?q=...&limit=20`` -> ``{"hits": [...]}`` (needs a store)
 * ``GET /api/documents/{id}`` -> the stored Doc (needs a store)
 * ``GET /api/referents?label=&limit=`` -> ``{"referents": [...]}``, the most covered first
@@ -14,7 +16,8 @@ Every error has the body ``{"error": {"code", "message", "hint"}}`` and never a
 traceback: a :class:`~khabar.errors.KhabarError` keeps its code (400 for bad
 input, options, arguments and queries, K408 for a query over
 :data:`~khabar.store.search.MAX_QUERY_CHARS`; 404 for K410/K412; 503 when the store
-or a model is unavailable), request validation errors are ``K500`` (422), other HTTP
+or a model is unavailable), a request not in the documented format (a missing or mistyped
+field, a parameter out of range) ``K116`` (400), other HTTP
 errors (unknown route, wrong method) ``K501``, a body over the size limit ``K104``
 (413) and anything unexpected ``K999`` (500). The HTML pages (:mod:`khabar.web.ui`)
 share these handlers and show the same codes as a page.
@@ -44,6 +47,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from khabar.doc import Doc
 from khabar.errors import ConfigError, InputError, KhabarError, ResourceError, StoreError
+from khabar.inputs import clean_meta
 from khabar.pipeline import DEFAULT_COMPONENTS, Pipeline, resolve
 from khabar.store import Store, search_page
 from khabar.store.analytics import top_referents
@@ -79,18 +83,32 @@ SECURITY_HEADERS = [
 
 _SLOTS = threading.BoundedSemaphore(MAX_ANALYSES)
 _EXECUTOR = ThreadPoolExecutor(max_workers=MAX_ANALYSES, thread_name_prefix="khabar-analyze")
+VALIDATION_CODE = "K116"
+"""The code of a request that is not in the documented format (400)."""
 _STATUS_OF_CODE = {"K502": 503, "K503": 504, "K504": 400, "K505": 408}
 T = TypeVar("T")
 
 
 class AnalyzeRequest(BaseModel):
-    """The body of ``POST /api/analyze``."""
+    """The body of ``POST /api/analyze``: a record of the batch contract (as a line of
+    ``khabar analyze --jsonl``), ``{"text": ..., "id"?, "title"?, "date"?, "source"?, ...}``,
+    with ``components`` and a ``meta`` object also accepted."""
 
-    model_config = ConfigDict(extra="forbid")
+    # other fields are the record's metadata, passed through as the batch readers do
+    model_config = ConfigDict(extra="allow", json_schema_extra={"additionalProperties": True})
 
     text: str = Field(description="the article, kept unchanged in the Doc's text")
     components: list[str] | None = Field(default=None, description="components to run (default: all)")
-    meta: dict[str, Any] | None = Field(default=None, description="pass-through fields (id, title, date...)")
+    meta: dict[str, Any] | None = Field(
+        default=None, description="pass-through fields (id, title, date...); top-level fields may carry them too"
+    )
+
+    def record_meta(self) -> dict[str, Any] | None:
+        """The metadata: ``meta`` and the top-level fields (cleaned like the batch readers'; they win)."""
+        extra = self.model_extra or {}
+        if not extra:
+            return self.meta
+        return {**(self.meta or {}), **clean_meta(extra)}
 
 
 def error_body(code: str, message: str, hint: str = "") -> dict[str, Any]:
@@ -330,7 +348,7 @@ def create_app(db_path: str | None = None) -> FastAPI:
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:
         message = _validation_message(list(exc.errors()))
-        return failure(request, 422, "K500", message, "see /openapi.json for the request format")
+        return failure(request, 400, VALIDATION_CODE, message, "see /openapi.json for the request format")
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -382,10 +400,11 @@ def create_app(db_path: str | None = None) -> FastAPI:
             req = AnalyzeRequest.model_validate_json(body)
         except ValidationError as exc:
             raise RequestValidationError(exc.errors(include_url=False)) from None
-        pipeline = _prepare(req.text, req.components, req.meta)
+        meta = req.record_meta()
+        pipeline = _prepare(req.text, req.components, meta)
         # serialised in the worker thread too: a large Doc must not hold up the event loop
         # in pieces: one json.dumps of a large Doc would hold the GIL (and every other request) for seconds
-        body = await run_analysis(lambda: "".join(pipeline.analyze(req.text, req.meta).iter_json()).encode("utf-8"))
+        body = await run_analysis(lambda: "".join(pipeline.analyze(req.text, meta).iter_json()).encode("utf-8"))
         return Response(body, media_type="application/json")
 
     @app.get("/api/search")
