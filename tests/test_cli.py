@@ -298,3 +298,38 @@ def test_cli_export_parquet(tmp_path: Path) -> None:
     assert all(row["text"][q["start"] : q["end"]] == q["text"] for q in row["quotes"])
     assert row["topic"] in dict(row["categories"])
     assert_clean_error(run("export", "--db", db, "--format", "parquet"), "K303")
+
+
+def test_cli_analyze_json_array_gives_one_doc_per_record(tmp_path: Path) -> None:
+    records = [
+        {"title": "أول", "date_extracted": "2015-07-22", "content": "قال الوزير إن الاجتماع انتهى."},
+        {"id": "b", "text": "وصل الوفد إلى القاهرة. وبدأت المحادثات."},
+        {"id": "c", "text": ""},
+    ]
+    f = tmp_path / "day.json"
+    f.write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    proc = run("analyze", "--format", "json", "--components", "segment", str(f))
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert len(out) == 3  # one output per record, not the JSON text as one article
+    assert out[0]["text"] == records[0]["content"] and out[0]["meta"]["id"] == f"{f}:0"
+    assert [len(d["sentences"]) for d in out[:2]] == [1, 2] and out[1]["meta"]["id"] == "b"
+    assert out[2]["error"]["code"] == "K101"
+    assert proc.returncode == 1 and "K101" in proc.stderr.decode() and "Traceback" not in proc.stderr.decode()
+
+
+def test_cli_analyze_json_array_readable_view(tmp_path: Path) -> None:
+    f = tmp_path / "day.json"
+    f.write_text(json.dumps([{"text": "قال الوزير."}, {"text": "وصل الوفد."}], ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(main, ["analyze", "--components", "segment", str(f)])
+    assert result.exit_code == 0, result.output
+    assert "قال الوزير" in result.stdout and "وصل الوفد" in result.stdout and '"text"' not in result.stdout
+
+
+def test_cli_analyze_jsonl_rejects_an_empty_text_like_ingest() -> None:
+    stdin = '{"id": 1, "text": "قال الوزير."}\n{"id": 2, "text": ""}\n{"id": 3, "text": "  "}\n'.encode()
+    proc = run("analyze", "--jsonl", "-", "--components", "segment", stdin=stdin)
+    out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
+    assert len(out) == 3 and out[0]["meta"]["id"] == 1
+    assert out[1]["error"]["code"] == out[2]["error"]["code"] == "K101"
+    assert "line 2" in out[1]["error"]["message"]
+    assert proc.returncode == 1

@@ -290,19 +290,10 @@ def expand_paths(paths: list[str]) -> Iterator[str]:
             yield path
 
 
-def iter_articles(paths: list[str], max_bytes: int = MAX_BYTES) -> Iterator[Article | KhabarError]:
-    """One Article (or the error that stopped it) per input file."""
-    for path in expand_paths(paths):
-        try:
-            yield read_article(path, max_bytes)
-        except KhabarError as exc:
-            yield exc
-
-
 def iter_jsonl(path: str, max_bytes: int = MAX_BYTES) -> Iterator[Article | KhabarError]:
     """Records of a JSONL file in the batch contract: ``{"text": ..., "id"?, "title"?, ...}`` a line.
 
-    The file is streamed a line at a time; a file that cannot be opened is one error.
+    An empty ``text`` is an error (K101), as in ``khabar ingest``. The file is streamed a line at a time; a file that cannot be opened is one error.
     """
     try:
         stream = open_input(path)
@@ -310,7 +301,7 @@ def iter_jsonl(path: str, max_bytes: int = MAX_BYTES) -> Iterator[Article | Khab
         yield exc
         return
     try:
-        yield from jsonl_records(stream, "stdin" if path == "-" else path, max_bytes)
+        yield from jsonl_records(stream, "stdin" if path == "-" else path, max_bytes, allow_empty=False)
     finally:
         if path != "-":
             stream.close()

@@ -20,7 +20,6 @@ from khabar.inputs import (
     Article,
     expand_paths,
     has_arabic,
-    iter_articles,
     iter_jsonl,
     read_article,
     read_bytes,
@@ -69,7 +68,10 @@ def _one_line(doc_dict: dict[str, Any]) -> str:
 def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | None, max_bytes: int) -> None:
     """Analyse articles: repair, sentences, tokens, clitic-split words.
 
-    INPUTS are files, directories (every file below) or - for standard input.
+    INPUTS are files, directories (every file below) or - for standard input, read as
+    `khabar ingest` reads them: a text or HTML file is one article; a JSON array (.json), a
+    .jsonl file and zip/gzip archives give one output per record (JSONL with --format json,
+    a failed record as an {"error": ...} line). An empty text is an error (K101).
 
     \b
     Examples:
@@ -84,32 +86,48 @@ def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | No
     if jsonl:
         _analyze_jsonl(nlp, inputs, max_bytes)
         return
+    from khabar.store.ingest import CONTAINER_SUFFIXES, iter_records
+
     paths = list(expand_paths(list(inputs)))
     as_json = fmt == "json"
+    # one indented Doc only for one plain article; records of a container are JSONL, one line each
+    single = len(paths) == 1 and not paths[0].lower().endswith(CONTAINER_SUFFIXES)
     failed = 0
-    for item in iter_articles(paths, max_bytes):  # one file at a time: memory bounded by one article
-        if isinstance(item, KhabarError):
-            fail(item)
-            failed += 1
-            continue
-        _warn_about(item)
-        try:
-            doc = _analyze_one(nlp, item)
-        except KhabarError as exc:
-            fail(exc)
-            failed += 1
-            continue
-        if as_json:
-            if len(paths) == 1 and len(doc.text) <= _INDENT_MAX_CHARS:
-                click.echo(doc.to_json(indent=2))
-            else:  # one line a Doc; written a span at a time (a large Doc's JSON is never whole in memory)
-                _echo_doc_line(doc)
-        else:
-            from khabar.cli.render import render_doc
+    for path in paths:
+        container = path.lower().endswith(CONTAINER_SUFFIXES)
+        # the readers of ingest: a JSON array is its records, a .jsonl its lines, an archive its members
+        for item in iter_records([path], max_bytes):  # one record at a time: memory bounded by one article
+            if isinstance(item, KhabarError):
+                fail(item)
+                failed += 1
+                if as_json and container:  # one output line per record, so the batch stays aligned
+                    click.echo(_error_line(item))
+                continue
+            _warn_about(item)
+            try:
+                doc = _analyze_one(nlp, item)
+            except KhabarError as exc:
+                fail(exc)
+                failed += 1
+                if as_json and container:
+                    click.echo(_error_line(exc))
+                continue
+            if as_json:
+                if single and len(doc.text) <= _INDENT_MAX_CHARS:
+                    click.echo(doc.to_json(indent=2))
+                else:  # one line a Doc; written a span at a time (a large Doc's JSON is never whole in memory)
+                    _echo_doc_line(doc)
+            else:
+                from khabar.cli.render import render_doc
 
-            render_doc(doc)
+                render_doc(doc)
     if failed:
         sys.exit(1)
+
+
+def _error_line(exc: KhabarError) -> str:
+    """The output line that stands for a record that failed."""
+    return _one_line({"schema": 1, "error": {"code": exc.code, "message": exc.message}})
 
 
 def _warn_about(article: Article) -> None:
@@ -146,14 +164,14 @@ def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
                 fail(item)
                 failed += 1
                 # Keep one output line per input record so the batch stays aligned.
-                click.echo(_one_line({"schema": 1, "error": {"code": item.code, "message": item.message}}))
+                click.echo(_error_line(item))
                 continue
             try:
                 doc = _analyze_one(nlp, item)
             except KhabarError as exc:
                 fail(exc)
                 failed += 1
-                click.echo(_one_line({"schema": 1, "error": {"code": exc.code, "message": exc.message}}))
+                click.echo(_error_line(exc))
                 continue
             _echo_doc_line(doc)
     if failed:

@@ -49,6 +49,8 @@ from khabar.store.rows import PreparedDoc, prepare_doc
 JSON_META_KEYS: Final = ("id", "title", "date", "source", "url", "author")
 #: the code of an empty record (an empty file, a blank ``text``): skipped by ``khabar ingest`` unless --strict
 EMPTY_CODE: Final = "K101"
+#: names read as containers of many records (the rest: one text or HTML article)
+CONTAINER_SUFFIXES: Final = (".json", ".jsonl", ".zip", ".gz")
 #: largest content read whole from one container: a JSON array, or an archive inside another
 #: (a zip needs random access, so a ``.zip.gz`` or a zip inside a zip is read into memory)
 MAX_ARCHIVE_BYTES: Final = 256 * 1024**2
