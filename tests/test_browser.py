@@ -243,3 +243,34 @@ def test_browser_referent_page(browser: Any, base_url: str) -> None:
     page.locator("section.mentions li a").first.click()
     page.wait_for_url(re.compile(r"/documents/\d+#e\d+$"))
     page.close()
+
+
+def test_browser_referents_table_is_aligned(browser: Any, base_url: str) -> None:
+    """Each column's header and cells line up: text and numbers against the right edge (RTL; the units
+    of numbers line up)."""
+    page = browser.new_page()
+    page.goto(base_url + "/referents")
+    page.wait_for_selector("table.referents tbody tr")
+    _screenshot(page, "referents.png")
+    edges = page.evaluate(
+        """() => {
+        const box = el => { const r = document.createRange(); r.selectNodeContents(el);
+          const b = r.getBoundingClientRect(); return [Math.round(b.left), Math.round(b.right)]; };
+        const table = document.querySelector("table.referents");
+        const heads = [...table.querySelectorAll("thead th")].map(th => ({box: box(th),
+          align: getComputedStyle(th).textAlign, cell: th.getBoundingClientRect()}));
+        const rows = [...table.querySelectorAll("tbody tr")].map(tr =>
+          [...tr.children].map(td => ({box: box(td), align: getComputedStyle(td).textAlign,
+            cell: td.getBoundingClientRect()})));
+        return {heads, rows};
+    }"""
+    )
+    heads, rows = edges["heads"], edges["rows"]
+    assert len(heads) == 4 and rows
+    for col, head in enumerate(heads):
+        for row in rows:
+            cell = row[col]
+            assert abs(cell["cell"]["left"] - head["cell"]["left"]) < 1  # the same column box
+            assert abs(cell["cell"]["right"] - head["cell"]["right"]) < 1
+            assert abs(cell["box"][1] - head["box"][1]) <= 1, (col, head, cell)
+    page.close()
