@@ -80,7 +80,8 @@ def group_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple
     items = sorted(set(names), key=lambda ln: (-len(name_chain(ln[1])), ln))
     chains = {item: name_chain(item[1]) for item in items}
     root: dict[tuple[str, str], tuple[str, str]] = {}
-    members: dict[tuple[str, str], list[tuple[str, ...]]] = {}  # representative -> chains
+    # people's groups by first word: a chain can only join one that starts like it
+    by_first: dict[str, list[tuple[tuple[str, str], tuple[str, ...]]]] = {}
     by_chain: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
     for item in items:
         label, chain = item[0], chains[item]
@@ -89,17 +90,14 @@ def group_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple
             root[item] = same
             continue
         fits: set[tuple[str, str]] = set()
-        if label == "PERS":
-            for rep, chain_list in members.items():
-                if rep[0] != label:
-                    continue
-                if len(chain) == 1:  # a lone name: every person it could start counts
-                    if any(longer[0] == chain[0] for longer in chain_list):
-                        fits.add(rep)
-                elif any(extends(chain, longer) for longer in chain_list):
+        if label == "PERS" and chain:
+            for rep, longer in by_first.get(chain[0], ()):
+                # a lone name: every person it could start counts
+                if len(chain) == 1 or extends(chain, longer):
                     fits.add(rep)
         rep = next(iter(fits)) if len(fits) == 1 else item
         root[item] = rep
-        members.setdefault(rep, []).append(chain)
+        if label == "PERS" and chain:
+            by_first.setdefault(chain[0], []).append((rep, chain))
         by_chain[(label, chain)] = rep
     return root
