@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from khabar.store.corpus_referents import extends, group_names, name_chain
@@ -66,3 +68,24 @@ def test_corpus_referents_ambiguous_short_form_stays_apart() -> None:
 def test_corpus_referents_places_join_on_spelling_only() -> None:
     assert groups("كوريا", "كوريا الشمالية", label="LOC") == [{"كوريا"}, {"كوريا الشمالية"}]
     assert groups("الرياض", "الرياض", "الرّياض", label="LOC") == [{"الرياض", "الرّياض"}]
+
+
+def test_corpus_referents_in_entities_and_related(tmp_path: Path) -> None:
+    import khabar
+    from khabar.store import Store
+    from khabar.store.analytics import cooccurrence, top_referents
+
+    texts = [
+        "التقى الملك فهد بن عبدالعزيز في الرياض بالرئيس الأمريكي جورج بوش.",
+        "استقبل فهد بن عبدالعزيز آل سعود في جدة الرئيس جورج بوش.",
+    ]
+    with Store(tmp_path / "c.db") as store:
+        store.add_many(khabar.analyze(t, {"id": f"a{i}"}) for i, t in enumerate(texts))
+    reader = Store.open_readonly(tmp_path / "c.db")
+    try:
+        fahd = [r for r in top_referents(reader, "PERS") if r["name"].startswith("فهد")]
+        assert len(fahd) == 1 and fahd[0]["documents"] == 2
+        related = [r for r in cooccurrence(reader, "جورج بوش") if r["name"].startswith("فهد")]
+        assert len(related) == 1 and related[0]["documents"] == 2
+    finally:
+        reader.close()

@@ -76,6 +76,32 @@ def pick_name(names: Mapping[str, int]) -> str:
 
 
 # ------------------------------------------------------------------ referents
+def corpus_rows(
+    names: Mapping[str, Counter[str]],
+    labels: Mapping[str, Counter[str]],
+    docs: Mapping[str, set[int]],
+    mentions: Mapping[str, int] | None = None,
+) -> list[dict[str, Any]]:
+    """One row per corpus referent (:func:`khabar.store.corpus_referents.group_names`) from
+    per-key counts of stored referents: ``{"name", "label", "documents"}`` (+ ``"mentions"``)."""
+    named = {key: (pick_name(labels[key]), pick_name(names[key])) for key in names}
+    group_of = group_names(named.values())
+    merged: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for key, label_name in named.items():
+        merged[group_of[label_name]].append(key)
+    rows: list[dict[str, Any]] = []
+    for keys in merged.values():
+        row: dict[str, Any] = {
+            "name": pick_name(sum((names[k] for k in keys), Counter())),
+            "label": pick_name(sum((labels[k] for k in keys), Counter())),
+        }
+        if mentions is not None:
+            row["mentions"] = sum(mentions[k] for k in keys)
+        row["documents"] = len(set().union(*(docs[k] for k in keys)))
+        rows.append(row)
+    return rows
+
+
 def top_referents(store: Store, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
     """The most covered referents, merged across documents into corpus referents
     (:func:`khabar.store.corpus_referents.group_names`: spelling variants, بن/آل links, unique short forms).
@@ -114,23 +140,7 @@ def top_referents(store: Store, label: str | None = None, limit: int = 20) -> li
         labels[key][str(lab)] += 1
         mentions[key] += int(count)
         docs[key].add(int(doc_id))
-    # one corpus referent for the names documents give one person (corpus_referents)
-    named = {key: (pick_name(labels[key]), pick_name(names[key])) for key in names}
-    group_of = group_names(named.values())
-    merged: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for key, label_name in named.items():
-        merged[group_of[label_name]].append(key)
-    rows: list[dict[str, Any]] = []
-    for keys in merged.values():
-        all_names: Counter[str] = sum((names[k] for k in keys), Counter())
-        rows.append(
-            {
-                "name": pick_name(all_names),
-                "label": pick_name(sum((labels[k] for k in keys), Counter())),
-                "mentions": sum(mentions[k] for k in keys),
-                "documents": len(set().union(*(docs[k] for k in keys))),
-            }
-        )
+    rows = corpus_rows(names, labels, docs, mentions)
     rows.sort(key=lambda r: (-r["documents"], -r["mentions"], r["name"]))
     return rows[:limit]
 
@@ -202,8 +212,8 @@ def cooccurrence(store: Store, name: str, limit: int = 20) -> list[dict[str, Any
     name); referents whose own name contains ``name`` are left out.
 
     Returns:
-        ``{"name", "label", "documents"}`` dicts (``documents``: how many of the shared
-        documents mention it), most documents first, then name.
+        ``{"name", "label", "documents"}`` dicts, one per corpus referent (``documents``: how
+        many of the shared documents mention it), most documents first, then name.
 
     Raises:
         StoreError: K423 for an empty name, K421 for a bad limit.
@@ -221,9 +231,7 @@ def cooccurrence(store: Store, name: str, limit: int = 20) -> list[dict[str, Any
         names[norm][str(surface)] += 1
         labels[norm][str(lab)] += 1
         docs[norm].add(int(doc_id))
-    rows: list[dict[str, Any]] = [
-        {"name": pick_name(names[k]), "label": pick_name(labels[k]), "documents": len(docs[k])} for k in names
-    ]
+    rows = corpus_rows(names, labels, docs)
     rows.sort(key=lambda r: (-r["documents"], r["name"]))
     return rows[:limit]
 
