@@ -168,6 +168,14 @@ class Doc:
         """The original characters under ``span``."""
         return self._text[span.start : span.end]
 
+    def repaired_text(self, span: Span) -> str:
+        """The repaired view's characters under ``span`` (glued words apart, presentation forms
+        folded); the original characters when no edit was made."""
+        if not self.edits:
+            return self._text[span.start : span.end]
+        to_derived = self.repaired_map.to_derived
+        return self.repaired[to_derived(span.start) : to_derived(span.end)]
+
     def __getitem__(self, layer: str) -> list[Span]:
         return self.layers.get(layer, [])
 

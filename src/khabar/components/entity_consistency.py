@@ -47,16 +47,11 @@ def _key(word: str) -> str:
 class _Tokens:
     """The tokens of the article with their repaired letters and base words."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, texts: list[str] | None = None) -> None:
         self.spans = doc["tokens"]
         self.starts = [t.start for t in self.spans]
         self.ends = [t.end for t in self.spans]
-        rep, to_derived = doc.repaired, doc.repaired_map.to_derived
-        edited = bool(doc.edits)
-        self.texts = [
-            (rep[to_derived(t.start) : to_derived(t.end)] if edited else doc.text[t.start : t.end]).strip()
-            for t in self.spans
-        ]
+        self.texts = texts if texts is not None else [doc.repaired_text(t).strip() for t in self.spans]
         self.bases = list(self.texts)
         self.name_starts = list(self.starts)  # after و ف ب ل ك, before the article
         self.conjoined: set[int] = set()  # tokens that start with the conjunction و
@@ -139,19 +134,20 @@ def _not_a_person(span: Span, toks: _Tokens) -> Span:
     return span
 
 
-def make_consistent(doc: Doc, spans: list[Span]) -> list[Span]:
-    """The entity spans of ``doc`` after the four rules of the module docstring, in text order.
+def make_consistent(doc: Doc, spans: list[Span], token_texts: list[str] | None = None) -> list[Span]:
+    """The entity spans of ``doc`` after the rules of the module docstring, in text order.
 
     Args:
         doc: a Doc with the ``tokens`` and ``words`` layers.
         spans: entity spans as the tagger gives them (original offsets, labels PERS LOC ORG MISC).
+        token_texts: each token's repaired letters when the caller has them (the tagger does).
 
     Returns:
         New spans (never overlapping), in text order.
     """
     if not spans:
         return spans
-    toks = _Tokens(doc)
+    toks = _Tokens(doc, token_texts)
     kept: list[Span] = []
     for span in spans:
         trimmed = _trim(span, toks)

@@ -304,15 +304,6 @@ def _start_after_proclitics(doc: Doc, token_index: int, token: Span, words_by_to
     return start if start < token.end else token.start
 
 
-def _repaired_text(doc: Doc, token: Span) -> str:
-    """The token as the repaired view reads it (its original letters when no edit touches it)."""
-    original = doc.text[token.start : token.end]
-    if not doc.edits:
-        return original
-    to_derived = doc.repaired_map.to_derived
-    return doc.repaired[to_derived(token.start) : to_derived(token.end)] or original
-
-
 def predict(doc: Doc) -> list[Span]:
     """Entity spans in original offsets, label in {PERS, LOC, ORG, MISC}, over doc["tokens"] grouped by their "sentence" attribute (the segment component has run; tokens are on the repaired view, so a glued الولاياتالمتحدةوكوريا is already 3 tokens and yields LOC الولايات المتحدة + LOC كوريا, each with exact original offsets). Where the first token of an entity carries proclitics و/ف/ب/ل/ك (see doc["words"], role "proclitic", attrs["token"] = token index), the span starts after them (والعراق -> LOC over العراق; keep ال inside). An entity span covering several tokens runs from the first token's start to the last token's end."""
     tokens = doc["tokens"]
@@ -332,7 +323,8 @@ def predict(doc: Doc) -> list[Span]:
     spans: list[Span] = []
     # tag the repaired letters (presentation forms folded, tatweel dropped); a repair can put a
     # space inside a token's original stretch: tag the letters only
-    sentences = [["".join(_repaired_text(doc, tokens[i]).split()) for i in group] for group in groups]
+    texts = ["".join((doc.repaired_text(t) or doc.span_text(t)).split()) for t in tokens]
+    sentences = [[texts[i] for i in group] for group in groups]
     for group, tags in zip(groups, tag_sentences(sentences, None), strict=True):
         for first, last, label in entity_runs(tags):
             if label not in LABELS:
@@ -341,7 +333,7 @@ def predict(doc: Doc) -> list[Span]:
             start = _start_after_proclitics(doc, t0, tokens[t0], words_by_token)
             end = tokens[group[last - 1]].end
             spans.append(Span(start, end, label))
-    return make_consistent(doc, spans)
+    return make_consistent(doc, spans, texts)
 
 
 def set_annotations(doc: Doc, spans: list[Span]) -> None:

@@ -90,8 +90,7 @@ def _description(doc: Doc, mention: Span, token_starts: list[int]) -> Span | Non
 
 def _repaired_text(doc: Doc, span: Span) -> str:
     """The mention as it reads in the repaired view (glued words separated)."""
-    mapping = doc.repaired_map
-    return doc.repaired[mapping.to_derived(span.start) : mapping.to_derived(span.end)].strip()
+    return doc.repaired_text(span).strip()
 
 
 def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
