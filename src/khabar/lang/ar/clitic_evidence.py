@@ -33,6 +33,7 @@ from functools import lru_cache
 from typing import Final, NamedTuple
 
 from khabar.errors import ResourceError
+from khabar.lang.ar.stopwords import STOP_WORDS
 from khabar.resources import read_json_model
 
 DET: Final = "ال"
@@ -99,8 +100,6 @@ def is_name(word: str, counts: dict[str, int]) -> bool:
         return True
     if word not in name_parts() or counts.get(word, 0) >= PART_MAX_COUNT:
         return False
-    from khabar.lang.ar.stopwords import STOP_WORDS
-
     return counts.get(DET + word, 0) < MIN_DET_COUNT and word not in STOP_WORDS
 
 
@@ -173,31 +172,20 @@ def _with_article(segs: tuple[str, ...], q_len: int, rest: str, name: bool) -> T
     return Target(segs, q_len, name=name)
 
 
-class _NameTest:
-    """``word in names`` for :func:`is_name` with the counts at hand."""
-
-    __slots__ = ("counts",)
-
-    def __init__(self, counts: dict[str, int]) -> None:
-        self.counts = counts
-
-    def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and is_name(word, self.counts)
-
-
-def _lam_lam(conj: str, x: str, counts: dict[str, int], names: _NameTest) -> Target | None:
+def _lam_lam(conj: str, x: str, counts: dict[str, int]) -> Target | None:
     """Rule 1: ``(و|ف)لل`` + x."""
     c = counts.get
-    a = c(DET + x, 0) + (NAME_BONUS if DET + x in names else 0)  # ل + ال + x
+    a_name, d_name = is_name(DET + x, counts), is_name("ل" + x, counts)
+    a = c(DET + x, 0) + (NAME_BONUS if a_name else 0)  # ل + ال + x
     b = c(DET + "ل" + x, 0)  # ل + ال + لx (assimilated)
-    d = c("ل" + x, 0) + (NAME_BONUS if "ل" + x in names else 0)  # ل + لx
+    d = c("ل" + x, 0) + (NAME_BONUS if d_name else 0)  # ل + لx
     segs = (conj, "ل") if conj else ("ل",)
     if d and max(a, b) * ARTICLE_SHARE < d:
-        return Target(segs, len(conj) + 1, name="ل" + x in names)
+        return Target(segs, len(conj) + 1, name=d_name)
     if b > a:
         return Target((*segs, DET), len(conj) + 2, assimilated=True)
     if a:
-        return Target((*segs, DET), len(conj) + 2, name=DET + x in names)
+        return Target((*segs, DET), len(conj) + 2, name=a_name)
     return None
 
 
@@ -285,18 +273,17 @@ def target(
     """
     if len(bare) < 3:
         return None
-    names = _NameTest(counts)
     c = counts.get
     conj = bare[0] if bare[0] in "وف" and bare[1:3] == "لل" else ""
     if bare[len(conj) :].startswith("لل") and len(bare) - len(conj) > 3:
-        return _lam_lam(conj, bare[len(conj) + 2 :], counts, names)
-    if bare in names:  # rule 2
+        return _lam_lam(conj, bare[len(conj) + 2 :], counts)
+    if is_name(bare, counts):  # rule 2
         return Target((DET,), 2, name=True) if bare.startswith(DET) and len(bare) > 3 else Target((), 0, name=True)
     n_word = c(bare, 0)
     takes_det = c(DET + bare, 0) >= MIN_DET_COUNT  # اللسان: لسان is a word, not ل + سان
     for q, segs in _BY_LENGTH:  # the longest name first: وبيونغ is و + بيونغ
         rest = bare[len(q) :]
-        if takes_det or not bare.startswith(q) or len(rest) < 2 or rest not in names:
+        if takes_det or not bare.startswith(q) or len(rest) < 2 or not is_name(rest, counts):
             continue
         if rest in name_words():
             # (لدينا is ل + دينا only if the name دينا were the likelier reading)
@@ -326,5 +313,5 @@ def target(
         if not bare.startswith(q) or len(rest) < 2:
             continue
         if c(rest, 0) >= KNOWN_REST or (len(q) == 1 and len(rest) > 2 and spelling_gain(bare, 1) >= SPELLING_GAIN[q]):
-            return _with_article(segs, len(q), rest, rest in names)
+            return _with_article(segs, len(q), rest, is_name(rest, counts))
     return None
