@@ -30,35 +30,38 @@ import zipfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 SENTENCE = "قال الوزير إن المحادثات مستمرة في العاصمة، وأضاف أن الجولة المقبلة تبدأ غدا. "
 KHABAR = [str(Path(sys.executable).with_name("khabar"))]
 
 
+ALEF_MIB = b"\xd8\xa7" * (1 << 19)  # 1 MiB of the letter ا
+
+
+def _write_blocks(f: IO[bytes], block: bytes, times: int) -> None:
+    for _ in range(times):
+        f.write(block)
+
+
 def zip_bomb(d: Path) -> Path:
     path = d / "bomb.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z, z.open("big.txt", "w", force_zip64=True) as f:
-        block = b"\xd8\xa7" * (1 << 19)
-        for _ in range(2048):  # 2 GB inflated
-            f.write(block)
+        _write_blocks(f, ALEF_MIB, 2048)  # 2 GB inflated
     return path
 
 
 def gzip_bomb(d: Path) -> Path:
     path = d / "bomb.txt.gz"
     with gzip.open(path, "wb", compresslevel=9) as f:
-        block = b"\xd8\xa7" * (1 << 19)
-        for _ in range(2048):
-            f.write(block)
+        _write_blocks(f, ALEF_MIB, 2048)
     return path
 
 
 def gzip_newlines(d: Path) -> Path:
     path = d / "newlines.jsonl.gz"
     with gzip.open(path, "wb", compresslevel=9) as f:
-        block = b"\n" * (1 << 20)
-        for _ in range(1024):  # 1 GB of empty lines, then one record
-            f.write(block)
+        _write_blocks(f, b"\n" * (1 << 20), 1024)  # 1 GB of empty lines, then one record
         f.write(json.dumps({"text": SENTENCE}).encode() + b"\n")
     return path
 
