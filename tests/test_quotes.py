@@ -267,7 +267,7 @@ def test_quotes_source_letter_before_an_institution() -> None:
     ],
 )
 def test_quotes_in_accordance_with_is_not_a_source(text: str) -> None:
-    doc, items = _analyze(text)
+    _doc, items = _analyze(text)
     assert items == []
 
 
