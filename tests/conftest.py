@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from khabar.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("KHABAR_SHARED", REPO.parent / "shared"))
@@ -26,3 +29,11 @@ def seed_text() -> str:
     """The reference article (read at test time only, never copied into the repository)."""
     path = shared_path("seed", "000_f7a595203ed4f7d3.txt")
     return path.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def reader(db_path: Path) -> Iterator[Store]:
+    """A read-only connection to the module's ``db_path`` store (each store test module defines db_path)."""
+    store = Store.open_readonly(db_path)
+    yield store
+    store.close()

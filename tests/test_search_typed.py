@@ -3,7 +3,6 @@ Arabic topic names, "did you mean" and the one-line reason of an empty answer (i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -55,13 +54,6 @@ def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with Store(path) as store:
         store.add_many(nlp.analyze(text, {"id": key, **meta}) for key, text, meta in ARTICLES)
     return path
-
-
-@pytest.fixture
-def reader(db_path: Path) -> Iterator[Store]:
-    store = Store.open_readonly(db_path)
-    yield store
-    store.close()
 
 
 def test_search_all_terms_come_first_then_any_term(reader: Store) -> None:

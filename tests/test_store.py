@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -56,13 +55,6 @@ def db_path(tmp_path_factory: pytest.TempPathFactory, docs: dict[str, Doc]) -> P
     with Store(path) as store:
         store.add_many(docs.values(), batch=2)
     return path
-
-
-@pytest.fixture
-def reader(db_path: Path) -> Iterator[Store]:
-    store = Store.open_readonly(db_path)
-    yield store
-    store.close()
 
 
 def ids(hits: list[Hit]) -> set[str | None]:
