@@ -55,8 +55,37 @@ def _breaks_clause(v: _View, j: int, j0: int, frames: dict[int, _Frame]) -> bool
         f in speech.NARRATIVE_AFTER_COMMA or f == "في" and nxt in speech.NARRATOR_AFTER_FI
     ):
         return True  # "، وكانت ... قد", "، في أعقاب ...", '"..." في إشارة إلى'
+    joiner = f in speech.CLAUSE_JOINERS or f in ("في", "وفي") and nxt == "حين"
+    if prev in _COMMAS and joiner and nxt not in speech.NOT_AFTER_JOINER:
+        return True  # "، كما أعلن ...", "، فيما بدأت ...": the narrator goes on
+    if prev in _COMMAS and v.conj_clitic[j] and _looks_like_verb(f[1:]) and f[1:] not in speech.COMPLEMENTIZERS:
+        # "، وتمنى لهم التوفيق": the speaker's own next act ends the content; a verb with a subject of
+        # its own ("، وأظهرت النتائج ...") or a clause ("، واتضح أنه ...") goes on reporting.
+        if not (nxt.startswith(("ال", "لل")) or j + 1 < v.n and v.is_comp(j + 1)):
+            return True
     fr = frames.get(j)
     return fr is not None and fr.cue.kind == speech.SOURCE and prev in _COMMAS
+
+
+def _looks_like_verb(base: str) -> bool:
+    """True when a folded word (its و removed) has the shape of a finite verb: ``تمني``, ``يعمل``, ``قامت``.
+
+    Shape only (no lexicon): an imperfect or derived-form prefix (ي ت ا أ) or a feminine past ending
+    (ت), without the article, a feminine or plural noun ending (ة ات ون ين) or the masdar ``تفعيل``
+    and plural ``أفعال`` patterns (``تطوير``, ``أسعار``). Used only after ``، و``.
+    """
+    n = len(base)
+    if not 3 <= n <= 6 or base.startswith("ال") or base.endswith(("ه", "ات", "ين", "ون", "اء")):
+        return False  # (ة folds to ه)
+    if base in speech.NOT_VERBS:
+        return False
+    if base[0] == "ت":
+        return not (n == 5 and base[3] == "ي") and not (n >= 5 and base[2] == "ا")  # تطوير, تقارير
+    if base[0] in "اأ":
+        return n >= 4 and not (n == 5 and base[3] == "ا")  # أسعار
+    if base[0] == "ي":
+        return n >= 4
+    return n in (4, 5) and base.endswith("ت") and base[-2] != "ا"  # قامت, عادت (not ... ات)
 
 
 def _clause_end(v: _View, j0: int, frames: dict[int, _Frame], stop_at_colon: bool = True) -> int:
@@ -196,7 +225,9 @@ def _find_quotes(v: _View, frames: dict[int, _Frame]) -> list[_Quote]:
                     covered = max(covered, last)
         elif fr.intro == "that":
             comp_tok = fr.at
-            j0 = comp_tok + 1 if v.fold[comp_tok] in speech.COMPLEMENTIZERS else comp_tok  # a ب phrase: kept
+            # After أن/إن or a separate preposition (دعا إلى ...) the content starts; a ب phrase is kept whole.
+            skip = v.fold[comp_tok] in speech.COMPLEMENTIZERS or v.fold[comp_tok] in fr.cue.complement
+            j0 = comp_tok + 1 if skip else comp_tok
             if j0 >= v.n or v.sent[j0] != v.sent[comp_tok]:
                 continue
             last = _clause_end(v, j0, frames)

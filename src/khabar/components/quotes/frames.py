@@ -23,9 +23,6 @@ _WAS = frozenset({"كان", "وكان", "كانت", "وكانت", "فكان", "�
 _HAD = frozenset({"قد", "لقد"})
 _REPORTED = frozenset({"جاء", "ورد", "نشر", "نشرت", "اورد", "اوردت"})
 _PHRASE_END = _COMMAS | {":"}  # ends a source phrase (بحسب المصدر، ...), as does the sentence end
-# Speech verbs whose ب phrase can name a person (اعترف بـ, نوه بـ, وصفه بـ); after the others a
-# person right behind ب is the subject, and the ب the first letter of the name.
-_BA_OBJECT = frozenset({"اعترف", "أقر", "نوه", "تعهد", "وصف"})
 # Nouns (folded, without the article) that head a source after "وفقا ل": a title, an anonymous
 # source, a medium or an institution.
 _SOURCE_HEADS = (
@@ -108,14 +105,29 @@ def _scan(v: _View, i: int, cue: speech.Cue) -> tuple[str, int, int | None]:
                 return "that", j, None
             if first_comp is None:
                 first_comp = j
-        elif cue.lemma in speech.BA_COMPLEMENT and v.prep_clitic[j] and f[:1] == "ب" and j > i + 1:
-            return "that", j, None
+        elif cue.complement and _complement_at(v, j, i, cue):
+            return "that", j, None  # "دعا إلى وقف القتال", "تعهدت بخفض الأسعار": the phrase is the content
         elif j > i + 1 and (c := speech.lookup(f)) is not None and c.kind != speech.SOURCE:
             break  # another speech verb: its own frame
         j += 1
     if first_comp is not None:
         return "that", first_comp, None
     return "none", j, None
+
+
+def _complement_at(v: _View, j: int, i: int, cue: speech.Cue) -> bool:
+    """True when token ``j`` opens the prepositional complement that ``cue`` (at ``i``) reports.
+
+    A separate preposition (``إلى``, ``على``) may follow the verb at once (``ودعا إلى``); a ب written
+    on its word (``بإهدار``) may not: right after the verb it is the subject's first letter.
+    """
+    f = v.fold[j]
+    if f in cue.complement:
+        return j + 1 < v.n and v.sent[j + 1] == v.sent[j] and v.kind[j + 1] == "arabic"
+    return "ب" in cue.complement and v.prep_clitic[j] and f[:1] == "ب" and j > i + 1 and f not in _NOT_CONTENT_BA
+
+
+_NOT_CONTENT_BA = frozenset(fold(w) for w in "باسم بالإجماع بشدة بدوره بدورها بدورهم بالقول بقوله بقولها بعد بين بشأن".split())
 
 
 def _phrase(v: _View, lo: int, hi: int) -> tuple[int, int] | None:
@@ -317,7 +329,9 @@ def _explicit_speaker(
             continue
         if not v.in_pp(k):
             return v.entities[k].start, v.entities[k].end
-        if after_verb and lemma not in _BA_OBJECT and _ba_in_name(v, k, lo):
+        if after_verb and lemma not in speech.lemmas_with("ba-object") and _ba_in_name(v, k, lo):
+            # (after اعترف بـ, نوه بـ, وصفه بـ the ب phrase can name a person; after the others a
+            # person right behind ب is the subject, and the ب the first letter of the name)
             return v.with_its_token_start(k)
     phrase = _phrase(v, lo, hi)
     if phrase is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib import resources
 
 from khabar.lang.ar.normalize import fold
 
@@ -37,54 +38,72 @@ class Cue:
     gender: str
     preps: tuple[str, ...] = ()  # folded prepositions that may precede the complementizer
     clitic: int = 0  # length of the و/ف clitic at the start of the surface form
+    complement: tuple[str, ...] = ()  # folded prepositions whose phrase is the content (دعا إلى)
+    flags: frozenset[str] = frozenset()  # "object", "ba-object" (see speech_verbs.tsv)
 
 
 # "يذكر أن" / "يعتبر" are journalistic formulas ("it is worth noting", "is considered"), not speech.
-# lemma -> (masculine forms, feminine forms, plural forms, participles m/f/p, prepositions before أن).
-# Forms are written as in careful news Arabic; folding takes care of careless spellings.
-_VERBS: tuple[
-    tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, str, str], tuple[str, ...]], ...
-] = (
-    ("قال", ("قال", "يقول"), ("قالت", "تقول"), ("قالوا", "يقولون", "قالا", "قالتا"), ("قائلا", "قائلة", "قائلين"), ()),
-    ("أضاف", ("أضاف", "يضيف"), ("أضافت", "تضيف"), ("أضافوا",), ("مضيفا", "مضيفة", "مضيفين"), ()),
-    ("أكد", ("أكد", "يؤكد"), ("أكدت", "تؤكد"), ("أكدوا",), ("مؤكدا", "مؤكدة", "مؤكدين"), ("على",)),
-    ("أوضح", ("أوضح", "يوضح"), ("أوضحت", "توضح"), ("أوضحوا",), ("موضحا", "موضحة", "موضحين"), ()),
-    ("أشار", ("أشار", "يشير"), ("أشارت", "تشير"), ("أشاروا",), ("مشيرا", "مشيرة", "مشيرين"), ("إلى",)),
-    ("أعلن", ("أعلن", "يعلن"), ("أعلنت", "تعلن"), ("أعلنوا",), ("معلنا", "معلنة", "معلنين"), ("عن",)),
-    ("صرح", ("صرح",), ("صرحت",), ("صرحوا",), ("مصرحا", "مصرحة", "مصرحين"), ()),
-    ("كتب", ("كتب",), ("كتبت",), ("كتبوا",), ("", "", ""), ()),
-    ("ذكر", ("ذكر",), ("ذكرت", "تذكر"), ("ذكروا",), ("ذاكرا", "ذاكرة", ""), ()),
-    ("تابع", ("تابع",), ("تابعت",), ("تابعوا",), ("", "", ""), ()),
-    ("تعهد", ("تعهد", "يتعهد"), ("تعهدت", "تتعهد"), ("تعهدوا",), ("متعهدا", "متعهدة", "متعهدين"), ()),
-    ("اعتبر", ("اعتبر",), ("اعتبرت",), ("اعتبروا",), ("معتبرا", "معتبرة", "معتبرين"), ()),
-    ("رأى", ("رأى", "يرى"), ("رأت", "ترى"), ("رأوا",), ("", "", ""), ()),
-    ("شدد", ("شدد", "يشدد"), ("شددت", "تشدد"), ("شددوا",), ("مشددا", "مشددة", "مشددين"), ("على",)),
-    ("لفت", ("لفت",), ("لفتت",), ("لفتوا",), ("لافتا", "لافتة", "لافتين"), ("إلى",)),
-    ("نفى", ("نفى", "ينفي"), ("نفت", "تنفي"), ("نفوا",), ("نافيا", "نافية", "نافين"), ()),
-    ("كشف", ("كشف", "يكشف"), ("كشفت", "تكشف"), ("كشفوا",), ("كاشفا", "كاشفة", "كاشفين"), ("عن",)),
-    ("أفاد", ("أفاد", "يفيد"), ("أفادت", "تفيد"), ("أفادوا",), ("", "", ""), ()),
-    ("بين", ("أبان",), ("بينت", "أبانت"), ("بينوا",), ("مبينا", "مبينة", "مبينين"), ()),
-    ("نقل", ("نقل",), ("نقلت",), ("نقلوا",), ("", "", ""), ()),
-    ("حذر", ("حذر", "يحذر"), ("حذرت", "تحذر"), ("حذروا",), ("محذرا", "محذرة", "محذرين"), ("من",)),
-    ("أردف", ("أردف",), ("أردفت",), ("",), ("", "", ""), ()),
-    ("استطرد", ("استطرد",), ("استطردت",), ("",), ("", "", ""), ()),
-    ("اختتم", ("اختتم",), ("اختتمت",), ("",), ("", "", ""), ()),
-    ("نوه", ("نوه",), ("نوهت",), ("",), ("منوها", "منوهة", ""), ("إلى",)),
-    ("أقر", ("أقر",), ("أقرت",), ("أقروا",), ("", "", ""), ()),
-    ("اعترف", ("اعترف",), ("اعترفت",), ("اعترفوا",), ("معترفا", "معترفة", ""), ()),
-    ("زعم", ("زعم", "يزعم"), ("زعمت", "تزعم"), ("زعموا",), ("زاعما", "زاعمة", ""), ()),
-    ("أبلغ", ("أبلغ",), ("أبلغت",), ("أبلغوا",), ("", "", ""), ()),
-    ("أعرب", ("",), ("",), ("",), ("معربا", "معربة", ""), ("عن",)),
-    ("وصف", ("وصف",), ("وصفت",), ("وصفوا",), ("واصفا", "واصفة", "واصفين"), ()),
-    ("علق", ("علق",), ("علقت",), ("علقوا",), ("معلقا", "معلقة", ""), ()),
-    ("توقع", ("توقع",), ("توقعت",), ("توقعوا",), ("متوقعا", "متوقعة", ""), ()),
-    ("استشهد", ("استشهد",), ("استشهدت",), ("",), ("مستشهدا", "مستشهدة", ""), ()),
-    ("استنتج", ("استنتج",), ("استنتجت",), ("",), ("", "", ""), ()),
-    ("تساءل", ("تساءل", "يتساءل"), ("تساءلت", "تتساءل"), ("تساءلوا",), ("متسائلا", "متسائلة", ""), ()),
-)
+# The verbs are data: ``khabar/data/speech_verbs.tsv`` (lemma, forms by gender, participles, the
+# prepositions before أن, the prepositional complement that is the content, flags), read on first use.
+VERBS_FILE = "speech_verbs.tsv"
 
-# Forms that only count with the و/ف clitic (bare ``بين`` is the preposition "between").
-_CLITIC_ONLY = {"بين": ("m",)}
+
+@dataclass(frozen=True, slots=True)
+class VerbEntry:
+    """One line of the verb lexicon."""
+
+    lemma: str
+    masculine: tuple[str, ...]
+    feminine: tuple[str, ...]
+    plural: tuple[str, ...]
+    participles: tuple[str, str, str]  # m, f, p ("" for none)
+    preps: tuple[str, ...]  # before the complementizer: أشار إلى أن
+    complement: tuple[str, ...]  # the content is this preposition's phrase: دعا إلى, حث على, اتهم بـ
+    flags: frozenset[str]
+    clitic_only: tuple[str, ...] = ()
+
+
+def _cells(cell: str) -> tuple[str, ...]:
+    return tuple(w for w in cell.split() if w != "-")
+
+
+def parse_verbs(text: str) -> tuple[VerbEntry, ...]:
+    """The entries of a verb lexicon in the TSV format of ``speech_verbs.tsv`` (``#`` lines are comments).
+
+    Raises ValueError on a line that does not have 10 tab-separated cells.
+    """
+    out: list[VerbEntry] = []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        cells = line.split("\t")
+        if len(cells) != 10:
+            raise ValueError(f"{VERBS_FILE} line {n}: {len(cells)} cells, expected 10")
+        lemma, masc, fem, plur, pm, pf, pp, preps, comp, flags = cells
+        parts = tuple("" if c.strip() in ("", "-") else c.strip() for c in (pm, pf, pp))
+        words = flags.split()
+        clitic_only = tuple(w.split(":", 1)[1] for w in words if w.startswith("clitic-only-m:"))
+        out.append(
+            VerbEntry(
+                lemma.strip(),
+                _cells(masc),
+                _cells(fem),
+                _cells(plur),
+                (parts[0], parts[1], parts[2]),
+                tuple(fold(w) for w in _cells(preps)),
+                tuple(fold(w) for w in _cells(comp)),
+                frozenset(w for w in words if ":" not in w),
+                clitic_only,
+            )
+        )
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def verbs() -> tuple[VerbEntry, ...]:
+    """The verb lexicon shipped with khabar (read once)."""
+    return parse_verbs(resources.files("khabar").joinpath("data", VERBS_FILE).read_text(encoding="utf-8"))
+
 
 # Source phrases: one token (``بحسب``) or a token plus what must follow (``وفقا`` + ل...).
 SOURCE_WORDS = ("بحسب", "حسب", "حسبما")
@@ -103,6 +122,12 @@ DATA_WORDS = _folded(
 )
 # Words that end a reported clause: narrator add-ons ("، وذلك في ..."), a new clause ("لكنه أكد").
 CLAUSE_BREAKS = _folded("وذلك لكنه ولكنه لكنها ولكنها لكنهم ولكنهم")
+# After a comma these words open a new clause of the narrator ("، كما أعلن", "، فيما بدأت"), unless
+# the next word makes them part of the reported one ("فيما يتعلق بـ", "كما هو الحال").
+CLAUSE_JOINERS = _folded("كما وكما فيما وفيما بينما وبينما")
+NOT_AFTER_JOINER = _folded("يتعلق يخص يلي هو هي كان كانت يتم سيتم أن ان أنه أنها")
+# Words shaped like verbs that are not ("، وأكثر من ذلك", "، ويوم الجمعة"), for the clause-end test.
+NOT_VERBS = _folded("أكثر أقل أهم أبرز أول أخرى آخر أيضا يوم يومي أي أيا إلي اليوم أمس أحد أمام اثر")
 # After a comma, these open the narrator's own clause ("، وكانت طهران قد شهدت", "، وهو إجراء", "، وتم").
 NARRATIVE_AFTER_COMMA = _folded("وكان وكانت وكانوا وهو وهي وهم وتم ويأتي وتأتي بعدما وجاء يذكر ويذكر")
 # Prepositional add-ons of the narrator after a quotation ("في إشارة إلى", "في رده على", "خلال مؤتمر").
@@ -144,8 +169,6 @@ NAMING_NOUNS = _folded(
     "تطبيق مهرجان معرض ملتقى مؤتمر جائزة اسم لقب مصطلح كلمة عبارة وصف تسمية يسمى تسمى المسمى "
     "المسماة المعروف المعروفة نادي"
 )
-# Verbs whose reported content can be a ب phrase ("تعهدت الحكومة بخفض الأسعار").
-BA_COMPLEMENT = frozenset({"تعهد"})
 # Anonymous and collective sources that head a speaker phrase (folded).
 ANONYMOUS = _folded(
     "مصدر مصادر المصدر المصادر مسؤول مسؤولة مسؤولون مسؤولين المسؤول مسئول مسئولون شهود شاهد "
@@ -174,20 +197,27 @@ def cue_table() -> dict[str, Cue]:
         if not clitic_only:
             table.setdefault(key, cue)
         for clitic in ("و", "ف"):
-            table.setdefault(clitic + key, Cue(cue.lemma, cue.kind, cue.gender, cue.preps, 1))
+            table.setdefault(
+                clitic + key, Cue(cue.lemma, cue.kind, cue.gender, cue.preps, 1, cue.complement, cue.flags)
+            )
 
-    for lemma, masc, fem, plur, parts, preps in _VERBS:
-        folded_preps = tuple(fold(p) for p in preps)
-        for forms, gender in ((masc, "m"), (fem, "f"), (plur, "p")):
+    for e in verbs():
+        for forms, gender in ((e.masculine, "m"), (e.feminine, "f"), (e.plural, "p")):
             for form in forms:
-                add(form, Cue(lemma, VERB, gender, folded_preps))
-        for form, gender in zip(parts, ("m", "f", "p"), strict=True):
-            add(form, Cue(lemma, PARTICIPLE, gender, folded_preps))
-    for form in _CLITIC_ONLY:
-        add(form, Cue(form, VERB, "m"), clitic_only=True)
+                add(form, Cue(e.lemma, VERB, gender, e.preps, 0, e.complement, e.flags))
+        for form, gender in zip(e.participles, ("m", "f", "p"), strict=True):
+            add(form, Cue(e.lemma, PARTICIPLE, gender, e.preps, 0, e.complement, e.flags))
+        for form in e.clitic_only:
+            add(form, Cue(e.lemma, VERB, "m", e.preps, 0, e.complement, e.flags), clitic_only=True)
     for form in SOURCE_WORDS:
         add(form, Cue(form, SOURCE, ""))
     return table
+
+
+@lru_cache(maxsize=8)
+def lemmas_with(flag: str) -> frozenset[str]:
+    """Lemmas whose lexicon line carries ``flag`` ("object", "ba-object")."""
+    return frozenset(e.lemma for e in verbs() if flag in e.flags)
 
 
 def lookup(folded_token: str) -> Cue | None:
