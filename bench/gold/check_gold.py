@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Validate and pretty-print the quotation-extraction development gold.
 
-Loads every article text from the shared corpora (ANT v2.1 TREC files and
-SaudiNewsNet zips), checks the recorded sha256, checks that every span lies
+Loads every article text from the shared corpora (ANT v2.1 and ANT v1.1
+JawharaFM TREC files, SaudiNewsNet zips), checks the recorded sha256, checks that every span lies
 inside the text and is non-empty, and prints each quotation for review.
 
 Usage: python bench/gold/check_gold.py [--data PATH] [--gold FILE] [--quiet]
+(--gold defaults to quotes_dev.jsonl; the second gold is --gold bench/gold/quotes_dev2.jsonl)
 """
 import argparse
 import collections
@@ -20,10 +21,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 KINDS = {"direct", "indirect", "mixed"}
+ANT_FOLDERS = {"ant-v2.1": "ant-multisource-v2.1", "ant-v1.1": "ant-v1.1-jawharafm"}
 
 
-def load_ant(data: Path, split: str, wanted: set) -> dict:
-    raw = gzip.decompress((data / "ant-multisource-v2.1" / f"{split}.trec.gz").read_bytes()).decode("utf-8")
+def load_ant(data: Path, folder: str, split: str, wanted: set) -> dict:
+    raw = gzip.decompress((data / folder / f"{split}.trec.gz").read_bytes()).decode("utf-8")
     out = {}
     for m in re.finditer(r"<DOC>(.*?)</DOC>", raw, re.DOTALL):
         doc = m.group(1)
@@ -54,8 +56,9 @@ def load_texts(data: Path, records: list) -> dict:
         want[r["corpus"]].add(r["id"])
     texts = {}
     for corpus, ids in want.items():
-        if corpus.startswith("ant-v2.1-"):
-            got = load_ant(data, corpus[len("ant-v2.1-"):], ids)
+        release, _, split = corpus.rpartition("-")
+        if release in ANT_FOLDERS and split in ("train", "dev"):
+            got = load_ant(data, ANT_FOLDERS[release], split, ids)
         elif corpus == "saudinewsnet":
             got = load_snn(data, ids)
         else:
@@ -83,6 +86,7 @@ def main():
     kinds = collections.Counter()
     implicit = 0
     corpora = collections.Counter()
+    by_corpus = collections.Counter()
 
     def err(msg):
         nonlocal errors
@@ -129,6 +133,7 @@ def main():
             if q["implicit"] and q["speaker"] is None:
                 err(f"{tag}: implicit without speaker")
             kinds[q["kind"]] += 1
+            by_corpus[(r["corpus"], q["kind"])] += 1
             implicit += bool(q["implicit"])
             if not a.quiet:
                 print(f"  [{j:2}] {q['kind']:8} {'IMPL' if q['implicit'] else '    '} "
@@ -137,6 +142,9 @@ def main():
     total = sum(kinds.values())
     print(f"\narticles: {len(records)} ({dict(corpora)})")
     print(f"quotations: {total}  by kind: {dict(kinds)}  implicit speakers: {implicit}")
+    for corpus in sorted(corpora):
+        row = {k: by_corpus[(corpus, k)] for k in sorted(KINDS)}
+        print(f"  {corpus}: {corpora[corpus]} articles, {sum(row.values())} quotations {row}")
     print(f"errors: {errors}")
     sys.exit(1 if errors else 0)
 

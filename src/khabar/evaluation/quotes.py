@@ -6,6 +6,8 @@ read from ``../shared/data`` and checked against the recorded sha256:
 - ``ant-v2.1-train`` / ``ant-v2.1-dev``: ``body.strip()`` where ``body`` lies between
   ``<TEXT>`` and ``</TEXT>`` of the ``<DOC>`` with that ``<DOCNO>`` in
   ``ant-multisource-v2.1/{train,dev}.trec.gz`` (regular expressions, not XML);
+- ``ant-v1.1-train`` / ``ant-v1.1-dev``: the same, in ``ant-v1.1-jawharafm/{train,dev}.trec.gz``
+  (the second gold, ``quotes_dev2.jsonl``);
 - ``saudinewsnet``: ``content`` of element ``i`` of the JSON array in
   ``saudinewsnet/dataset/YYYY-MM-DD.zip`` (id ``YYYY-MM-DD:i``), unchanged.
 
@@ -35,7 +37,13 @@ Item = tuple[str, str, list[dict[str, Any]]]  # (id, text, gold quotations)
 _DOC = re.compile(r"<DOC>(.*?)</DOC>", re.DOTALL)
 _DOCNO = re.compile(r"<DOCNO>(.*?)</DOCNO>", re.DOTALL)
 _TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL)
-_ANT_FILES = {"ant-v2.1-train": "train.trec.gz", "ant-v2.1-dev": "dev.trec.gz"}
+# corpus name -> (folder under data_dir, TREC file); v1.1 (JawharaFM) has the v2.1 layout
+_ANT_FILES = {
+    "ant-v2.1-train": ("ant-multisource-v2.1", "train.trec.gz"),
+    "ant-v2.1-dev": ("ant-multisource-v2.1", "dev.trec.gz"),
+    "ant-v1.1-train": ("ant-v1.1-jawharafm", "train.trec.gz"),
+    "ant-v1.1-dev": ("ant-v1.1-jawharafm", "dev.trec.gz"),
+}
 _SNN_ID = re.compile(r"^(\d{4}-\d{2}-\d{2}):(\d+)$")
 CLASSES = ("direct", "indirect")
 
@@ -48,7 +56,7 @@ def _ant_texts(path: Path, wanted: set[str]) -> dict[str, str]:
     if not path.is_file():
         raise InputError(
             f"ANT corpus file {path} is missing",
-            hint="pass --data pointing at ../shared/data (it holds ant-multisource-v2.1/)",
+            hint="pass --data pointing at ../shared/data (it holds ant-multisource-v2.1/ and ant-v1.1-jawharafm/)",
             code="K160",
         )
     try:
@@ -96,8 +104,9 @@ def load_gold(gold_path: str | Path, data_dir: str | Path) -> list[Item]:
     """Read the quotation gold and the article texts it points at.
 
     Args:
-        gold_path: ``quotes_dev.jsonl``, one JSON object per article.
-        data_dir: ``../shared/data`` (holds ``ant-multisource-v2.1/`` and ``saudinewsnet/``).
+        gold_path: ``quotes_dev.jsonl`` or ``quotes_dev2.jsonl``, one JSON object per article.
+        data_dir: ``../shared/data`` (holds ``ant-multisource-v2.1/``, ``ant-v1.1-jawharafm/``
+            and ``saudinewsnet/``).
 
     Returns:
         ``(id, text, quotations)`` per article, in file order.
@@ -126,24 +135,26 @@ def load_gold(gold_path: str | Path, data_dir: str | Path) -> list[Item]:
             ) from exc
         records.append(obj)
     ant: dict[str, dict[str, str]] = {}
-    for corpus, filename in _ANT_FILES.items():
+    for corpus, (folder, filename) in _ANT_FILES.items():
         wanted = {str(r["id"]) for r in records if r["corpus"] == corpus}
         if wanted:
-            ant[corpus] = _ant_texts(data / "ant-multisource-v2.1" / filename, wanted)
+            ant[corpus] = _ant_texts(data / folder / filename, wanted)
     snn: dict[str, list[Any]] = {}
     items: list[Item] = []
     for r in records:
         corpus, ident = r["corpus"], str(r["id"])
         if corpus in ant:
             if ident not in ant[corpus]:
-                raise InputError(f"{corpus}: no DOCNO {ident}", hint="is the ANT file the v2.1 release?", code="K161")
+                raise InputError(
+                    f"{corpus}: no DOCNO {ident}", hint=f"is {_ANT_FILES[corpus][0]} the right release?", code="K161"
+                )
             text = ant[corpus][ident]
         elif corpus == "saudinewsnet":
             text = _snn_text(data / "saudinewsnet" / "dataset", ident, snn)
         else:
             raise InputError(
                 f"unknown corpus {corpus!r} for {ident}",
-                hint="use ant-v2.1-train, ant-v2.1-dev or saudinewsnet",
+                hint="use ant-v2.1-train, ant-v2.1-dev, ant-v1.1-train, ant-v1.1-dev or saudinewsnet",
                 code="K161",
             )
         digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
