@@ -58,11 +58,16 @@ def _breaks_clause(v: _View, j: int, j0: int, frames: dict[int, _Frame]) -> bool
     joiner = f in speech.CLAUSE_JOINERS or f in ("في", "وفي") and nxt == "حين"
     if prev in _COMMAS and joiner and nxt not in speech.NOT_AFTER_JOINER:
         return True  # "، كما أعلن ...", "، فيما بدأت ...": the narrator goes on
-    if prev in _COMMAS and v.conj_clitic[j] and _looks_like_verb(f[1:]) and f[1:] not in speech.COMPLEMENTIZERS:
-        # "، وتمنى لهم التوفيق": the speaker's own next act ends the content; a verb with a subject of
-        # its own ("، وأظهرت النتائج ...") or a clause ("، واتضح أنه ...") goes on reporting.
-        if not (nxt.startswith(("ال", "لل")) or j + 1 < v.n and v.is_comp(j + 1)):
-            return True
+    # "، وتمنى لهم التوفيق": the speaker's own next act ends the content; a verb with a subject of
+    # its own ("، وأظهرت النتائج ...") or a clause ("، واتضح أنه ...") goes on reporting.
+    if (
+        prev in _COMMAS
+        and v.conj_clitic[j]
+        and _looks_like_verb(f[1:])
+        and f[1:] not in speech.COMPLEMENTIZERS
+        and not (nxt.startswith(("ال", "لل")) or j + 1 < v.n and v.is_comp(j + 1))
+    ):
+        return True
     fr = frames.get(j)
     return fr is not None and fr.cue.kind == speech.SOURCE and prev in _COMMAS
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from khabar.components.quotes.view import _COMMAS, SHORT_QUOTE, _View
 from khabar.lang.ar import speech
-from khabar.lang.ar.normalize import fold
 
 MAX_WINDOW = 20  # tokens between a speech verb and its complementizer, colon or quotation
 MAX_SPEAKER_WORDS = 7
@@ -28,12 +27,9 @@ _PHRASE_END = _COMMAS | {":"}  # ends a source phrase (بحسب المصدر، .
 _SOURCE_HEADS = (
     speech.TITLE_WORDS
     | speech.ANONYMOUS
-    | frozenset(
-        fold(w)
-        for w in (
-            "صحيفة جريدة مجلة وكالة قناة موقع شبكة إذاعة شركة حزب حركة جماعة نادي وزارة هيئة "
-            "مكتب منظمة مركز جمعية مجلس اتحاد جامعة معهد بنك سفارة مصادر مصدر مسؤولين خبراء"
-        ).split()
+    | speech.folded_words(
+        "صحيفة جريدة مجلة وكالة قناة موقع شبكة إذاعة شركة حزب حركة جماعة نادي وزارة هيئة "
+        "مكتب منظمة مركز جمعية مجلس اتحاد جامعة معهد بنك سفارة مصادر مصدر مسؤولين خبراء"
     )
 )
 
@@ -127,7 +123,7 @@ def _complement_at(v: _View, j: int, i: int, cue: speech.Cue) -> bool:
     return "ب" in cue.complement and v.prep_clitic[j] and f[:1] == "ب" and j > i + 1 and f not in _NOT_CONTENT_BA
 
 
-_NOT_CONTENT_BA = frozenset(fold(w) for w in "باسم بالإجماع بشدة بدوره بدورها بدورهم بالقول بقوله بقولها بعد بين بشأن".split())
+_NOT_CONTENT_BA = speech.folded_words("باسم بالإجماع بشدة بدوره بدورها بدورهم بالقول بقوله بقولها بعد بين بشأن")
 
 
 def _phrase(v: _View, lo: int, hi: int) -> tuple[int, int] | None:
@@ -304,9 +300,7 @@ def _ba_in_name(v: _View, k: int, lo: int) -> bool:
     )
 
 
-def _explicit_speaker(
-    v: _View, lo: int, hi: int, lemma: str = "", after_verb: bool = False
-) -> tuple[int, int] | None:
+def _explicit_speaker(v: _View, lo: int, hi: int, lemma: str = "", after_verb: bool = False) -> tuple[int, int] | None:
     """The speaker named in tokens ``[lo, hi)``: a person entity, else the leading phrase, else an entity.
 
     ``after_verb``: ``lo`` follows the speech verb ``lemma`` directly (the VSO subject's place).

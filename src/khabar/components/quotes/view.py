@@ -231,7 +231,8 @@ class _View:
             return False
         return j == 0 or not (
             self.fold[j - 1] in speech.NOT_BEFORE_COMPLEMENTIZER
-            or self.fold[j - 1] == "." and self.end[j - 1] == self.start[j]
+            or self.fold[j - 1] == "."
+            and self.end[j - 1] == self.start[j]
         )
 
     def give_letter_to_cue(self, tok: int) -> None:

@@ -18,9 +18,12 @@ from importlib import resources
 from khabar.lang.ar.normalize import fold
 
 
-def _folded(words: str) -> frozenset[str]:
+def folded_words(words: str) -> frozenset[str]:
     """Folded forms of space-separated words."""
     return frozenset(fold(w) for w in words.split())
+
+
+_folded = folded_words
 
 
 # Kinds of cue.
