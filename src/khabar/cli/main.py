@@ -496,5 +496,9 @@ from khabar.cli import corpus
 for _command in corpus.COMMANDS:
     main.add_command(_command)
 
+from khabar.cli.spark import spark as _spark  # imports no pyspark until it runs
+
+main.add_command(_spark)
+
 if __name__ == "__main__":
     main()
