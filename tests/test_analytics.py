@@ -68,7 +68,7 @@ def _ext_ids(store: Store, name: str) -> set[str]:
 
 def test_top_referents(store: Store) -> None:
     rows = top_referents(store)
-    assert rows and all(set(r) == {"name", "label", "mentions", "documents"} for r in rows)
+    assert rows and all(set(r) == {"id", "name", "label", "mentions", "documents"} for r in rows)
     by_name = {r["name"]: r for r in rows}
     egypt_docs = _ext_ids(store, "مصر")
     assert len(egypt_docs) >= 2
@@ -124,7 +124,7 @@ def test_quotes_by(store: Store, docs: list[Doc]) -> None:
 
 def test_cooccurrence(store: Store) -> None:
     rows = cooccurrence(store, "فرنسا")
-    assert rows and all(set(r) == {"name", "label", "documents"} for r in rows)
+    assert rows and all(set(r) == {"id", "name", "label", "documents"} for r in rows)
     names = {r["name"]: r["documents"] for r in rows}
     assert "فرنسا" not in names
     france = _ext_ids(store, "فرنسا")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -158,7 +159,11 @@ def search(query: str, db_path: str, limit: int, offset: int, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @guard
 def entities(db_path: str, label: str | None, limit: int, fmt: str) -> None:
-    """Top referents of the corpus, merged across documents by normalized name.
+    """Top corpus referents: the documents' referents joined across the corpus (spelling variants,
+    بن/آل links, a unique short form), most documents first.
+
+    The id is stable: it names the same referent after later ingests (an id merged into an
+    older one still finds it, e.g. on the web page /referents/ID).
 
     \b
     Example:
@@ -175,9 +180,12 @@ def entities(db_path: str, label: str | None, limit: int, fmt: str) -> None:
     if not rows:
         click.echo(why_no_referents(label), err=True)
         return
-    click.echo(f"{'docs':>6} {'mentions':>8}  {'label':<5} name")
+    width = max(2, *(len(str(row["id"])) for row in rows))
+    click.echo(f"{'id':>{width}} {'docs':>6} {'mentions':>8}  {'label':<5} name")
     for row in rows:
-        click.echo(f"{row['documents']:6d} {row['mentions']:8d}  {row['label']:<5} {row['name']}")
+        click.echo(
+            f"{row['id']:>{width}} {row['documents']:6d} {row['mentions']:8d}  {row['label']:<5} {row['name']}"
+        )
 
 
 @click.command()
@@ -226,9 +234,11 @@ def export(db_path: str, fmt: str, output: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @guard
 def related(name: str, db_path: str, limit: int, fmt: str) -> None:
-    """Referents named in the same documents as NAME (co-occurrence), most shared documents first.
+    """Corpus referents named in the same documents as NAME (co-occurrence), most shared documents first.
 
-    NAME matches folded, so hamza, ى/ي and ة/ه spellings find each other.
+    NAME is resolved to its corpus referent (any of its names or spellings, a title before it,
+    a unique fuller or shorter form), whose documents are read; a name that stands for none
+    is matched folded (hamza, ى/ي and ة/ه spellings find each other) in every document.
 
     \b
     Example:
@@ -247,9 +257,10 @@ def related(name: str, db_path: str, limit: int, fmt: str) -> None:
             f"no referent shares a document with {name!r} (is it named in the store? try khabar entities)", err=True
         )
         return
-    click.echo(f"{'docs':>6}  {'label':<5} name")
+    width = max(2, *(len(str(row["id"])) for row in rows))
+    click.echo(f"{'id':>{width}} {'docs':>6}  {'label':<5} name")
     for row in rows:
-        click.echo(f"{row['documents']:6d}  {row['label']:<5} {row['name']}")
+        click.echo(f"{row['id']:>{width}} {row['documents']:6d}  {row['label']:<5} {row['name']}")
 
 
 @click.command()
@@ -284,9 +295,34 @@ def timeline(db_path: str, name: str | None, period: str, fmt: str) -> None:
         click.echo(f"{p:<10} {n:7d}  {bar}")
 
 
+@click.command()
+@click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store to rebuild.")
+@guard
+def reindex(db_path: str) -> None:
+    """Rebuild the corpus referents of a store from its documents' referents (ids kept).
+
+    Ingest keeps them up to date; run this after upgrading khabar's merging rules. A
+    referent keeps its id; ids of referents merged together redirect to the older one.
+
+    \b
+    Example:
+      khabar reindex --db news.db
+    """
+    from khabar.errors import StoreError
+    from khabar.store import Store
+
+    path = Path(db_path)
+    if not path.is_file():
+        raise StoreError(f"no store at {path}", hint="create one with `khabar ingest ... --db PATH`", code="K401")
+    with Store(path) as store:
+        names = store.rebuild_corpus_referents()
+        count = int(store.execute("SELECT count(*) FROM corpus_referents").fetchone()[0])
+    click.echo(f"{count} corpus referents from {names} names ({db_path})", err=True)
+
+
 def why_no_referents(label: str | None) -> str:
     """The one line said when ``entities`` lists nothing (an unknown label is an error, K424)."""
     return "no referent in the store" + (f" with label {label.upper()}" if label else "")
 
 
-COMMANDS = [ingest, search, entities, related, timeline, export]
+COMMANDS = [ingest, search, entities, related, timeline, export, reindex]

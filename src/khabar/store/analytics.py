@@ -2,7 +2,7 @@
 
 Pure read-only functions (they work on ``Store.open_readonly`` too)::
 
-    top_referents(store, label="PERS")          the most covered people, merged across documents
+    top_referents(store, label="PERS")          the most covered people (stored corpus referents)
     quotes_by(store, "بايدن", about="مصر")       what a speaker said, optionally about something
     cooccurrence(store, "مصر")                   who appears in the same documents
     counts_over_time(store, "فرنسا", "month")    documents per day / month / year
@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Mapping
 from typing import Any, Final, TextIO
 
 from khabar.dates import iso_date
 from khabar.errors import StoreError
-from khabar.store.corpus_referents import group_names
+from khabar.store.corpus_referents import member_keys_sql, resolve_name
 from khabar.store.db import Store, norm_name, unpack_doc_json
 
 PERIODS: Final = {"day": 10, "month": 7, "year": 4}
@@ -76,35 +76,10 @@ def pick_name(names: Mapping[str, int]) -> str:
 
 
 # ------------------------------------------------------------------ referents
-def corpus_rows(
-    names: Mapping[str, Counter[str]],
-    labels: Mapping[str, Counter[str]],
-    docs: Mapping[str, set[int]],
-    mentions: Mapping[str, int] | None = None,
-) -> list[dict[str, Any]]:
-    """One row per corpus referent (:func:`khabar.store.corpus_referents.group_names`) from
-    per-key counts of stored referents: ``{"name", "label", "documents"}`` (+ ``"mentions"``)."""
-    named = {key: (pick_name(labels[key]), pick_name(names[key])) for key in names}
-    group_of = group_names(named.values())
-    merged: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for key, label_name in named.items():
-        merged[group_of[label_name]].append(key)
-    rows: list[dict[str, Any]] = []
-    for keys in merged.values():
-        row: dict[str, Any] = {
-            "name": pick_name(sum((names[k] for k in keys), Counter())),
-            "label": pick_name(sum((labels[k] for k in keys), Counter())),
-        }
-        if mentions is not None:
-            row["mentions"] = sum(mentions[k] for k in keys)
-        row["documents"] = len(set().union(*(docs[k] for k in keys)))
-        rows.append(row)
-    return rows
-
-
 def top_referents(store: Store, label: str | None = None, limit: int = 20) -> list[dict[str, Any]]:
-    """The most covered referents, merged across documents into corpus referents
-    (:func:`khabar.store.corpus_referents.group_names`: spelling variants, بن/آل links, unique short forms).
+    """The most covered corpus referents: the stored ``corpus_referents``
+    (:mod:`khabar.store.corpus_referents`: the documents' referents joined across the corpus by
+    spelling variants, بن/آل links and unique short forms).
 
     Args:
         store: an open store.
@@ -112,37 +87,31 @@ def top_referents(store: Store, label: str | None = None, limit: int = 20) -> li
         limit: at most this many rows.
 
     Returns:
-        ``{"name", "label", "mentions", "documents"}`` dicts, most documents first, then most
-        mentions, then name. ``name`` is the canonical name used by the most documents,
-        ``label`` the most frequent label of the merged referents, ``mentions`` the number of
-        entity mentions linked to them and ``documents`` the number of distinct documents.
+        ``{"id", "name", "label", "mentions", "documents"}`` dicts, most documents first, then most
+        mentions, then name. ``id`` is the corpus referent's stable id, ``name`` its canonical
+        name (the most frequent of its names), ``label`` the most frequent label of its names,
+        ``mentions`` the number of entity mentions linked to it and ``documents`` the number of
+        distinct documents naming it.
 
     Raises:
-        StoreError: K421 for a bad limit, K424 for an empty label.
+        StoreError: K421 for a bad limit, K424 for an empty or unknown label.
     """
     check_limit(limit)
     wanted = _check_label(label)
-    sql = (
-        "SELECT r.norm_name, r.label, r.name, r.doc_id,"
-        " (SELECT count(*) FROM entities e WHERE e.doc_id = r.doc_id AND e.referent = r.local_id)"
-        " FROM referents r WHERE r.norm_name != ''"
-    )
+    sql = "SELECT id, name, label, mentions, documents FROM corpus_referents"
     params: list[Any] = []
     if wanted is not None:
-        sql += " AND upper(r.label) = ?"
+        sql += " WHERE label = ?"
         params.append(wanted)
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    labels: dict[str, Counter[str]] = defaultdict(Counter)
-    mentions: Counter[str] = Counter()
-    docs: dict[str, set[int]] = defaultdict(set)
-    for key, lab, name, doc_id, count in store.execute(sql, params, "list referents"):
-        names[key][str(name)] += 1
-        labels[key][str(lab)] += 1
-        mentions[key] += int(count)
-        docs[key].add(int(doc_id))
-    rows = corpus_rows(names, labels, docs, mentions)
-    rows.sort(key=lambda r: (-r["documents"], -r["mentions"], r["name"]))
-    return rows[:limit]
+    sql += " ORDER BY documents DESC, mentions DESC, name, id LIMIT ?"
+    keys = ("id", "name", "label", "mentions", "documents")
+    return [dict(zip(keys, row, strict=True)) for row in store.execute(sql, [*params, limit], "list referents")]
+
+
+def resolve_referent(store: Store, name: str) -> int | None:
+    """The id of the corpus referent ``name`` stands for (:func:`khabar.store.corpus_referents.resolve_name`:
+    a stored name or spelling variant of it, a title before it, or a unique fuller or shorter form), or None."""
+    return resolve_name(store, name)
 
 
 # ------------------------------------------------------------------ quotations
@@ -153,12 +122,17 @@ QUOTES_FROM: Final = (
 )
 
 
-def quote_filter(speaker: str | None, about: str | None) -> tuple[str, list[Any]]:
+def quote_filter(
+    speaker: str | None, about: str | None, store: Store | None = None
+) -> tuple[str, list[Any]]:
     """The WHERE clause (``""`` for none) and its parameters over :data:`QUOTES_FROM`.
 
-    ``speaker``: a folded substring of the speaker as written or of its referent's
-    canonical name; ``about``: the document mentions it (entity or referent name) or the
-    quotation's content contains it.
+    ``speaker``: with ``store``, when the name resolves to a corpus referent
+    (:func:`resolve_referent`), the quotes whose speaker's referent belongs to it, and those
+    whose speaker, linked to no referent, contains the name as written; otherwise (or without
+    ``store``) a folded substring of the speaker as written or of its referent's canonical
+    name. ``about``: the document mentions it (entity or referent name) or the quotation's
+    content contains it.
 
     Raises:
         StoreError: K423 for a speaker or about without letters.
@@ -167,8 +141,20 @@ def quote_filter(speaker: str | None, about: str | None) -> tuple[str, list[Any]
     params: list[Any] = []
     if speaker is not None:
         who = check_name(speaker, "speaker")
-        conditions.append("(instr(coalesce(q.speaker_norm, ''), ?) > 0 OR instr(coalesce(r.norm_name, ''), ?) > 0)")
-        params += [who, who]
+        corpus_id = resolve_name(store, speaker) if store is not None else None
+        if corpus_id is None:
+            conditions.append(
+                "(instr(coalesce(q.speaker_norm, ''), ?) > 0 OR instr(coalesce(r.norm_name, ''), ?) > 0)"
+            )
+            params += [who, who]
+        else:
+            # the speaker's referent belongs to that corpus referent; a speaker linked to no
+            # referent (الوزارة, a nominal speaker) is still matched by text
+            conditions.append(
+                f"(r.norm_name IN ({member_keys_sql()})"
+                " OR (r.norm_name IS NULL AND instr(coalesce(q.speaker_norm, ''), ?) > 0))"
+            )
+            params += [corpus_id, who]
     if about is not None:
         what = check_name(about, "about")
         conditions.append(f"(q.doc_id IN ({MENTION_DOCS}) OR instr(khabar_fold(q.text), ?) > 0)")
@@ -179,9 +165,12 @@ def quote_filter(speaker: str | None, about: str | None) -> tuple[str, list[Any]
 def quotes_by(store: Store, speaker: str, about: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """Quotations by a speaker, optionally only those about something.
 
-    A quote matches when ``speaker`` (folded) is a substring of its speaker as written or of
-    the canonical name of its speaker's referent (so ``بايدن`` finds quotes attributed to
-    ``الرئيس`` when that mention was resolved to ``جو بايدن``). With ``about``, only quotes
+    When ``speaker`` names a corpus referent (:func:`resolve_referent`), a quote matches when
+    its speaker's referent belongs to it (so ``سلمان بن عبد العزيز`` finds quotes attributed to
+    ``الملك سلمان بن عبدالعزيز``, and ``بايدن`` quotes attributed to ``الرئيس`` when that
+    mention was resolved to ``جو بايدن``), or when its speaker has no referent and contains
+    ``speaker`` as written (``الوزارة``). Otherwise a quote matches when ``speaker`` (folded)
+    is a substring of its speaker as written or of its referent's name. With ``about``, only quotes
     whose document mentions ``about`` (an entity or referent name containing it) or whose
     content contains it are kept.
 
@@ -193,7 +182,7 @@ def quotes_by(store: Store, speaker: str, about: str | None = None, limit: int =
         StoreError: K423 for an empty speaker or about, K421 for a bad limit.
     """
     check_limit(limit)
-    where, params = quote_filter(speaker, about)
+    where, params = quote_filter(speaker, about, store)
     sql = (
         "SELECT q.doc_id, d.ext_id, d.date, q.kind, q.speaker, q.cue, q.text"
         + QUOTES_FROM
@@ -206,34 +195,38 @@ def quotes_by(store: Store, speaker: str, about: str | None = None, limit: int =
 
 # ------------------------------------------------------------------ co-occurrence
 def cooccurrence(store: Store, name: str, limit: int = 20) -> list[dict[str, Any]]:
-    """Referents that appear in the same documents as ``name``.
+    """Corpus referents that appear in the same documents as ``name``.
 
-    The documents are those mentioning ``name`` (folded substring of an entity or referent
-    name); referents whose own name contains ``name`` are left out.
+    When ``name`` resolves to a corpus referent (:func:`resolve_referent`), the documents are
+    that referent's and it is left out; otherwise they are those mentioning ``name`` (folded
+    substring of an entity or referent name) and referents with a name containing it are left out.
 
     Returns:
-        ``{"name", "label", "documents"}`` dicts, one per corpus referent (``documents``: how
-        many of the shared documents mention it), most documents first, then name.
+        ``{"id", "name", "label", "documents"}`` dicts, one per corpus referent (``documents``: how
+        many of the shared documents name it), most documents first, then name.
 
     Raises:
         StoreError: K423 for an empty name, K421 for a bad limit.
     """
     check_limit(limit)
     key = check_name(name, "name")
+    corpus_id = resolve_name(store, name)
+    if corpus_id is not None:
+        docs = f"SELECT doc_id FROM referents WHERE norm_name IN ({member_keys_sql()})"
+        leave_out = "c.id != ?"
+        params: list[Any] = [corpus_id, corpus_id]
+    else:
+        docs = MENTION_DOCS
+        leave_out = "c.id NOT IN (SELECT corpus_id FROM corpus_names WHERE instr(norm_name, ?) > 0)"
+        params = [key, key, key]
     sql = (
-        "SELECT r.norm_name, r.name, r.label, r.doc_id FROM referents r"
-        f" WHERE r.doc_id IN ({MENTION_DOCS}) AND r.norm_name != '' AND instr(r.norm_name, ?) = 0"
+        "SELECT c.id, c.name, c.label, count(DISTINCT r.doc_id) AS shared FROM referents r"
+        " JOIN corpus_names n ON n.norm_name = r.norm_name JOIN corpus_referents c ON c.id = n.corpus_id"
+        f" WHERE r.doc_id IN ({docs}) AND {leave_out}"
+        " GROUP BY c.id ORDER BY shared DESC, c.name, c.id LIMIT ?"
     )
-    names: dict[str, Counter[str]] = defaultdict(Counter)
-    labels: dict[str, Counter[str]] = defaultdict(Counter)
-    docs: dict[str, set[int]] = defaultdict(set)
-    for norm, surface, lab, doc_id in store.execute(sql, [key, key, key], "list co-occurring referents"):
-        names[norm][str(surface)] += 1
-        labels[norm][str(lab)] += 1
-        docs[norm].add(int(doc_id))
-    rows = corpus_rows(names, labels, docs)
-    rows.sort(key=lambda r: (-r["documents"], r["name"]))
-    return rows[:limit]
+    keys = ("id", "name", "label", "documents")
+    return [dict(zip(keys, row, strict=True)) for row in store.execute(sql, [*params, limit], "list co-occurring referents")]
 
 
 # ------------------------------------------------------------------ time series
@@ -308,5 +301,6 @@ __all__ = [
     "pick_name",
     "quote_filter",
     "quotes_by",
+    "resolve_referent",
     "top_referents",
 ]

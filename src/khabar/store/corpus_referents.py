@@ -19,13 +19,18 @@ same label when
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import sqlite3
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final, Protocol, TypeVar
 
 from khabar.lang.ar.honorifics import LEADING_TITLES, RELIGIOUS_FORMULAS
 from khabar.lang.ar.normalize import fold
 
 _LINKS = frozenset({"بن", "ابن", "بنت"})
 _FAMILY_WORDS = frozenset({fold("آل")})  # آل سعود
+T = TypeVar("T")
 
 
 def name_chain(name: str) -> tuple[str, ...]:
@@ -101,3 +106,306 @@ def group_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple
             by_first.setdefault(chain[0], []).append((rep, chain))
         by_chain[(label, chain)] = rep
     return root
+
+
+# ------------------------------------------------------------------ in the store
+# Stored corpus referents (schema migration 4). ``corpus_names`` holds one row per folded
+# name (``referents.norm_name``, the *key*): its label, most frequent spelling, chain and
+# count, and the corpus referent it belongs to; ``corpus_referents`` one row per corpus
+# referent with its canonical name and counts; ``corpus_redirects`` the ids merged away.
+#
+# group_names never joins names across a *partition* -- people by the first word of their
+# chain, everything else by (label, chain) -- so an ingest regroups only the partitions its
+# documents touch, and gets exactly the grouping a pass over the whole corpus would.
+
+
+class Executor(Protocol):
+    """A ``sqlite3.Connection`` or a :class:`~khabar.store.db.Store` (both run ``execute(sql, params)``)."""
+
+    def execute(self, sql: str, params: Any = ..., /) -> sqlite3.Cursor: ...
+
+
+_CHUNK: Final = 500  # bound parameters a statement (SQLite allows 32766; smaller keeps plans simple)
+_MAX_ID: Final = 2**63  # SQLite ids are 64-bit signed
+
+
+@dataclass(slots=True)
+class _Key:
+    """One folded name with its current label, spelling, chain and referent count."""
+
+    label: str
+    name: str
+    chain: tuple[str, ...]
+    count: int
+    first_seen: tuple[int, int] = (_MAX_ID, 0)  # (doc_id, local_id) of its first referent
+
+    @property
+    def partition(self) -> tuple[str, str]:
+        return _partition(self.label, self.chain)
+
+
+def _partition(label: str, chain: tuple[str, ...]) -> tuple[str, str]:
+    if label == "PERS":
+        return label, chain[0] if chain else ""
+    return label, " ".join(chain)
+
+
+def _chunks(items: Sequence[T]) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), _CHUNK):
+        yield items[i : i + _CHUNK]
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
+
+
+def _current_keys(db: Executor, keys: Sequence[str]) -> dict[str, _Key]:
+    """The keys' label, spelling, chain and counts as the referents table has them now."""
+    labels: dict[str, Counter[str]] = defaultdict(Counter)
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    first: dict[str, tuple[int, int]] = {}
+    for part in _chunks(keys):
+        sql = (
+            "SELECT norm_name, label, name, count(*), min(doc_id), min(local_id) FROM referents"
+            f" WHERE norm_name IN ({_marks(len(part))}) GROUP BY norm_name, label, name"
+        )
+        for key, label, name, count, doc_id, local_id in db.execute(sql, tuple(part)):
+            labels[key][str(label)] += int(count)
+            names[key][str(name)] += int(count)
+            seen = (int(doc_id), int(local_id))
+            first[key] = min(first.get(key, seen), seen)
+    out: dict[str, _Key] = {}
+    for key, label_counts in labels.items():
+        name = pick(names[key])
+        out[key] = _Key(pick(label_counts), name, name_chain(name), sum(names[key].values()), first[key])
+    return out
+
+
+def pick(counts: Counter[str] | dict[str, int]) -> str:
+    """The most frequent name; ties go to the longer (fuller) one, then the first in code-point order."""
+    return min(counts.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
+
+
+def _stored_keys(db: Executor, partitions: set[tuple[str, str]]) -> dict[str, tuple[_Key, int]]:
+    """Every stored key of these partitions, with its corpus referent id."""
+    out: dict[str, tuple[_Key, int]] = {}
+    people = sorted(first for label, first in partitions if label == "PERS")
+    others = sorted(p for p in partitions if p[0] != "PERS")
+    cols = "norm_name, label, name, chain, referents, corpus_id FROM corpus_names"
+    queries: list[tuple[str, tuple[Any, ...]]] = [
+        (f"SELECT {cols} WHERE label = 'PERS' AND first IN ({_marks(len(part))})", tuple(part))
+        for part in _chunks(people)
+    ]
+    queries += [(f"SELECT {cols} WHERE label = ? AND chain = ?", p) for p in others]
+    for sql, params in queries:
+        for key, label, name, chain, count, corpus_id in db.execute(sql, params):
+            chain_t = tuple(str(chain).split()) if chain else ()
+            out[str(key)] = (_Key(str(label), str(name), chain_t, int(count)), int(corpus_id))
+    return out
+
+
+def _stored_partitions(db: Executor, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
+    out: dict[str, tuple[str, str]] = {}
+    for part in _chunks(keys):
+        sql = f"SELECT norm_name, label, chain FROM corpus_names WHERE norm_name IN ({_marks(len(part))})"
+        for key, label, chain in db.execute(sql, tuple(part)):
+            out[str(key)] = _partition(str(label), tuple(str(chain).split()) if chain else ())
+    return out
+
+
+def _assign_ids(groups: list[list[str]], old: Mapping[str, int]) -> tuple[list[int | None], dict[int, int]]:
+    """Which old id each group keeps, and where the old ids that no group keeps point.
+
+    An old id goes to the group holding most of its names that has no id yet (ties: the group
+    listed first); when every group holding its names has one already (a merge), it redirects
+    to the group holding most of them. Old ids are handed out oldest (smallest) first, so a
+    merge keeps the older id.
+
+    Returns:
+        ``(ids, redirects)``: per group its kept id or None (a new one is needed), and
+        ``{old id: group index}`` for the ids merged away.
+    """
+    holders: dict[int, Counter[int]] = defaultdict(Counter)
+    for g, keys in enumerate(groups):
+        for key in keys:
+            if key in old:
+                holders[old[key]][g] += 1
+    ids: list[int | None] = [None] * len(groups)
+    redirects: dict[int, int] = {}
+    for old_id in sorted(holders):
+        ranked = sorted(holders[old_id].items(), key=lambda gc: (-gc[1], gc[0]))
+        free = next((g for g, _ in ranked if ids[g] is None), None)
+        if free is None:
+            redirects[old_id] = ranked[0][0]
+        else:
+            ids[free] = old_id
+    return ids, redirects
+
+
+def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | None = None) -> int:
+    """Bring the stored corpus referents up to date after documents were added.
+
+    Run inside the write transaction that added the documents (``Store.add*`` does). Only
+    the partitions (people by first word, others by label and name) holding a name of
+    ``doc_ids`` are regrouped with :func:`group_names`; ``None`` regroups the whole corpus
+    (``khabar reindex``, and migration 4 for a store written before it). Ids stay stable:
+    a group keeps the id its names had; when groups merge, the older (smaller) id stays and
+    the other is kept in ``corpus_redirects``; a new group gets a new, never reused, id.
+
+    Returns:
+        How many names (folded keys) were regrouped.
+    """
+    if doc_ids is None:
+        touched = [str(k) for (k,) in db.execute("SELECT DISTINCT norm_name FROM referents WHERE norm_name != ''")]
+        touched += [str(k) for (k,) in db.execute("SELECT norm_name FROM corpus_names")]
+        touched = sorted(set(touched))
+    else:
+        doc_list = sorted(set(doc_ids))
+        found: set[str] = set()
+        for part in _chunks(doc_list):
+            sql = f"SELECT DISTINCT norm_name FROM referents WHERE doc_id IN ({_marks(len(part))}) AND norm_name != ''"
+            found.update(str(k) for (k,) in db.execute(sql, tuple(part)))
+        touched = sorted(found)
+    if not touched:
+        return 0
+    now = _current_keys(db, touched)
+    before = _stored_partitions(db, touched)
+    partitions = {k.partition for k in now.values()} | set(before.values())
+    stored = _stored_keys(db, partitions)
+    keys: dict[str, _Key] = {key: k for key, (k, _) in stored.items()}
+    keys.update(now)
+    for key in touched:
+        if key not in now:
+            keys.pop(key, None)  # its referents are gone
+    old = {key: corpus_id for key, (_, corpus_id) in stored.items()}
+
+    by_pair = {(k.label, k.name): key for key, k in keys.items()}
+    grouping = group_names(by_pair)
+    members: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for pair, rep in grouping.items():
+        members[rep].append(by_pair[pair])
+    groups = sorted((sorted(g) for g in members.values()), key=lambda g: (min(keys[k].first_seen for k in g), g))
+    ids, redirects = _assign_ids(groups, old)
+
+    final: list[int] = []
+    for g, keys_g in enumerate(groups):
+        got = ids[g]
+        if got is None:
+            k = keys[keys_g[0]]
+            cur = db.execute(
+                "INSERT INTO corpus_referents (label, name, documents, mentions) VALUES (?, ?, 0, 0)", (k.label, k.name)
+            )
+            got = int(cur.lastrowid or 0)
+        final.append(got)
+    changed: set[int] = set()
+    for g, keys_g in enumerate(groups):
+        for key in keys_g:
+            k = keys[key]
+            if key in now or old.get(key) != final[g]:
+                db.execute(
+                    "INSERT OR REPLACE INTO corpus_names (norm_name, corpus_id, label, name, chain, first, referents)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (key, final[g], k.label, k.name, " ".join(k.chain), k.chain[0] if k.chain else "", k.count),
+                )
+                changed.add(final[g])
+    gone = [key for key in touched if key not in now]
+    for gone_part in _chunks(gone):
+        db.execute(f"DELETE FROM corpus_names WHERE norm_name IN ({_marks(len(gone_part))})", tuple(gone_part))
+    kept = set(final)
+    for old_id in sorted(set(old.values()) - kept):
+        if old_id in redirects:
+            target = final[redirects[old_id]]
+            db.execute("INSERT OR REPLACE INTO corpus_redirects (old_id, corpus_id) VALUES (?, ?)", (old_id, target))
+            db.execute("UPDATE corpus_redirects SET corpus_id = ? WHERE corpus_id = ?", (target, old_id))
+        else:  # none of its names is left
+            db.execute("DELETE FROM corpus_redirects WHERE corpus_id = ?", (old_id,))
+        db.execute("DELETE FROM corpus_referents WHERE id = ?", (old_id,))
+    for corpus_id in sorted(changed):
+        _refresh(db, corpus_id)
+    return len(keys)
+
+
+def _refresh(db: Executor, corpus_id: int) -> None:
+    """Recount one corpus referent's label, canonical name, documents and mentions."""
+    names: Counter[str] = Counter()
+    labels: Counter[str] = Counter()
+    members = "SELECT norm_name FROM corpus_names WHERE corpus_id = ?"
+    for name, label, count in db.execute(
+        f"SELECT name, label, count(*) FROM referents WHERE norm_name IN ({members}) GROUP BY name, label",
+        (corpus_id,),
+    ):
+        names[str(name)] += int(count)
+        labels[str(label)] += int(count)
+    if not names:
+        return
+    documents, mentions = db.execute(
+        "SELECT count(DISTINCT r.doc_id), (SELECT count(*) FROM entities e JOIN referents r2"
+        " ON e.doc_id = r2.doc_id AND e.referent = r2.local_id"
+        f" WHERE r2.norm_name IN ({members})) FROM referents r WHERE r.norm_name IN ({members})",
+        (corpus_id, corpus_id),
+    ).fetchone()
+    label = db.execute("SELECT label FROM corpus_names WHERE corpus_id = ? LIMIT 1", (corpus_id,)).fetchone()[0]
+    db.execute(
+        "UPDATE corpus_referents SET label = ?, name = ?, documents = ?, mentions = ? WHERE id = ?",
+        (label, canonical_name(names), int(documents), int(mentions), corpus_id),
+    )
+
+
+def canonical_name(names: Mapping[str, int]) -> str:
+    """A corpus referent's name: the most frequent of its names (ties: the longer, then code-point order)."""
+    return pick(dict(names))
+
+
+# ------------------------------------------------------------------ reading
+def live_id(db: Executor, corpus_id: int) -> int | None:
+    """The corpus referent an id names now (following a merge's redirect), or None when unknown."""
+    if isinstance(corpus_id, bool) or not 0 <= corpus_id < _MAX_ID:
+        return None
+    row = db.execute("SELECT id FROM corpus_referents WHERE id = ?", (corpus_id,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    row = db.execute("SELECT corpus_id FROM corpus_redirects WHERE old_id = ?", (corpus_id,)).fetchone()
+    return int(row[0]) if row is not None else None
+
+
+def resolve_name(db: Executor, name: str) -> int | None:
+    """The corpus referent a name stands for, or None when it names none clearly.
+
+    In order: a stored name with the same folded form; one with the same chain
+    (:func:`name_chain`: spelling variants, a title before it); for people, the one corpus
+    referent whose names extend it (``سلمان بن عبد العزيز`` -> ``سلمان بن عبدالعزيز آل سعود``)
+    or, for a lone word, start with it -- only when exactly one does, and never through a
+    father's name (``سلمان`` does not find ``محمد بن سلمان``). Ties between equal names go to
+    the referent with the most documents.
+    """
+    from khabar.store.matching import norm_name
+
+    key = norm_name(name)
+    if not key:
+        return None
+    row = db.execute("SELECT corpus_id FROM corpus_names WHERE norm_name = ?", (key,)).fetchone()
+    if row is not None:
+        return int(row[0])
+    chain = name_chain(name)
+    if not chain:
+        return None
+    row = db.execute(
+        "SELECT n.corpus_id FROM corpus_names n JOIN corpus_referents c ON c.id = n.corpus_id WHERE n.chain = ?"
+        " ORDER BY c.documents DESC, c.id LIMIT 1",
+        (" ".join(chain),),
+    ).fetchone()
+    if row is not None:
+        return int(row[0])
+    fits: set[int] = set()
+    for chain_text, corpus_id in db.execute(
+        "SELECT chain, corpus_id FROM corpus_names WHERE label = 'PERS' AND first = ?", (chain[0],)
+    ):
+        longer = tuple(str(chain_text).split())
+        if len(chain) == 1 or extends(chain, longer):
+            fits.add(int(corpus_id))
+    return fits.pop() if len(fits) == 1 else None
+
+
+def member_keys_sql() -> str:
+    """SQL for the folded names (``referents.norm_name``) of the corpus referent ``?``."""
+    return "SELECT norm_name FROM corpus_names WHERE corpus_id = ?"

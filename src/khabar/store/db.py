@@ -22,6 +22,7 @@ from typing import Any, Final, Self, TypeVar
 
 from khabar.doc import Doc
 from khabar.errors import StoreError
+from khabar.store.corpus_referents import update_corpus_referents
 from khabar.store.matching import (
     IndexTerm,
     content_hash,
@@ -82,6 +83,11 @@ def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+#: what a migration computes beyond its SQL, run in the same transaction right after it
+_PYTHON_STEPS: Final[dict[int, Callable[[sqlite3.Connection], object]]] = {
+    4: update_corpus_referents,  # corpus referents of the documents stored before it
+}
+
 #: the tables of a khabar store (a database holding other tables and no user_version is not one)
 _KHABAR_TABLES: Final = frozenset({"documents", "sentences", "entities", "referents", "quotes", "keywords"})
 
@@ -112,6 +118,8 @@ def migrate(conn: sqlite3.Connection) -> int:
                 continue
             for statement in _statements(sql):
                 conn.execute(statement)
+            if number in _PYTHON_STEPS:
+                _PYTHON_STEPS[number](conn)
             conn.execute(f"PRAGMA user_version = {number}")
             current = number
         conn.execute("COMMIT")
@@ -327,7 +335,16 @@ class Store:
             ``(id, added)``: the document id, and False when it was already stored.
         """
         with self._transaction("add a document"):
-            return self._insert(doc)
+            doc_id, added = self._insert(doc)
+            if added:
+                update_corpus_referents(self.conn, [doc_id])
+            return doc_id, added
+
+    def rebuild_corpus_referents(self) -> int:
+        """Regroup every stored name into corpus referents (``khabar reindex``), keeping their ids
+        (:func:`~khabar.store.corpus_referents.update_corpus_referents`); returns the names regrouped."""
+        with self._transaction("rebuild the corpus referents"):
+            return update_corpus_referents(self.conn)
 
     def add_many(self, docs: Iterable[Doc], batch: int = 200) -> list[tuple[int, bool]]:
         """Store Docs in transactions of ``batch`` documents; one ``(id, added)`` per Doc."""
@@ -348,7 +365,10 @@ class Store:
         def flush() -> None:
             if pending:
                 with self._transaction("add documents"):
-                    out.extend(insert(item) for item in pending)
+                    done = [insert(item) for item in pending]
+                    # the corpus referents move with the documents, in the same transaction
+                    update_corpus_referents(self.conn, [doc_id for doc_id, added in done if added])
+                out.extend(done)
                 pending.clear()
 
         for item in items:

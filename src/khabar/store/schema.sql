@@ -124,3 +124,40 @@ SELECT
 FROM documents d;
 -- topic: is matched without regard to case; this index lets it skip the article text
 CREATE INDEX documents_topic_nocase ON documents (topic COLLATE NOCASE);
+
+-- migration: 4
+-- Corpus referents (issue 12): the referents of different documents that name the same
+-- entity, joined by khabar.store.corpus_referents (spelling variants, بن/آل links, a unique
+-- short form). Kept up to date at ingest in the write transaction that adds the documents;
+-- filled for the documents already stored by the Python step of this migration
+-- (khabar.store.db._PYTHON_STEPS), rebuilt by `khabar reindex`. An id is never reused: when
+-- two corpus referents merge, the older (smaller) id stays and the other goes to
+-- corpus_redirects, so an old link still finds its referent.
+CREATE TABLE corpus_referents (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,   -- stable id (AUTOINCREMENT: never reused)
+    label TEXT NOT NULL,
+    name TEXT NOT NULL,                     -- canonical name: the most frequent of its names
+    documents INTEGER NOT NULL,             -- distinct documents naming it
+    mentions INTEGER NOT NULL               -- entity mentions linked to its referents
+);
+CREATE INDEX corpus_referents_rank ON corpus_referents (documents DESC, mentions DESC);
+-- One row per folded name (referents.norm_name): its aliases, with counts.
+CREATE TABLE corpus_names (
+    norm_name TEXT PRIMARY KEY,             -- referents.norm_name
+    corpus_id INTEGER NOT NULL,             -- corpus_referents.id
+    label TEXT NOT NULL,                    -- the most frequent label of its referents
+    name TEXT NOT NULL,                     -- the most frequent spelling
+    chain TEXT NOT NULL,                    -- corpus_referents.name_chain, space-separated
+    first TEXT NOT NULL,                    -- the chain's first word (people are grouped by it)
+    referents INTEGER NOT NULL              -- how many document referents have this name
+) WITHOUT ROWID;
+CREATE INDEX corpus_names_corpus_id ON corpus_names (corpus_id);
+CREATE INDEX corpus_names_first ON corpus_names (label, first);
+CREATE INDEX corpus_names_chain ON corpus_names (chain);
+CREATE TABLE corpus_redirects (
+    old_id INTEGER PRIMARY KEY,             -- an id merged away
+    corpus_id INTEGER NOT NULL              -- the corpus_referents.id it names now
+);
+-- The document referents (doc_id, local_id) of each corpus referent.
+CREATE VIEW corpus_referent_members AS
+SELECT n.corpus_id, r.doc_id, r.local_id FROM corpus_names n JOIN referents r ON r.norm_name = n.norm_name;

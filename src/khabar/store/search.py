@@ -35,6 +35,7 @@ from typing import Any, Final
 from khabar.doc import Doc, Edit
 from khabar.errors import StoreError
 from khabar.lang.ar.stopwords import is_stop_word
+from khabar.store.corpus_referents import member_keys_sql, resolve_name
 from khabar.store.db import IndexTerm, Store, index_terms, norm_name, term_span_array, text_terms
 
 TOPIC_ARABIC: Final[dict[str, str]] = {
@@ -291,12 +292,22 @@ def _names_match(column_values: list[tuple[str, str]]) -> str:
     return " OR ".join(f'{column} : "{value.replace(chr(34), chr(34) * 2)}"' for column, value in column_values)
 
 
+# the documents naming the corpus referent ?, and those quoting it
+_CORPUS_DOCS: Final = f"SELECT doc_id FROM referents WHERE norm_name IN ({member_keys_sql()})"
+_CORPUS_SPEAKER_DOCS: Final = (
+    "SELECT q.doc_id FROM quotes q JOIN referents r ON r.doc_id = q.doc_id AND r.local_id = q.speaker_referent"
+    f" WHERE r.norm_name IN ({member_keys_sql()})"
+)
+
+
 def _filter_sql(f: Filter, store: Store) -> tuple[str, list[Any]]:
     """The SQL condition on documents ``d`` for one filter.
 
     Name filters look up the trigram index ``document_names`` once (a set of ids) rather than
     reading the entity rows of every candidate; values under 3 letters cannot be trigrams and
-    fall back to that scan.
+    fall back to that scan. A name that stands for a corpus referent
+    (:func:`khabar.store.corpus_referents.resolve_name`) also matches the documents that name
+    it (``entity:``) or quote it (``speaker:``) under any of its names.
     """
     v = norm_name(f.value)
     squashed = v.replace(" ", "")
@@ -341,6 +352,13 @@ def _filter_sql(f: Filter, store: Store) -> tuple[str, list[Any]]:
             conds.append("substr(d.date, 1, ?) <= ?")
             params += [len(hi), hi]
         sql = "(d.date IS NOT NULL AND " + " AND ".join(conds) + ")"
+    if f.field in ("entity", "speaker"):
+        # and the documents of the corpus referent the name stands for (spelling variants,
+        # a fuller or shorter form: سلمان بن عبد العزيز finds الملك سلمان بن عبدالعزيز آل سعود)
+        corpus_id = resolve_name(store, f.value)
+        if corpus_id is not None:
+            sql = f"({sql} OR d.id IN ({_CORPUS_DOCS if f.field == 'entity' else _CORPUS_SPEAKER_DOCS}))"
+            params = [*params, corpus_id]
     return (f"NOT coalesce({sql}, 0)" if f.negated else sql), params
 
 

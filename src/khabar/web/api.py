@@ -7,8 +7,10 @@ Endpoints (all JSON; OpenAPI at ``/openapi.json``):
   an empty text is K101 (400), as in ``khabar ingest``
 * ``GET /api/search?q=...&limit=20`` -> ``{"hits": [...]}`` (needs a store)
 * ``GET /api/documents/{id}`` -> the stored Doc (needs a store)
-* ``GET /api/referents?label=&limit=`` -> ``{"referents": [...]}``, the most covered first
-* ``GET /api/referents/{key or doc_id:local_id}`` -> one referent: its mentions and quotations
+* ``GET /api/referents?label=&limit=`` -> ``{"referents": [...]}``, the most covered corpus
+  referents first, each with its stable ``id``
+* ``GET /api/referents/{id, doc_id:local_id or name}`` -> one corpus referent: its names with
+  counts, its documents, mentions and quotations (an id merged into another gives that one)
 * ``GET /api/quotes?speaker=&about=&limit=`` -> ``{"quotes": [...]}``
 * ``GET /api/health`` -> ``{"status": "ok", "version": ...}``
 
@@ -434,7 +436,7 @@ def create_app(db_path: str | None = None) -> FastAPI:
         label: str | None = Query(None, description="only this entity label: PERS, LOC, ORG, MISC"),
         limit: int = Query(50, ge=1, le=1000, description="the most referents to return"),
     ) -> dict[str, Any]:
-        """The most covered referents of the corpus, merged across documents by folded name."""
+        """The most covered corpus referents (``id``: stable, for ``/api/referents/{id}``)."""
         with open_store() as store:
             rows = top_referents(store, label=label or None, limit=limit)
         return {"referents": [{**row, "key": norm_name(row["name"])} for row in rows]}
@@ -444,7 +446,7 @@ def create_app(db_path: str | None = None) -> FastAPI:
         ident: str,
         limit: int = Query(500, ge=1, le=5000, description="the most mentions and quotations to list"),
     ) -> dict[str, Any]:
-        """One referent (its key, a name, or ``doc_id:local_id``): every mention and quotation."""
+        """One corpus referent (its id, ``doc_id:local_id``, or a name): names, documents, mentions, quotations."""
         with open_store() as store:
             return referent_detail(store, ident, limit=limit)
 

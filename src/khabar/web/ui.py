@@ -5,7 +5,7 @@
     /documents/{id}         the original text with entities and quotations  twin: /api/documents/{id}
     /analyze                paste an article, see its analysis              twin: POST /api/analyze
     /referents?label=       the most covered people, places, organisations  twin: /api/referents
-    /referents/{key}        all mentions and quotations of one referent     twin: /api/referents/{key}
+    /referents/{id}         one corpus referent: names, documents, mentions twin: /api/referents/{id}
     /quotes?speaker=&about= quotations across the corpus                    twin: /api/quotes
 
 Pages need no script and load nothing from outside: one vendored CSS file and system
@@ -19,7 +19,7 @@ import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import parse_qs, quote, urlencode
+from urllib.parse import parse_qs, urlencode
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
@@ -173,7 +173,20 @@ def add_pages(app: FastAPI, open_store: Callable[[], Store], *, has_store: bool)
             return _no_store_page("وثيقة")
         with store:
             doc = store.get(doc_id)
+            corpus_ids = {
+                int(local_id): int(corpus_id)
+                for local_id, corpus_id in store.execute(
+                    "SELECT r.local_id, n.corpus_id FROM referents r JOIN corpus_names n ON n.norm_name = r.norm_name"
+                    " WHERE r.doc_id = ?",
+                    (doc_id,),
+                    "read the document's corpus referents",
+                )
+            }
         view = doc_view(doc.to_dict(), doc_id)
+        for ref in view.referents:  # link each referent (ident doc_id:local_id) to its corpus referent's page
+            local = str(ref.get("ident") or "").rpartition(":")[2]
+            if local.isdigit() and int(local) in corpus_ids:
+                ref["ident"] = str(corpus_ids[int(local)])
         title = display_title(view.title) or f"وثيقة {doc_id}"
         return render_page("document.html", title=title, view=view, doc_id=doc_id, twin=f"/api/documents/{doc_id}")
 
@@ -217,7 +230,7 @@ def add_pages(app: FastAPI, open_store: Callable[[], Store], *, has_store: bool)
         with store:
             ref = referent_detail(store, ident, limit=limit)
         mentions = [{**m, "html": _mention_html(m)} for m in ref["mentions"]]
-        twin = "/api/referents/" + quote(ref["key"], safe="")
+        twin = f"/api/referents/{ref['id']}"
         return render_page("referent.html", ref=ref, mentions=mentions, twin=twin)
 
     @app.get("/quotes", response_class=HTMLResponse, include_in_schema=False)
