@@ -200,11 +200,11 @@ def test_cli_search_empty_says_why(db_path: Path, query: str, said: str) -> None
 def test_cli_entities_and_related_have_headers(db_path: Path) -> None:
     runner = CliRunner()
     ents = runner.invoke(cli, ["entities", "--db", str(db_path)])
-    assert ents.exit_code == 0 and ents.stdout.splitlines()[0].split() == ["docs", "mentions", "label", "name"]
+    assert ents.exit_code == 0 and ents.stdout.splitlines()[0].split() == ["id", "docs", "mentions", "label", "name"]
     rel = runner.invoke(cli, ["related", "كاميرون", "--db", str(db_path)])
     assert rel.exit_code == 0
     if rel.stdout:
-        assert rel.stdout.splitlines()[0].split() == ["docs", "label", "name"]
+        assert rel.stdout.splitlines()[0].split() == ["id", "docs", "label", "name"]
     else:
         assert rel.stderr.strip()
 
