@@ -9,8 +9,8 @@ project already has, and leaves the rest (suffixes, ordinary words) to the ranke
 1. ``لل`` + X: ``ل`` + ``لX`` when ``لX`` is a word that never takes the article
    (``للبنان``), ``ل`` + ``ال`` + ``لX`` (``للقاء``: the article assimilated) or ``ل`` +
    ``ال`` + X (``للإسكندرية``) by the counts of ``اللX``, ``الX`` and ``لX``;
-2. a gazetteer name is whole (``وهران``, ``بيروت``), and a proclitic before a
-   gazetteer name is split (``بليتوانيا``);
+2. a gazetteer name or a name of the annotated news (ANERcorp) is whole (``وهران``,
+   ``بيروت``, ``بلير``), and a proclitic before such a name is split (``بليتوانيا``, ``وبلير``);
 3. a word that takes the article itself, about as often as its remainder occurs
    (``البطاقة`` is attested, so ``بطاقة`` is not ``ب`` + ``طاقة``), has no proclitic;
 4. a frequent word that never takes the article nor a pronoun and whose remainder is
@@ -59,6 +59,7 @@ KNOWN_REST: Final = 3  # rule 5: a remainder seen this often is a known word
 # common in news than a name that starts with و, so it needs less.
 SPELLING_GAIN: Final = {"و": 2.0, "ب": 3.0, "ل": 3.0, "ف": 3.0, "ك": 3.0}
 SPELLING_FILE: Final = "stem_spelling.json.gz"
+NAMES_FILE: Final = "names.json.gz"
 SPELLING_ORDER: Final = 4
 ARTICLE_SHARE: Final = 20  # rule 1: the article reading needs 1/20 of the evidence of ل + لX
 NAME_BONUS: Final = 1000  # a gazetteer name counts as this many occurrences
@@ -105,7 +106,8 @@ def is_name(word: str, counts: dict[str, int]) -> bool:
 
 @lru_cache(maxsize=1)
 def name_words() -> frozenset[str]:
-    """Single-word country, city and given names of the gazetteers (``لبنان``, ``وهران``, ``وليد``)."""
+    """Single-word country, city and given names of the gazetteers (``لبنان``, ``وهران``, ``وليد``)
+    and the words that annotated news marks as names (:func:`annotated_names`: ``بلير``, ``سولانا``)."""
     from khabar.lang.ar import gazetteers
     from khabar.lang.ar.chars import is_arabic_letter
 
@@ -114,7 +116,19 @@ def name_words() -> frozenset[str]:
         for group in (gazetteers.COUNTRIES, gazetteers.CITIES, gazetteers.GIVEN_NAMES)
         for w in group
         if " " not in w and all(is_arabic_letter(ch) for ch in w)
-    )
+    ) | annotated_names()
+
+
+@lru_cache(maxsize=1)
+def annotated_names() -> frozenset[str]:
+    """Words inside PERS/LOC/ORG spans of ANERcorp at least half the times they occur, without
+    their clitic-attached forms (``names.json.gz``, built by ``training/build_name_list.py``;
+    ResourceError K202 when missing or corrupt)."""
+    doc = read_json_model(NAMES_FILE, "name list", "K202", 1)
+    listed = doc.get("names")
+    if not isinstance(listed, dict):
+        raise ResourceError(f"name list khabar/models/{NAMES_FILE} lacks its names", hint="reinstall khabar", code="K202")
+    return frozenset(listed)
 
 
 class _SpellingModel:
