@@ -221,10 +221,12 @@ def test_referents(db_client: TestClient) -> None:
     rows = r.json()["referents"]
     assert rows
     for row in rows:
-        assert set(row) == {"name", "label", "mentions", "documents", "key"}
-        assert row["key"] == norm_name(row["name"])
+        assert set(row) == {"id", "name", "label", "mentions", "documents", "key"}
+        assert row["key"] == norm_name(row["name"]) and isinstance(row["id"], int)
     person = next(row for row in rows if row["name"] == "سامي الحداد")
-    assert person == {"name": "سامي الحداد", "label": "PERS", "mentions": 2, "documents": 1, "key": "سامي الحداد"}
+    assert person == {
+        "id": person["id"], "name": "سامي الحداد", "label": "PERS", "mentions": 2, "documents": 1, "key": "سامي الحداد"
+    }
 
 
 def test_referents_label(db_client: TestClient) -> None:
