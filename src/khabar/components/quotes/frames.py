@@ -10,6 +10,7 @@ steps read them.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from khabar.components.quotes.view import _COMMAS, SHORT_QUOTE, _View
@@ -241,6 +242,8 @@ def _preverbal(v: _View, i: int) -> tuple[int, int] | None:
             return None  # nothing before the verb, or one conjunct of a list ('و"بيجو" نفت')
         if any(v.fold[t] in speech.CLAUSE_BREAKS for t in range(first, end + 1)):
             return None  # "لكنه أكد": a pronoun subject
+        if speech.is_topic_opener(v.fold[first]):
+            return None  # "وعن موعد افتتاح الطريق قال": a topic phrase, not the subject
         if v.fold[first] in speech.RELATIVES and j >= 0 and v.fold[j] == ",":
             end = j - 1
             continue
@@ -254,6 +257,41 @@ def _preverbal(v: _View, i: int) -> tuple[int, int] | None:
             return v.start[first], v.end[end]
         return None
     return None
+
+
+def _plain(v: _View, j: int) -> bool:
+    """A word that can be part of a title or a name: Arabic, no preposition, complementizer or cue."""
+    return (
+        v.kind[j] == "arabic"
+        and not v.is_stop(j)
+        and not v.is_comp(j)
+        and v.fold[j] not in speech.NOT_SPEAKERS
+        and speech.lookup(v.fold[j]) is None
+    )
+
+
+def _whole_name(v: _View, k: int, lo: int, hi: int) -> tuple[int, int]:
+    """Person ``k`` with the title before it and the rest of the name after it, within ``[lo, hi)``.
+
+    ``وقال رئيس الوزراء البريطاني ديفيد كاميرون إن``: the speaker is the whole phrase, even when the
+    entity is only ``ديفيد`` or ``ديفيد كاميرون``. The rest of a name is taken only when it runs up
+    to ``hi`` (the complementizer, colon or mark). The span keeps the entity's referent.
+    """
+    e = v.entities[k]
+    start, end = e.start, e.end
+    first, last = v.ent_first[k], v.ent_last[k]
+    if lo < first and v.fold[lo] in speech.TITLE_WORDS and all(_plain(v, t) for t in range(lo, first)):
+        start = v.start[lo]
+    rest = last + 1
+    while first == last and rest < hi and rest - last <= 2 and _plain(v, rest) and rest not in v.tok_ent:
+        rest += 1
+    if rest == hi and rest > last + 1:
+        end = v.end[rest - 1]
+    if (start, end) != (e.start, e.end):
+        ref = v.referent_of.get((e.start, e.end))
+        if ref is not None:
+            v.referent_of.setdefault((start, end), ref)
+    return start, end
 
 
 def _genitive(v: _View, k: int, lo: int) -> bool:
@@ -322,7 +360,7 @@ def _explicit_speaker(v: _View, lo: int, hi: int, lemma: str = "", after_verb: b
         if v.entities[k].label != "PERS" or _genitive(v, k, lo):
             continue
         if not v.in_pp(k):
-            return v.entities[k].start, v.entities[k].end
+            return _whole_name(v, k, lo, hi)
         if after_verb and lemma not in speech.lemmas_with("ba-object") and _ba_in_name(v, k, lo):
             # (after اعترف بـ, نوه بـ, وصفه بـ the ب phrase can name a person; after the others a
             # person right behind ب is the subject, and the ب the first letter of the name)
@@ -339,6 +377,58 @@ def _explicit_speaker(v: _View, lo: int, hi: int, lemma: str = "", after_verb: b
         if not v.in_pp(k):
             return v.entities[k].start, v.entities[k].end
     return None
+
+
+def _without_object(v: _View, speaker: tuple[int, int], lo: int, lemma: str) -> tuple[int, int] | None:
+    """The subject alone when a phrase after a verb with an object runs on into it.
+
+    ``حث المحافظ المواطنين على``, ``وصف المعلق المباراة بأنها``: the last definite word is the
+    object, unless it is an adjective (``الأمين العام``, ``المتحدث الرسمي``) or the phrase is one word
+    (``ووصف الادعاءات بأنها``: no subject written at all).
+    """
+    k = v.tok_ent.get(lo)
+    if k is not None and v.ent_first[k] == lo and v.entities[k].start == speaker[0]:
+        return speaker[0], min(speaker[1], v.entities[k].end)  # a named subject: the object follows it
+    first = bisect_left(v.start, speaker[0])
+    last = bisect_left(v.start, speaker[1]) - 1
+    if first == last:
+        # "ووصف الادعاءات بأنها": after وصف a lone definite word is its object ("ويطالب المعلمون" is not)
+        definite = v.fold[first].startswith(("ال", "وال"))
+        return None if lemma == "وصف" and definite and v.fold[first] not in speech.TITLE_WORDS else speaker
+    f = v.fold[last]
+    adjective = f in speech.ADJECTIVES or f.endswith(("ي", "يه")) or not f.startswith("ال")
+    if adjective:
+        return speaker
+    return speaker[0], v.end[last - 1]
+
+
+def _issuer(v: _View, i: int) -> tuple[int, int] | None:
+    """Who speaks in the statement, interview or letter named before verb ``i`` (``... بيانا أكدت فيه``).
+
+    The interviewee after ``مع`` (``أجرت الصحيفة مقابلة مع اللاعب ... قال فيها``), else the subject of
+    the clause that issued it (``أصدرت وزارة الصحة بيانا``, ``الشركة نشرت تقريرا``).
+    """
+    sent = v.sent[i]
+    d = i - 1
+    while d >= 0 and i - d <= 12 and v.sent[d] == sent:
+        if v.fold[d].removeprefix("ال") in speech.STATEMENTS:
+            break
+        d -= 1
+    else:
+        return None
+    if d < 0 or v.sent[d] != sent or i - d > 12:
+        return None
+    for m in range(d + 1, i):
+        if v.fold[m] == "مع":
+            return _explicit_speaker(v, m + 1, i)
+    c = d - 1
+    while c >= 0 and v.sent[c] == sent and v.fold[c] not in _PHRASE_END:
+        c -= 1
+    c += 1
+    if c >= d:
+        return None
+    lo = c if v.fold[c].startswith(("ال", "وال")) or c in v.tok_ent else c + 1  # SVO, else VSO
+    return _explicit_speaker(v, lo, d) if lo < d else None
 
 
 def _frames(v: _View) -> dict[int, _Frame]:
@@ -395,14 +485,15 @@ def _frames(v: _View) -> dict[int, _Frame]:
                 continue  # "مؤكدا" with no content after it is an adverb of manner
             frames[i] = _Frame(i, cue, cue_start, cue_end, intro, at, None, pair)
             continue
-        speaker = _explicit_speaker(v, i + 1, at, cue.lemma, after_verb=True)
-        if (
-            cue.lemma == "وصف"
-            and speaker is not None
-            and v.tok_ent.get(i + 1) is None
-            and not (i + 1 < v.n and v.fold[i + 1] in speech.TITLE_WORDS)  # "ووصف نائب المدير ..."
-        ):
-            speaker = None  # "ووصف الادعاءات بأنها ...": the word after وصف is its object
+        lo = i + 1
+        while lo < at and v.fold[lo] in speech.PREP_PRONOUNS:
+            lo += 1  # "قال لي مدير المدرسة", "أكدت فيه": a prepositional pronoun is never the speaker
+        speaker = _explicit_speaker(v, lo, at, cue.lemma, after_verb=True)
+        if speaker is not None and "object" in cue.flags:
+            speaker = _without_object(v, speaker, lo, cue.lemma)
+        if speaker is None and lo > i + 1:
+            # "أصدرت وزارة الصحة بيانا أكدت فيه أن": the issuer of the statement speaks.
+            speaker = _issuer(v, i)
         if speaker is None:
             speaker = _preverbal(v, i)
         if speaker is None and i >= 2 and v.fold[i - 1] in _HAD:

@@ -136,11 +136,14 @@ def _sentence_subject(
                 return found
     if not persons_only:
         j = first
-        if v.fold[j] in speech.DISCOURSE_OPENERS:  # "ومن جانبه، أوضح ...": skip the opener
+        if v.fold[j] in speech.DISCOURSE_OPENERS or speech.is_topic_opener(v.fold[j]):
+            # "ومن جانبه، أوضح ...": skip the opener; "وعن موعد الافتتاح قال": a topic, no subject here
             for k in range(first, min(anchor, first + 8)):
                 if v.fold[k] == ",":
                     j = k + 1
                     break
+            else:
+                return None
         elif v.fold[j] in speech.CLAUSE_OPENERS and j + 1 < anchor:  # "لكن روسيل كذب ..."
             ent = v.tok_ent.get(j + 1)
             if ent is not None and v.ent_first[ent] == j + 1 and v.entities[ent].label in ("PERS", "ORG"):

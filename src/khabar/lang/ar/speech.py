@@ -140,6 +140,19 @@ NARRATOR_AFTER_FI = _folded(
 )
 NARRATOR_PREPS = _folded("خلال عبر أمام لدى عقب إثر بعد قبل بعدما عندما حين حيث وسط وذلك")
 
+# Prepositions with a pronoun right after a speech verb ("قال لي", "أكدت فيه"): never the speaker.
+PREP_PRONOUNS = frozenset(
+    fold(p + suffix)
+    for p in ("في", "ل", "عن", "من", "إلي", "علي", "مع", "ب", "خلال", "عبر", "لدي")
+    for suffix in ("ه", "ها", "هم", "هما", "ي", "نا", "ك", "كم")
+) | _folded("لي فيي مني عني معي بي")
+# Nouns of a statement, interview or letter whose issuer speaks in "... أكدت فيه أن" (folded, no article).
+STATEMENTS = _folded(
+    "بيان بيانا تقرير تقريرا رسالة رسالته رسالتها تصريح تصريحا تصريحات كلمة كلمته كلمتها مقابلة حوار حوارا "
+    "حديث حديثا مؤتمر مؤتمرا تغريدة منشور مقال مقالا خطاب خطابا خطبة دراسة مذكرة"
+)
+# Definite adjectives that end a speaker phrase, not an object after it ("الأمين العام").
+ADJECTIVES = _folded("العام العامة الرسمي الرسمية الأول الأعلى التنفيذي التنفيذية الجديد السابق السابقة")
 # Words that follow a speech verb without naming the speaker ("وتابع قوله", "قالتا مازحتين").
 NOT_SPEAKERS = _folded("قوله قولها قولهم حديثه حديثها كلامه كلامها تصريحه تصريحها مازحا مازحة")
 # Words that open a clause before a preverbal subject ("لكن بوتين ومسؤولي فيفا قالوا").
@@ -147,6 +160,15 @@ CLAUSE_OPENERS = _folded("لكن ولكن بينما فيما حيث إذ كما
 RELATIVES = _folded("الذي التي الذين اللذين اللتين اللواتي")
 # Openers of a sentence that are not its verb ("ومن جانبه،", "وفي سياق متصل،", "بدوره،").
 DISCOURSE_OPENERS = _folded("من ومن في وفي بدوره بدورها وبدوره وبدورها إلى وإلى على وعلى وحول حول")
+
+_TOPIC_PREPS = _folded("عن حول بشأن بخصوص في على من إلى الى لدى")
+
+
+def is_topic_opener(folded_token: str) -> bool:
+    """True for a preposition that opens a topic phrase before a verb (``وعن``, ``وحول``, ``بشأن``)."""
+    bare = folded_token[1:] if folded_token[:1] in ("و", "ف") and len(folded_token) > 2 else folded_token
+    return folded_token in _TOPIC_PREPS or bare in _TOPIC_PREPS
+
 
 # Complementizers introducing reported content (folded), with attached pronouns.
 _PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "ني", "نا", "ك", "كم")
@@ -163,7 +185,7 @@ PREPOSITIONS = _folded(
 )
 TIME_WORDS = _folded(
     "أمس اليوم الليلة غدا مساء صباح ظهر أيضا كذلك مجددا أخيرا سابقا حينها الأحد الاثنين الإثنين "
-    "الثلاثاء الأربعاء الخميس الجمعة السبت الآن قد لقد"
+    "الثلاثاء الأربعاء الخميس الجمعة السبت الآن قد لقد حينئذ وقتها عندئذ"
 )
 # Nouns that name a work or a label: a quotation right after them is a title, not speech.
 NAMING_NOUNS = _folded(
