@@ -3,7 +3,8 @@
 ``iter_records`` turns paths into Articles (or the coded error that stopped one):
 text and HTML files, directories (recursively, sorted), JSONL in the batch
 contract, JSON arrays of article objects (SaudiNewsNet style), and ``.zip`` /
-``.gz`` archives of any of these. Nothing is raised mid-stream.
+``.gz`` archives of any of these, and the Parquet that ``khabar spark`` writes (each row's
+Doc JSON, analysed already: stored without analysing again). Nothing is raised mid-stream.
 
 ``ingest`` analyses every record with the default pipeline -- in a process pool
 when ``workers > 1``, keeping input order -- and turns each Doc into its rows in
@@ -19,6 +20,7 @@ import gzip
 import io
 import json
 import os
+import re
 import threading
 import time
 import zipfile
@@ -30,6 +32,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import IO, Any, Final, cast
 
+from khabar.doc import Doc
 from khabar.errors import ConfigError, InputError, KhabarError
 from khabar.inputs import (
     MAX_BYTES,
@@ -50,7 +53,7 @@ JSON_META_KEYS: Final = ("id", "title", "date", "source", "url", "author")
 #: the code of an empty record (an empty file, a blank ``text``): skipped by ``khabar ingest`` unless --strict
 EMPTY_CODE: Final = "K101"
 #: names read as containers of many records (the rest: one text or HTML article)
-CONTAINER_SUFFIXES: Final = (".json", ".jsonl", ".zip", ".gz")
+CONTAINER_SUFFIXES: Final = (".json", ".jsonl", ".zip", ".gz", ".parquet")
 #: largest content read whole from one container: a JSON array, or an archive inside another
 #: (a zip needs random access, so a ``.zip.gz`` or a zip inside a zip is read into memory)
 MAX_ARCHIVE_BYTES: Final = 256 * 1024**2
@@ -81,6 +84,8 @@ def iter_records(
     for path in expand_paths(list(paths)):
         if skip and path != "-" and os.path.realpath(path) in skip:
             continue
+        if os.path.basename(path) == "_SUCCESS" and os.path.getsize(path) == 0:
+            continue  # the empty marker a Spark (Hadoop) job leaves in its output folder
         name = "stdin" if path == "-" else path
         try:
             stream = open_input(path)
@@ -108,6 +113,8 @@ def _records_from_stream(
             yield from jsonl_records(stream, name, max_bytes, allow_empty=False)
         elif low.endswith(".json"):
             yield from _iter_json_array(read_limited(stream, name, MAX_ARCHIVE_BYTES), name, max_bytes)
+        elif low.endswith(".parquet"):
+            yield from _iter_parquet(stream, name)
         else:
             yield article_from_bytes(read_limited(stream, name, max_bytes), name, max_bytes)
     except KhabarError as exc:
@@ -280,6 +287,64 @@ def _iter_json_array(data: bytes, name: str, max_bytes: int) -> Iterator[Article
         yield Article(text, meta)
 
 
+@dataclass
+class AnalysedArticle(Article):
+    """A record read with its analysis (a row of ``khabar spark``'s Parquet): stored as ``doc``, not analysed."""
+
+    doc: Doc | None = None
+
+
+_ERROR_LINE = re.compile(r"error (K\d{3}): (.*?)(?: \(hint: (.*)\))?")
+
+
+def _iter_parquet(stream: IO[bytes], name: str) -> Iterator[Article | KhabarError]:
+    """Rows of a Parquet file written by ``khabar spark``: the Doc of each ``doc_json``, or its ``error`` line.
+
+    Needs pyarrow (K302). A file without a ``doc_json`` column is K174: it holds no analysis.
+    """
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        yield ConfigError("reading Parquet needs pyarrow", hint="pip install 'khabar[parquet]'", code="K302")
+        return
+    try:
+        source: IO[bytes] = stream if stream.seekable() else io.BytesIO(read_limited(stream, name, MAX_ARCHIVE_BYTES))
+        table = pq.ParquetFile(source)
+        columns = [c for c in ("doc_json", "error") if c in table.schema_arrow.names]
+        if "doc_json" not in columns:
+            yield InputError(
+                f"{name} has no doc_json column",
+                hint="khabar ingest reads the Parquet that khabar spark writes; analyse other tables with khabar spark",
+                code="K174",
+            )
+            return
+        for batch in table.iter_batches(batch_size=256, columns=columns):
+            for row in batch.to_pylist():
+                yield _analysed_row(row, name)
+    except (pa.ArrowException, OSError, ValueError) as exc:
+        yield InputError(
+            f"{name} is not a valid Parquet file ({str(exc) or type(exc).__name__})",
+            hint="check the file; a Spark output folder is read whole (khabar ingest FOLDER)",
+            code="K170",
+        )
+
+
+def _analysed_row(row: dict[str, Any], name: str) -> Article | KhabarError:
+    """One row of ``khabar spark``'s output: its stored error line as an error, or its Doc."""
+    error = row.get("error")
+    if error:
+        m = _ERROR_LINE.fullmatch(error)
+        return InputError(m[2], m[3] or "", m[1]) if m else InputError(error, code="K172")
+    try:
+        doc = Doc.from_json(row["doc_json"] or "")
+    except KhabarError as exc:
+        return exc
+    except (ValueError, TypeError, KeyError) as exc:  # not JSON, or not a Doc
+        return InputError(f"{name}: a doc_json value is not a Doc ({exc})", hint="the file was edited", code="K108")
+    return AnalysedArticle(doc.text, doc.meta, doc)
+
+
 def _check_text(text: str, where: str, max_bytes: int) -> InputError | None:
     if not text.strip():
         return InputError(f"{where} has an empty text", hint="drop the record or fill in its text", code="K101")
@@ -411,11 +476,22 @@ def _analysis_error(exc: Exception, meta: dict[str, Any]) -> KhabarError:
     )
 
 
+def _prepare_analysed(art: AnalysedArticle) -> PreparedDoc | str:
+    """The rows of an article read with its analysis, or its one-line error."""
+    try:
+        return prepare_doc(art.doc if art.doc is not None else Doc(art.text, art.meta))
+    except Exception as exc:  # noqa: BLE001 -- one bad record must not stop the run
+        return _analysis_error(exc, art.meta).one_line()
+
+
 def _docs_serial(jobs: Iterable[Article], components: tuple[str, ...] | None) -> Iterator[PreparedDoc | str]:
     from khabar.pipeline import Pipeline
 
     nlp = Pipeline(components)
     for art in jobs:
+        if isinstance(art, AnalysedArticle):
+            yield _prepare_analysed(art)
+            continue
         try:
             yield prepare_doc(nlp.analyze(art.text, art.meta))
         except Exception as exc:  # noqa: BLE001 -- one bad article must not stop the run
@@ -430,7 +506,12 @@ def _docs_parallel(
         with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(components,)) as pool:
             pending: deque[Future[PreparedDoc | str]] = deque()
             for art in jobs:
-                pending.append(pool.submit(_analyze_and_prepare, (art.text, art.meta)))
+                if isinstance(art, AnalysedArticle):  # nothing to analyse: its rows now, in input order
+                    done: Future[PreparedDoc | str] = Future()
+                    done.set_result(_prepare_analysed(art))
+                    pending.append(done)
+                else:
+                    pending.append(pool.submit(_analyze_and_prepare, (art.text, art.meta)))
                 if len(pending) >= window:
                     yield pending.popleft().result()
             while pending:
