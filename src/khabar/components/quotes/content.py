@@ -178,7 +178,7 @@ def _find_quotes(v: _View, frames: dict[int, _Frame]) -> list[_Quote]:
             quotes.append(
                 _Quote("direct", p.start, p.end, i, (fr.cue_start, fr.cue_end), fr.cue.gender, fr.speaker, mode)
             )
-            close = p.close_tok if p.close_tok is not None else bisect_left(v.start, p.end)
+            close = p.close_tok if p.close_tok is not None else bisect_left(v.start, p.end) - 1
             covered = max(covered, close)
             nxt = v.pair_open.get(close + 2) if close + 2 < v.n and v.fold[close + 1] == "و" else None
             if nxt is None or nxt in used:
@@ -273,6 +273,12 @@ def _attribute_pairs(v: _View, frames: dict[int, _Frame], quotes: list[_Quote], 
             continue
         if p.words < 1 or open_tok is None:
             continue
+        naming = _naming_verb(v, open_tok)
+        if naming is not None and not p.stray:
+            # 'انتقد النائب ما أسماه بـ"فنادق الأشباح"': the speaker's own words for it, in marks.
+            cue = (v.start[naming], v.end[naming])
+            quotes.append(_Quote("direct", p.start, p.end, naming, cue, "", None, "clause"))
+            continue
         if open_tok > 0 and v.fold[open_tok - 1] == ":" and not p.stray:
             speaker = _colon_speaker(v, open_tok - 1)
             if speaker is not None or p.words >= 3:
@@ -291,6 +297,19 @@ def _attribute_pairs(v: _View, frames: dict[int, _Frame], quotes: list[_Quote], 
         ):
             continue  # narrative ("وأوضح المتحدث أن ...") between two unrelated marks
         quotes.append(_Quote("direct", p.start, p.end, anchor, None, "", None, "continue"))
+
+
+def _naming_verb(v: _View, open_tok: int) -> int | None:
+    """The naming verb before a quotation mark (``ما أسماه بـ«``, ``ما وصفه بـ"``, ``ما سماه "``), or None."""
+    j = open_tok - 1
+    if j >= 0 and v.fold[j] == "ب":
+        j -= 1
+    if j < 0 or v.sent[j] != v.sent[open_tok]:
+        return None
+    f = v.fold[j]
+    if f in speech.NAMING_VERBS or f in speech.AS_HE_SAID and j > 0 and v.fold[j - 1] in ("ما", "بما"):
+        return j
+    return None
 
 
 def _colon_speaker(v: _View, colon: int) -> tuple[int, int] | None:

@@ -85,7 +85,15 @@ def _scan(v: _View, i: int, cue: speech.Cue) -> tuple[str, int, int | None]:
             if k is not None:
                 after = v.short_name_quote(j)
                 p = v.pairs[k]
-                if after is None and j > i + 1 and p.words <= SHORT_QUOTE and p.close_tok is not None:
+                if (
+                    after is None
+                    and j > i + 1
+                    and p.words <= SHORT_QUOTE
+                    and p.close_tok is not None
+                    # 'وصرخ المتظاهرون "ارحل ارحل".': right after the subject, ending the sentence
+                    and not (v.ends_clause_at(p.close_tok + 1) and all(_plain(v, t) for t in range(i + 1, j)))
+                    and not v.second_quote_at(p.close_tok + 1)
+                ):
                     after = p.close_tok + 1  # "أعلنت شركة «ويتبريد»، ...": a name, not the speech
                 if after is not None:
                     j = after

@@ -119,6 +119,7 @@ class _View:
             raw.append((o[0] if o else None, c[0] if c else None, q.end))
         if _SINGLE.search(self.text):
             raw.extend(_single_quote_pairs(self.text))
+        opens = sorted(r[0] for r in raw if r[0] is not None)
         pairs: list[_Pair] = []
         for o_pos, c_pos, span_end in sorted(raw, key=lambda r: r[0] if r[0] is not None else r[1] or 0):
             o_tok = tok_at.get(o_pos) if o_pos is not None else None
@@ -128,7 +129,7 @@ class _View:
                 continue
             if o_tok is not None:
                 start = self.end[o_tok]
-                end = self.start[c_tok] if c_tok is not None else span_end
+                end = self.start[c_tok] if c_tok is not None else self._unclosed_end(o_tok, span_end, opens)
             elif c_tok is not None:
                 # A closing mark with no opening one: the quotation starts after a colon in the
                 # same paragraph, else at the paragraph start.
@@ -164,6 +165,26 @@ class _View:
         for j in range(self.n):
             running += depth[j]
             self.inside[j] = running > 0
+
+    def _unclosed_end(self, o_tok: int, span_end: int, opens: list[int]) -> int:
+        """Where a quotation whose closing mark is missing ends (an offset).
+
+        Not at the paragraph end, which would swallow the quotations after it: before the next
+        opening mark, or at the end of the sentence after which the narrator speaks again (the
+        next sentence has a speech verb in its first words: ``... . وأضاف المدير ...``).
+        """
+        k = bisect_right(opens, self.start[o_tok])
+        end = min(span_end, opens[k]) if k < len(opens) else span_end
+        s = self.sent[o_tok]
+        while s + 1 in self.sent_first:
+            nxt = self.sent_first[s + 1]
+            if self.start[nxt] >= end:
+                break
+            stop = min(self.n, nxt + 6)
+            if any(self.kind[j] == "arabic" and speech.lookup(self.fold[j]) is not None for j in range(nxt, stop)):
+                return min(end, self.end[nxt - 1])
+            s += 1
+        return end
 
     def _stray_open(self, close: int) -> int | None:
         sent = self.sent[close]
@@ -275,9 +296,22 @@ class _View:
         after = p.close_tok + 1
         if j > 0 and self.sent[j - 1] == self.sent[j] and self.names_next(j - 1):
             return after
+        if self.second_quote_at(after):
+            return None  # «نحن جاهزون» و«سنقاتل ...»: two quotations, not a name
         if after >= self.n or self.sent[after] != self.sent[j] or self.kind[after] == "punct":
             return None
         return after
+
+    def second_quote_at(self, j: int) -> bool:
+        """True when token ``j`` is the و of ``و«...»`` that opens a second quotation of speech (3+ words;
+        ``تحالف "كيو أي إيه" و"غلينكور"`` joins two names)."""
+        if j + 1 >= self.n or self.fold[j] != "و" or (j + 1) not in self.pair_open:
+            return False
+        return self.pairs[self.pair_open[j + 1]].words >= 3
+
+    def ends_clause_at(self, j: int) -> bool:
+        """True when nothing of the sentence follows token ``j - 1`` but punctuation ending it."""
+        return j >= self.n or self.sent[j] != self.sent[j - 1] or self.ends_sentence(j)
 
     def names_next(self, j: int) -> bool:
         """True when token ``j`` introduces a name rather than speech (a preposition, a naming noun)."""

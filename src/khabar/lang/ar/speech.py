@@ -115,6 +115,11 @@ SOURCE_PAIRS = {"وفقا": "ل", "طبقا": "ل", "نقلا": "عن", "وفق"
 # "على حد قوله/تعبيره/وصفه": attributes the preceding quotation to the last speaker.
 AS_HE_SAID = ("قوله", "قولها", "تعبيره", "تعبيرها", "وصفه", "وصفها", "قولهم", "تعبيرهم")
 
+# Naming verbs with their object pronoun: 'ما أسماه بـ"فنادق الأشباح"' quotes the speaker's words for it.
+NAMING_VERBS = _folded(
+    "أسماه أسماها أسموه أسمته سماه سماها سمته سموه يسميه يسميها تسميه تسميها يسمونه وصفه وصفها وصفته "
+    "وصفوه يصفه يصفها تصفه تصفها اعتبره اعتبرها"
+)
 # Documents: "بيان لنقابة المعلمين" names the organisation after ل as the speaker.
 DOCUMENTS = _folded("بيان تقرير رسالة تغريدة منشور تصريح كلمة مقال")
 # Data are not speakers: "بحسب الإحصاءات الرسمية" is not a quotation.
