@@ -14,6 +14,7 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient
 
 import khabar
+from khabar.doc import Doc
 from khabar.store import Store
 from khabar.store.db import norm_name
 from khabar.web import create_app
@@ -79,14 +80,13 @@ def test_analyze(client: TestClient) -> None:
     r = client.post("/api/analyze", json={"text": TEXT, "meta": {"id": "x"}})
     assert r.status_code == 200
     doc = r.json()
-    assert doc["schema"] == 1
+    assert doc["schema"] == 2
     assert doc["text"] == TEXT
     assert doc["meta"]["id"] == "x"
-    tokens = doc["tokens"]
-    assert tokens
-    for t in tokens:
-        assert TEXT[t["start"] : t["end"]] == t["text"]
-    assert "وزير" in [t["text"] for t in tokens]
+    tokens = doc["tokens"]  # rows [start, end, kind, sentence] (Doc JSON schema 2)
+    assert tokens["fields"][:2] == ["start", "end"] and tokens["rows"]
+    assert "وزير" in [TEXT[row[0] : row[1]] for row in tokens["rows"]]
+    assert Doc.from_dict(doc).to_dict() == doc
     assert doc["sentences"] and doc["entities"]
 
 
@@ -191,7 +191,7 @@ def test_document(db_client: TestClient, db: tuple[str, int]) -> None:
     r = db_client.get(f"/api/documents/{db[1]}")
     assert r.status_code == 200
     doc = r.json()
-    assert doc["schema"] == 1
+    assert doc["schema"] == 2
     assert doc["text"] == TEXT
 
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from khabar.cli.main import main
+from khabar.doc import Doc
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "examples" / "article.txt"
@@ -58,10 +59,11 @@ def test_cli_analyze_sample_readable() -> None:
 def test_cli_analyze_json_is_the_doc() -> None:
     proc = run("analyze", "--format", "json", str(SAMPLE))
     doc = json.loads(proc.stdout)
-    assert doc["schema"] == 1
+    assert doc["schema"] == 2
+    assert Doc.from_dict(doc).to_dict() == doc  # the indented JSON reads back as the same Doc
     assert doc["text"] == SAMPLE.read_text(encoding="utf-8")
     assert len(doc["paragraphs"]) == 2
-    assert len(doc["quote_pairs"]) == 3
+    assert len(doc["quote_pairs"]["rows"]) == 3
 
 
 def test_cli_analyze_directory_gives_jsonl(tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from click.testing import CliRunner
 
 import khabar
 from khabar.cli.main import main
-from khabar.doc import Doc
+from khabar.doc import Doc, Span
 from khabar.errors import ConfigError, KhabarError, StoreError
 from khabar.inputs import jsonl_records, read_article
 from khabar.pipeline import MAX_WORK_CHARS, MAX_WORK_TOKENS
@@ -41,6 +41,8 @@ def _check_spans(doc: Doc) -> None:
         for s in spans:
             assert 0 <= s.start <= s.end <= len(doc.text), name
     for name, items in doc.to_dict().items():
+        if isinstance(items, dict) and "rows" in items:  # a row layer: [start, end, ...], no texts
+            assert [row[:2] for row in items["rows"]] == [[s.start, s.end] for s in doc[name]], name
         if isinstance(items, list) and items and isinstance(items[0], dict) and "start" in items[0]:
             for item in items:
                 if "text" in item:
@@ -199,26 +201,34 @@ def _json_size(text: str) -> int:
 
 
 @pytest.mark.parametrize(
-    "unit",
-    ["«كلمة ", "كلمة» ", "» ", '"'],
+    ("unit", "per_mark"),
+    [("«كلمة ", 20 * 11), ("كلمة» ", 20 * 11), ("» ", 200), ('"', 150)],
     ids=["unclosed", "stray-closing", "stray-closing-alone", "punctuation"],
 )
-def test_hostile_quote_marks_output_linear(unit: str) -> None:
+def test_hostile_quote_marks_output_linear(unit: str, per_mark: int) -> None:
     small, large = unit * 2000, unit * 4000
     a, b = _json_size(small), _json_size(large)
     assert b <= 2.2 * a  # doubling the input at most doubles the output: nothing quadratic
-    # JSON costs ~80 bytes a token and as much a word (and a mark's pair): bounded per input character
-    assert b <= 250 * len(large)
+    # a word and a mark (11 bytes): <= 20x. A mark alone is a token, a word, a pair row (~30 bytes
+    # each) and for » an edit (~75 bytes): ~175 bytes for its 3, ~110 for a lone "
+    assert b <= per_mark * 4000
 
 
-def test_hostile_100k_unclosed_and_stray_marks() -> None:
-    for unit in ("«كلمة ", "كلمة» "):
-        text = unit * 100_000
-        doc = khabar.analyze(text)
-        _check_spans(doc)
-        out = doc.to_json().encode("utf-8")
-        assert len(out) <= 40 * len(text.encode("utf-8"))
-        assert any("K131" in w for w in doc.meta["warnings"])  # over the work budget: a prefix analysed
+@pytest.mark.parametrize(
+    ("unit", "count"),
+    [("«كلمة ", 100_000), ("كلمة» ", 100_000), ("«كلمة ", 49_000)],
+    ids=["100k-unclosed", "100k-stray-closing", "49k-unclosed-all-analysed"],
+)
+def test_hostile_unclosed_and_stray_marks_json_within_20x(unit: str, count: int) -> None:
+    text = unit * count
+    doc = khabar.analyze(text)
+    _check_spans(doc)
+    out = doc.to_json().encode("utf-8")
+    # 100k marks: 10x (a prefix analysed); 49k, just under the work budget: 18x
+    assert len(out) <= 20 * len(text.encode("utf-8"))
+    over_budget = len(doc["tokens"]) < 2 * count
+    assert over_budget == any("K131" in w for w in doc.meta.get("warnings", []))  # over it: a prefix analysed
+    assert Doc.from_json(out.decode("utf-8")).to_json() == out.decode("utf-8")
 
 
 def test_hostile_1mb_of_punctuation() -> None:
@@ -226,9 +236,9 @@ def test_hostile_1mb_of_punctuation() -> None:
     doc = khabar.analyze(text)
     assert doc.text == text
     assert len(doc["tokens"]) <= MAX_WORK_TOKENS + 1
-    # 26x: each of the 100,000 one-character tokens analysed costs ~165 bytes (token and word),
-    # and the text is written twice (text, repaired), each mark escaped
-    assert len(doc.to_json()) <= 30 * len(text)
+    # 13x: the text written twice (text, repaired), each mark escaped; 100,000 marks analysed,
+    # each a token row, a word row and half a pair row
+    assert len(doc.to_json().encode("utf-8")) <= 20 * len(text)
     assert doc.meta["warnings"]
 
 
@@ -244,9 +254,17 @@ def test_hostile_long_article_analysed_on_a_prefix() -> None:
 
 def test_hostile_overlapping_span_texts_not_repeated() -> None:
     text = "«كلمة " * 20_000
-    out = json.loads(khabar.analyze(text, components=["repair"]).to_json())
-    written = sum(len(p.get("text", "")) for p in out["quote_pairs"])
-    assert written <= 2 * len(text) + 100_000
+    doc = Doc(text)
+    # each unclosed mark's quotation runs to the end of the paragraph: 20,000 overlapping spans
+    doc.layers["quotes"] = [Span(i, len(text)) for i in range(0, len(text), 6)]
+    doc.layers["summary"] = [Span(0, len(text))]  # one span longer than any sentence of an article
+    out = json.loads(doc.to_json())
+    written = sum(len(q.get("text", "")) for q in out["quotes"])
+    assert 0 < written <= 2 * len(text)
+    assert all(doc.text[q["start"] : q["end"]] == q["text"] for q in out["quotes"] if "text" in q)
+    assert "text" not in out["summary"][0]
+    assert len(json.dumps(out, ensure_ascii=False).encode("utf-8")) <= 20 * len(text.encode("utf-8"))
+    assert Doc.from_dict(out).layers == doc.layers
 
 
 def test_hostile_paragraph_separator_breaks_paragraphs() -> None:
@@ -328,3 +346,20 @@ def test_hostile_killed_worker_is_a_coded_error(tmp_path: Path, monkeypatch: pyt
     assert info.value.code == "K173"
     monkeypatch.undo()
     assert ingest([str(src)], str(tmp_path / "s.db")).added == 3  # the rerun resumes
+
+
+def test_hostile_long_span_text_left_out_of_json_is_in_the_parquet_export(tmp_path: Path) -> None:
+    pq = pytest.importorskip("pyarrow.parquet")
+    from khabar.doc import MAX_SPAN_TEXT_CHARS
+
+    text = "قال الوزير إن المحادثات مستمرة " * (MAX_SPAN_TEXT_CHARS // 30)  # one sentence: no stop, no line break
+    doc = khabar.analyze(text, {"id": "long"})
+    (summary,) = doc.to_dict()["summary"]
+    assert summary["end"] - summary["start"] > MAX_SPAN_TEXT_CHARS and "text" not in summary
+    with Store(tmp_path / "s.db") as store:
+        store.add(doc)
+    out = tmp_path / "out.parquet"
+    result = CliRunner().invoke(main, ["export", "--db", str(tmp_path / "s.db"), "--format", "parquet", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    (row,) = pq.read_table(out).to_pylist()
+    assert [s["text"] for s in row["summary"]] == [text[summary["start"] : summary["end"]]]

@@ -5,11 +5,25 @@
 them, each with an offset map back to ``Doc.text``. Every annotation is a
 ``Span`` of code-point offsets into ``Doc.text`` in a named layer, so
 ``doc.text[s.start:s.end]`` is always the annotated text.
+
+The JSON (``Doc.to_json``, schema 2) writes every layer as a list of span objects
+``{"start", "end", "text", "label"?, ...attributes}``, except the layers with a span per token
+or per quotation mark, ``tokens``, ``words`` and ``quote_pairs`` (ROW_LAYERS), written as a table
+without span texts: ``{"fields": ["start", "end", "kind", "sentence"], "rows": [[0, 5, "arabic",
+0], ...]}`` (a row may end with an object of the attributes that not every span of the layer has).
+As objects with texts they cost ~80 bytes a token and as much again a word: a news article's JSON
+was 29x its size and 1 MB of ``"`` 26x; as rows (~25-30 bytes a span) 15x and 13x, and every
+hostile input of issue 15 stays within 20x (``bench/bench_hostile.py``). Text made only of
+one-character tokens still costs 60-70x (a token, a word and a pair row, 25-30 bytes each, per
+byte of input). ``repaired`` is still written (1x the input) for readers of the JSON and rebuilt
+from ``edits`` when read. ``Doc.from_json`` reads schema 1 (every layer as span objects, as the
+stores written before hold it) and schema 2.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +32,9 @@ from khabar.errors import InputError
 from khabar.lang.ar.normalize import normalize
 from khabar.offsets import ComposedMap, OffsetMap, Replacement
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Doc JSON schemas that :meth:`Doc.from_dict` reads: 1 (every layer as span objects) and 2.
+READ_SCHEMAS = (1, 2)
 
 # Layers in the order the JSON lists them; others follow alphabetically.
 LAYER_ORDER = ("paragraphs", "sentences", "tokens", "words", "quote_pairs")
@@ -26,13 +42,20 @@ LAYER_ORDER = ("paragraphs", "sentences", "tokens", "words", "quote_pairs")
 VALUE_KEYS = ("referents", "categories", "topic")
 # Keys of a span object that are not attributes.
 _SPAN_KEYS = frozenset({"start", "end", "text", "label"})
-#: A layer writes its spans' texts until they add up to the document's length plus this
-#: slack; past that, a span longer than LONG_SPAN_CHARS is written without ``text``
+#: Layers written as ``{"fields": [...], "rows": [[start, end, ...], ...]}`` (schema 2): a span
+#: per token or per quotation mark, the bulk of the JSON; their texts are one slice of ``text`` away.
+ROW_LAYERS = frozenset({"tokens", "words", "quote_pairs"})
+#: A layer writes its spans' texts until they add up to twice the document's length (at most
+#: its length plus this slack); past that, a span longer than LONG_SPAN_CHARS is written without ``text``
 #: (slice ``text[start:end]``). Overlapping spans (each unclosed quotation mark runs to the
 #: end of its paragraph) would otherwise repeat the document once per span: JSON output
 #: quadratic in the input.
 SPAN_TEXT_SLACK = 100_000
 LONG_SPAN_CHARS = 200
+#: A span longer than this is always written without ``text``: no paragraph, sentence or
+#: quotation of a news article is this long, and a text without breaks (one "sentence" of
+#: the whole document) would otherwise be written once more in each layer that spans it.
+MAX_SPAN_TEXT_CHARS = 10_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +109,94 @@ def _layer_dicts(spans: list[Span], text: str) -> list[dict[str, Any]]:
 
 
 def _iter_layer_dicts(spans: list[Span], text: str) -> Iterator[dict[str, Any]]:
-    budget = len(text) + SPAN_TEXT_SLACK
+    budget = len(text) + min(len(text), SPAN_TEXT_SLACK)
     for s in spans:
         length = s.end - s.start
-        with_text = length <= LONG_SPAN_CHARS or length <= budget
+        with_text = length <= LONG_SPAN_CHARS or length <= min(budget, MAX_SPAN_TEXT_CHARS)
         if with_text and length > LONG_SPAN_CHARS:
             budget -= length
         yield s.to_dict(text, with_text)
+
+
+def _row_fields(spans: list[Span]) -> list[str]:
+    """The columns of a row layer: start, end, label (when a span has one), then the attributes
+    every span has, in the first span's order."""
+    fields = ["start", "end"]
+    if any(s.label for s in spans):
+        fields.append("label")
+    if spans:
+        common = [k for k in spans[0].attrs if k not in _SPAN_KEYS]
+        for s in spans:
+            if len(common) != len(s.attrs) or any(k not in s.attrs for k in common):
+                common = [k for k in common if k in s.attrs]
+        fields += common
+    return fields
+
+
+def _rows(spans: list[Span], fields: list[str]) -> Iterator[list[Any]]:
+    """The rows of a row layer: ``[start, end, label?, *values]``, then an object of the other
+    attributes when the span has any."""
+    labelled = "label" in fields
+    keys = fields[3:] if labelled else fields[2:]
+    for s in spans:
+        row: list[Any] = [s.start, s.end]
+        if labelled:
+            row.append(s.label)
+        attrs = s.attrs
+        row += [attrs[k] for k in keys]
+        if len(attrs) > len(keys):
+            extra = {k: v for k, v in attrs.items() if k not in keys and k not in _SPAN_KEYS}
+            if extra:
+                row.append(extra)
+        yield row
+
+
+def _bad_span(name: str, detail: str) -> InputError:
+    return InputError(
+        f"layer {name!r}: {detail}",
+        hint="the JSON was edited or belongs to another text",
+        code="K112",
+    )
+
+
+def _spans_from_rows(name: str, table: Mapping[str, Any]) -> list[Span]:
+    """Inverse of :func:`_rows`: the spans of a ``{"fields", "rows"}`` layer."""
+    fields = table.get("fields")
+    rows = table.get("rows")
+    if not isinstance(fields, list) or fields[:2] != ["start", "end"] or not isinstance(rows, list):
+        raise _bad_span(name, 'a table layer needs "fields" starting with "start", "end" and "rows"')
+    labelled = len(fields) > 2 and fields[2] == "label"
+    keys = fields[3:] if labelled else fields[2:]
+    width = len(fields)
+    spans = []
+    for row in rows:
+        if not isinstance(row, list) or len(row) not in (width, width + 1):
+            raise _bad_span(name, f"a row of {len(row) if isinstance(row, list) else 'no'} values, fields are {fields}")
+        attrs = dict(zip(keys, row[width - len(keys) : width], strict=True))
+        if len(row) > width:
+            if not isinstance(row[-1], dict):
+                raise _bad_span(name, "a row's value past its fields must be an object of attributes")
+            attrs.update(row[-1])
+        spans.append(Span(int(row[0]), int(row[1]), str(row[2]) if labelled else "", attrs))
+    return spans
+
+
+# A JSON string (on one line: indented JSON has raw line breaks only between values), number,
+# true, false or null.
+_SCALAR = r'(?:"(?:[^"\\\n]|\\.)*"|[-+.\w]+)'
+_SCALAR_LIST = re.compile(rf"\[\s*{_SCALAR}(?:\s*,\s*{_SCALAR})*\s*\]")
+
+
+def _one_line(match: re.Match[str]) -> str:
+    found = match.group()
+    if "\n" not in found:  # already on one line (or inside a string: strings hold no raw line break)
+        return found
+    return "[" + re.sub(r"\n\s*", " ", found[1:-1]).strip() + "]"
+
+
+def _scalar_lists_on_one_line(indented: str) -> str:
+    """Indented JSON with every list of plain values (a row, a field list, an ``open`` span) on one line."""
+    return _SCALAR_LIST.sub(_one_line, indented)
 
 
 class Doc:
@@ -180,8 +284,21 @@ class Doc:
         return self.layers.get(layer, [])
 
     # ------------------------------------------------------------------ JSON
+    def _layer_names(self) -> list[str]:
+        names = [n for n in LAYER_ORDER if n in self.layers]
+        return names + sorted(n for n in self.layers if n not in LAYER_ORDER)
+
     def to_dict(self) -> dict[str, Any]:
-        """The versioned JSON object (schema 1): text, meta, edits, repaired, layers."""
+        """The versioned JSON object (schema 2): schema, text, meta, edits, repaired, then the layers
+        (``paragraphs``, ``sentences``, ``tokens``, ``words``, ``quote_pairs``, the others by name)
+        and the values (``referents``, ``categories``, ``topic``).
+
+        A layer is a list of span objects ``{"start", "end", "text", "label"?, ...attributes}``
+        (a long span's ``text`` is left out once the layer's texts add up to the document:
+        SPAN_TEXT_SLACK), except ROW_LAYERS (``tokens``, ``words``): ``{"fields": ["start", "end",
+        "label"?, ...attributes every span has], "rows": [[start, end, ...values, {other
+        attributes}?], ...]}``, no texts (slice ``text[start:end]``).
+        """
         out: dict[str, Any] = {
             "schema": SCHEMA_VERSION,
             "text": self._text,
@@ -189,32 +306,44 @@ class Doc:
             "edits": [e.to_dict() for e in self.edits],
             "repaired": self.repaired,
         }
-        names = [n for n in LAYER_ORDER if n in self.layers]
-        names += sorted(n for n in self.layers if n not in LAYER_ORDER)
-        for name in names:
-            out[name] = _layer_dicts(self.layers[name], self._text)
+        for name in self._layer_names():
+            spans = self.layers[name]
+            if name in ROW_LAYERS:
+                fields = _row_fields(spans)
+                out[name] = {"fields": fields, "rows": list(_rows(spans, fields))}
+            else:
+                out[name] = _layer_dicts(spans, self._text)
         for key in VALUE_KEYS:
             if key in self.values:
                 out[key] = self.values[key]
         return out
 
     def to_json(self, indent: int | None = None) -> str:
-        """Serialize to JSON text (UTF-8, Arabic kept readable)."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+        """Serialize to JSON text (UTF-8, Arabic kept readable); with ``indent``, a list of plain
+        values (a token's row) stays on one line."""
+        if indent is None:
+            return json.dumps(self.to_dict(), ensure_ascii=False)
+        return _scalar_lists_on_one_line(json.dumps(self.to_dict(), ensure_ascii=False, indent=indent))
 
     def iter_json(self) -> Iterator[str]:
         """``to_json()`` in pieces, a span at a time: a large Doc written without its whole JSON in memory."""
-        names = [n for n in LAYER_ORDER if n in self.layers]
-        names += sorted(n for n in self.layers if n not in LAYER_ORDER)
         head = {"schema": SCHEMA_VERSION, "text": self._text, "meta": self.meta}
         yield json.dumps(head, ensure_ascii=False)[:-1]
         yield ', "edits": ' + json.dumps([e.to_dict() for e in self.edits], ensure_ascii=False)
         yield ', "repaired": ' + json.dumps(self.repaired, ensure_ascii=False)
-        for name in names:
-            yield f", {json.dumps(name, ensure_ascii=False)}: ["
-            for i, item in enumerate(_iter_layer_dicts(self.layers[name], self._text)):
+        for name in self._layer_names():
+            spans = self.layers[name]
+            yield f", {json.dumps(name, ensure_ascii=False)}: "
+            if name in ROW_LAYERS:
+                fields = _row_fields(spans)
+                yield f'{{"fields": {json.dumps(fields, ensure_ascii=False)}, "rows": ['
+                items: Iterator[Any] = _rows(spans, fields)
+            else:
+                yield "["
+                items = _iter_layer_dicts(spans, self._text)
+            for i, item in enumerate(items):
                 yield (", " if i else "") + json.dumps(item, ensure_ascii=False)
-            yield "]"
+            yield "]}" if name in ROW_LAYERS else "]"
         for key in VALUE_KEYS:
             if key in self.values:
                 yield f", {json.dumps(key)}: {json.dumps(self.values[key], ensure_ascii=False)}"
@@ -222,30 +351,39 @@ class Doc:
 
     @classmethod
     def from_dict(cls, obj: Mapping[str, Any]) -> Doc:
-        """Rebuild a Doc from :meth:`to_dict` output, checking every span against the text."""
-        if obj.get("schema") != SCHEMA_VERSION:
+        """Rebuild a Doc from :meth:`to_dict` output of schema 1 or 2, checking every span against
+        the text.
+
+        Raises:
+            InputError: K111 for another schema; K112 for a span outside the text, a span whose
+                ``text`` is not the text's slice, or a malformed row layer.
+        """
+        if obj.get("schema") not in READ_SCHEMAS:
             raise InputError(
                 f"unsupported Doc schema {obj.get('schema')!r}",
-                hint=f"this khabar reads schema {SCHEMA_VERSION}",
+                hint=f"this khabar reads schemas {', '.join(map(str, READ_SCHEMAS))}",
                 code="K111",
             )
         doc = cls(obj["text"], obj.get("meta"))
         doc.set_edits(Edit(int(e["start"]), int(e["end"]), e["replacement"], e["rule"]) for e in obj.get("edits", []))
         fixed = {"schema", "text", "meta", "edits", "repaired"}
+        size = len(doc.text)
         for name, items in obj.items():
             if name in fixed:
                 continue
             if name in VALUE_KEYS:
                 doc.values[name] = items
                 continue
-            spans = [Span.from_dict(item) for item in items]
-            for item, span in zip(items, spans, strict=True):
-                if "text" in item and doc.text[span.start : span.end] != item["text"]:
-                    raise InputError(
-                        f"span {span.start}:{span.end} of layer {name!r} does not match the text",
-                        hint="the JSON was edited or belongs to another text",
-                        code="K112",
-                    )
+            if isinstance(items, Mapping):  # a row layer (schema 2)
+                spans = _spans_from_rows(name, items)
+            else:
+                spans = [Span.from_dict(item) for item in items]
+                for item, span in zip(items, spans, strict=True):
+                    if "text" in item and doc.text[span.start : span.end] != item["text"]:
+                        raise _bad_span(name, f"span {span.start}:{span.end} does not match the text")
+            for span in spans:
+                if not 0 <= span.start <= span.end <= size:
+                    raise _bad_span(name, f"span {span.start}:{span.end} lies outside the text of {size} characters")
             doc.layers[name] = spans
         return doc
 

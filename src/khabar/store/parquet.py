@@ -74,19 +74,25 @@ def _schema() -> Any:
     )
 
 
-def _spans(items: list[dict[str, Any]], *extra: str) -> list[dict[str, Any]]:
-    """Span dicts cut down to start/end/text and the ``extra`` keys."""
-    return [{k: item.get(k) for k in ("start", "end", "text", *extra)} for item in items]
+def _spans(items: list[dict[str, Any]], *extra: str, text: str | None = None) -> list[dict[str, Any]]:
+    """Span dicts cut down to start/end/text and the ``extra`` keys; a span written without its
+    text (longer than the Doc JSON writes, issue 15) gets its slice of ``text``."""
+    out = [{k: item.get(k) for k in ("start", "end", "text", *extra)} for item in items]
+    if text is not None:
+        for span in out:
+            if span["text"] is None:
+                span["text"] = text[span["start"] : span["end"]]
+    return out
 
 
-def _quote(q: dict[str, Any]) -> dict[str, Any]:
+def _quote(q: dict[str, Any], text: str) -> dict[str, Any]:
     """One quotation, its cue and speaker flattened to columns."""
     cue = q.get("cue") or {}
     who = q.get("speaker") or {}
     return {
         "start": q["start"],
         "end": q["end"],
-        "text": q.get("text"),  # a very long span's text may be left out of the Doc JSON (issue 15)
+        "text": q.get("text", text[q["start"] : q["end"]]),  # a long span's text may be left out of the Doc JSON
         "kind": q.get("kind"),
         "cue": cue.get("text"),
         "speaker": who.get("text"),
@@ -121,11 +127,11 @@ def _row(columns: tuple[Any, ...]) -> dict[str, Any]:
         "repaired": doc.get("repaired"),
         "topic": topic,
         "categories": list((doc.get("categories") or {}).items()),
-        "summary": _spans(doc.get("summary", [])),
-        "keywords": _spans(doc.get("keywords", []), "key", "score"),
-        "entities": _spans(doc.get("entities", []), "label", "referent"),
+        "summary": _spans(doc.get("summary", []), text=doc["text"]),
+        "keywords": _spans(doc.get("keywords", []), "key", "score", text=doc["text"]),
+        "entities": _spans(doc.get("entities", []), "label", "referent", text=doc["text"]),
         "referents": [_referent(r) for r in doc.get("referents", [])],
-        "quotes": [_quote(q) for q in doc.get("quotes", [])],
+        "quotes": [_quote(q, doc["text"]) for q in doc.get("quotes", [])],
     }
 
 
