@@ -404,8 +404,12 @@ def _without_object(v: _View, speaker: tuple[int, int], lo: int, lemma: str) -> 
         definite = v.fold[first].startswith(("ال", "وال"))
         return None if lemma == "وصف" and definite and v.fold[first] not in speech.TITLE_WORDS else speaker
     f = v.fold[last]
-    adjective = f in speech.ADJECTIVES or f.endswith(("ي", "يه")) or not f.startswith("ال")
-    if adjective:
+    written = v.text[v.start[last] : v.end[last]]
+    if not f.startswith("ال"):
+        if written.endswith(("ه", "ها", "هم")) and v.fold[first].startswith(("ال", "وال")):
+            return speaker[0], v.end[last - 1]  # "برر المدير قراره بأن": a possessed object
+        return speaker
+    if f in speech.ADJECTIVES or f.endswith(("ي", "يه")):
         return speaker
     return speaker[0], v.end[last - 1]
 
