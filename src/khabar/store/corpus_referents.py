@@ -27,6 +27,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 from khabar.lang.ar.honorifics import LEADING_TITLES, RELIGIOUS_FORMULAS
 from khabar.lang.ar.normalize import fold
+from khabar.store.matching import norm_name
 
 _LINKS = frozenset({"بن", "ابن", "بنت"})
 _FAMILY_WORDS = frozenset({fold("آل")})  # آل سعود
@@ -213,27 +214,33 @@ def _stored_partitions(db: Executor, keys: Sequence[str]) -> dict[str, tuple[str
     return out
 
 
-def _assign_ids(groups: list[list[str]], old: Mapping[str, int]) -> tuple[list[int | None], dict[int, int]]:
+def _assign_ids(
+    groups: list[list[str]], old: Mapping[str, int], weight: Mapping[str, int], canonical: Mapping[int, str]
+) -> tuple[list[int | None], dict[int, int]]:
     """Which old id each group keeps, and where the old ids that no group keeps point.
 
-    An old id goes to the group holding most of its names that has no id yet (ties: the group
-    listed first); when every group holding its names has one already (a merge), it redirects
-    to the group holding most of them. Old ids are handed out oldest (smallest) first, so a
-    merge keeps the older id.
+    An old id goes to the group without an id yet that holds its canonical name (its key in
+    ``canonical``), else the one holding most of its document referents (``weight`` per key;
+    ties: the group listed first); when every group holding its names has one already (a
+    merge), it redirects to the best of them. Old ids are handed out oldest (smallest) first,
+    so a merge keeps the older id, and a split leaves it with the part that bears its name.
 
     Returns:
         ``(ids, redirects)``: per group its kept id or None (a new one is needed), and
         ``{old id: group index}`` for the ids merged away.
     """
     holders: dict[int, Counter[int]] = defaultdict(Counter)
+    named: dict[int, int] = {}
     for g, keys in enumerate(groups):
         for key in keys:
             if key in old:
-                holders[old[key]][g] += 1
+                holders[old[key]][g] += weight.get(key, 1)
+                if canonical.get(old[key]) == key:
+                    named[old[key]] = g
     ids: list[int | None] = [None] * len(groups)
     redirects: dict[int, int] = {}
     for old_id in sorted(holders):
-        ranked = sorted(holders[old_id].items(), key=lambda gc: (-gc[1], gc[0]))
+        ranked = sorted(holders[old_id].items(), key=lambda gc: (gc[0] != named.get(old_id), -gc[1], gc[0]))
         free = next((g for g, _ in ranked if ids[g] is None), None)
         if free is None:
             redirects[old_id] = ranked[0][0]
@@ -285,7 +292,12 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
     for pair, rep in grouping.items():
         members[rep].append(by_pair[pair])
     groups = sorted((sorted(g) for g in members.values()), key=lambda g: (min(keys[k].first_seen for k in g), g))
-    ids, redirects = _assign_ids(groups, old)
+    canonical: dict[int, str] = {}
+    old_ids = sorted(set(old.values()))
+    for part_ids in _chunks(old_ids):
+        sql = f"SELECT id, name FROM corpus_referents WHERE id IN ({_marks(len(part_ids))})"
+        canonical.update((int(i), norm_name(str(n))) for i, n in db.execute(sql, tuple(part_ids)))
+    ids, redirects = _assign_ids(groups, old, {key: k.count for key, k in keys.items()}, canonical)
 
     final: list[int] = []
     for g, keys_g in enumerate(groups):
@@ -378,8 +390,6 @@ def resolve_name(db: Executor, name: str) -> int | None:
     father's name (``سلمان`` does not find ``محمد بن سلمان``). Ties between equal names go to
     the referent with the most documents.
     """
-    from khabar.store.matching import norm_name
-
     key = norm_name(name)
     if not key:
         return None
