@@ -315,3 +315,29 @@ def test_scare_quoted_term_in_a_naming_frame_is_a_quotation(text: str, content: 
     q = _one(text)
     assert (q["kind"], q["text"]) == ("direct", content)
     assert _speaker(q) == speaker
+
+
+# ---------------------------------------------------------------- 5. display
+def test_cli_table_shows_indirect_without_marks_and_direct_inside_them() -> None:
+    from rich.console import Console
+
+    from khabar.cli.render import quotes_table
+
+    if not _PIPELINE:
+        _PIPELINE.append(khabar.load(["ner", "referents"]))
+    doc = _PIPELINE[0].analyze("وقال المدير إن الموسم كان ناجحا. وأضاف «سنعود أقوى في العام المقبل».")
+    quotes.set_annotations(doc, quotes.predict(doc))
+    console = Console(record=True, width=400, highlight=False)
+    quotes_table(doc, console)
+    out = console.export_text()
+    assert "«سنعود أقوى في العام المقبل»" in out
+    assert "الموسم كان ناجحا" in out and "«الموسم" not in out
+
+
+def test_web_templates_mark_only_direct_quotations() -> None:
+    from pathlib import Path
+
+    templates = Path(khabar.__file__).parent / "web" / "templates"
+    for name in ("_doc.html", "quotes.html", "referent.html"):
+        source = (templates / name).read_text(encoding="utf-8")
+        assert '{% if q.kind == "direct" %}«{{ q.text }}»{% else %}{{ q.text }}{% endif %}' in source, name

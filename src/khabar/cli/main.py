@@ -397,12 +397,13 @@ def quotes(
                 click.echo(f"no quotation by {speaker!r}{about_part} in the store{guess}", err=True)
                 return
         if fmt != "jsonl":
-            click.echo("date ext_id speaker cue: «quotation»")
+            click.echo("date ext_id speaker cue: «direct quotation» | cue indirect quotation")
         for row in rows:
             if fmt == "jsonl":
                 click.echo(_one_line(row))
             else:
-                click.echo(f"{row['date'] or ''} {row['ext_id'] or row['doc_id']} {row['speaker']} {row['cue'] or ''}: «{row['text']}»")
+                said = f": «{row['text']}»" if row["kind"] == "direct" else f" {row['text']}"  # indirect: not verbatim
+                click.echo(f"{row['date'] or ''} {row['ext_id'] or row['doc_id']} {row['speaker']} {row['cue'] or ''}{said}")
         return
     from khabar.pipeline import Pipeline
 

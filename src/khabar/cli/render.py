@@ -60,7 +60,9 @@ def quotes_table(doc: Doc, console: Console | None = None) -> None:
         speaker = q.attrs.get("speaker") or {}
         cue = q.attrs.get("cue") or {}
         who = speaker.get("text", "?") + (" (implicit)" if speaker.get("implicit") else "")
-        table.add_row(str(i), who, str(q.attrs.get("kind", "")), cue.get("text", "—"), doc.span_text(q))
+        kind = str(q.attrs.get("kind", ""))
+        said = f"«{doc.span_text(q)}»" if kind == "direct" else doc.span_text(q)  # indirect words are not verbatim
+        table.add_row(str(i), who, kind, cue.get("text", "—"), said)
     console.print(table)
 
 
