@@ -173,13 +173,20 @@ def analyze(df: Any, text_col: str = "text", components: Iterable[str] | None = 
     return df.mapInPandas(_frames_function(comps, to_article, columns), output_schema(df.schema))
 
 
-def analyze_files(spark: Any, path: str, components: Iterable[str] | None = None, max_bytes: int = MAX_BYTES) -> Any:
+def analyze_files(
+    spark: Any,
+    path: str,
+    components: Iterable[str] | None = None,
+    max_bytes: int = MAX_BYTES,
+    partitions: int | None = None,
+) -> Any:
     """Analyse every text or HTML file under the directory ``path``, one row a file (``khabar spark DIR``).
 
     Files are read as ``khabar analyze`` reads them (an HTML page gives its article and metadata);
     files whose names start with ``.`` or ``_`` are skipped (Spark's rule). The record's fields are
     :data:`FILE_FIELDS` (strings; ``id`` is the file's path as ``khabar analyze DIR`` names it), then
-    :data:`ANALYSIS_COLUMNS` as in :func:`analyze`.
+    :data:`ANALYSIS_COLUMNS` as in :func:`analyze`. ``partitions`` spreads the files over that many
+    partitions before they are analysed (default: as Spark lists them).
     """
     from pyspark.sql.types import StringType, StructField, StructType
 
@@ -187,12 +194,15 @@ def analyze_files(spark: Any, path: str, components: Iterable[str] | None = None
 
     comps = None if components is None else resolve(components)
     files = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(path).select("path", "content")
+    if partitions:
+        files = files.repartition(partitions)
     prefix = "file:" + os.path.abspath(path).rstrip("/") + "/"
     shown = path.rstrip("/") + "/"
 
     def to_article(record: dict[str, Any]) -> Article | KhabarError:
         name = str(record["path"])
         name = shown + name[len(prefix) :] if name.startswith(prefix) else name
+        record["id"] = name  # an error row is named too
         try:
             article = article_from_bytes(bytes(record["content"]), name, max_bytes)
         except KhabarError as exc:

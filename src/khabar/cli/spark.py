@@ -63,19 +63,20 @@ def spark(
     if master.startswith("local"):
         # this machine's loopback (no warning about the host name) and this Python for the workers
         os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    from pyspark.sql import SparkSession
+
     from khabar.spark import spark_session
 
+    ours = SparkSession.getActiveSession() is None  # a caller's session (a notebook, a test) is left running
     session = spark_session(master)
     try:
         if kind == "files":
-            result = analyze_files(session, input_path, comps)
+            result = analyze_files(session, input_path, comps, partitions=partitions)
         else:
             df = _read(session, input_path, kind)
             if partitions:
                 df = df.repartition(partitions)
             result = analyze(df, text_col=text_col, components=comps)
-        if partitions and kind == "files":
-            result = result.repartition(partitions)
         try:
             result.write.mode("overwrite" if overwrite else "errorifexists").option("compression", "zstd").parquet(
                 output_path
@@ -91,7 +92,8 @@ def spark(
                 code="K309",
             ) from exc
     finally:
-        session.stop()
+        if ours:
+            session.stop()
 
 
 def _input_kind(path: str) -> str:
