@@ -9,7 +9,7 @@ vectors come from training/build_vectors.py (ANT news text only, Apache-2.0; nev
     python training/train_ner_neural.py crf --vectors ... --first-only       # first pass only
     python training/train_ner_neural.py neural --vectors /tmp/khabar_vectors [--epochs 20] [--save DIR]
     python training/train_ner_neural.py neural ... --cv 5                    # 5-fold CV on the 90%
-    python training/train_ner_neural.py crf ... --cv 5
+    python training/train_ner_neural.py ensemble --vectors ... [--save DIR]  # shipped CRF + the saved neural tagger
 
 ``crf``: the shipped two-pass CRF configuration (train_ner.SHIP_CONFIG, STACK) whose ``dist``
 features also carry the ids of k-means clusters of the word vectors (``v64``, ``v256``, ``v1024``,
@@ -448,9 +448,61 @@ def neural_cv(args: argparse.Namespace, train: Sentences, lexicon: dict[str, tup
     print(format_scores(entity_scores(gold_all, pred_all)))
 
 
+def _merge(base: Sequence[str], extra: Sequence[str]) -> list[str]:
+    """``base`` tags plus the entities of ``extra`` that overlap no entity of ``base``."""
+    from khabar.components.ner import entity_runs
+
+    out = list(base)
+    taken = [False] * len(base)
+    for a, b, _label in entity_runs(base):
+        taken[a:b] = [True] * (b - a)
+    for a, b, label in entity_runs(extra):
+        if not any(taken[a:b]):
+            out[a:b] = [f"B-{label}"] + [f"I-{label}"] * (b - a - 1)
+    return out
+
+
+def ensemble_dev(
+    args: argparse.Namespace, train: Sentences, dev: Sentences, lexicon: dict[str, tuple[str, ...]]
+) -> None:
+    """The shipped CRF and a saved neural tagger on dev, alone and combined by two fixed rules.
+
+    Rules (chosen before either model was scored together): "CRF + neural where CRF has nothing" (the
+    CRF's entities, plus the neural tagger's entities that overlap none of them: the CRF's precision
+    is high and its recall low) and the same the other way round.
+    """
+    from khabar.components import ner
+
+    folder = args.save or Path("/tmp/khabar_ner/neural")
+    vocab, _vectors = read_vectors(args.vectors, args.words)
+    inputs = Inputs(vocab, lexicon, train)
+    crf_npz = np.load(folder / "ner_neural_crf.npz")
+    toks = [[t for t, _ in s] for s in dev]
+    gold = [[g for _, g in s] for s in dev]
+    featurizer = Featurizer(train_ner.SHIP_CONFIG["families"], lexicon)
+    t0 = time.perf_counter()
+    neural = tag_onnx(folder / "ner_neural.onnx", inputs, toks, crf_npz["trans"], crf_npz["start"], crf_npz["end"])
+    neural = [apply_rules(featurizer, t, p) for t, p in zip(toks, neural, strict=True)]
+    t_neural = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    crf = ner.tag_sentences(toks)  # the shipped model, its trained window (as bench_ner.py)
+    t_crf = time.perf_counter() - t0
+    n = sum(map(len, toks))
+    rows = [
+        ("shipped CRF (two passes)", crf),
+        ("neural (onnxruntime)", neural),
+        ("CRF + neural where CRF has nothing", [_merge(c, x) for c, x in zip(crf, neural, strict=True)]),
+        ("neural + CRF where neural has nothing", [_merge(x, c) for c, x in zip(crf, neural, strict=True)]),
+    ]
+    for name, pred in rows:
+        print(f"== dev: {name}")
+        print(format_scores(entity_scores(gold, pred)), flush=True)
+    print(f"dev tagging incl. load: CRF {n / t_crf:,.0f} tokens/s, neural {n / t_neural:,.0f} tokens/s")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("mode", choices=("crf", "neural"))
+    ap.add_argument("mode", choices=("crf", "neural", "ensemble"))
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--vectors", type=Path, default=Path("/tmp/khabar_vectors"), help="build_vectors.py output")
     ap.add_argument("--lexicon", type=Path, default=DEFAULT_LEXICON, help="the ANT cluster table (train_ner.py)")
@@ -472,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.cv:
             raise SystemExit("crf --cv: run bench/bench_ner_cv.py's procedure with this lexicon (not wired yet)")
         crf_dev(train, dev, lexicon, args.first_only, args.jobs)
+    elif args.mode == "ensemble":
+        ensemble_dev(args, train, dev, lexicon)
     elif args.cv:
         neural_cv(args, train, lexicon, args.cv)
     else:
