@@ -85,7 +85,7 @@ def user_version(conn: sqlite3.Connection) -> int:
 
 #: what a migration computes beyond its SQL, run in the same transaction right after it
 _PYTHON_STEPS: Final[dict[int, Callable[[sqlite3.Connection], object]]] = {
-    4: update_corpus_referents,  # corpus referents of the documents stored before it
+    5: update_corpus_referents,  # corpus referents (tables of 4, family names of 5) of the documents stored before
 }
 
 #: the tables of a khabar store (a database holding other tables and no user_version is not one)
@@ -195,7 +195,13 @@ def _store_error(exc: sqlite3.Error, action: str) -> StoreError:
 def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
     """A read-only connection: ``mode=ro``; where that fails because the WAL index cannot be
     created (a store in a read-only directory, on read-only media), ``immutable=1``, which
-    reads the file as it is without any lock or side file."""
+    reads the file as it is without any lock or side file.
+
+    Raises:
+        StoreError: K401 when the file cannot be read that way because a write-ahead log beside
+            it holds changes (``-wal`` without its ``-shm`` index, e.g. copied without it):
+            ``immutable=1`` would read the store without them.
+    """
     uri = path.resolve().as_uri()
     conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=timeout)
     try:
@@ -206,6 +212,14 @@ def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
         low = str(exc).lower()
         if "unable to open" not in low and "readonly" not in low and "read-only" not in low:
             raise
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        raise StoreError(
+            f"cannot read {path} in a read-only directory: its write-ahead log {wal.name} holds changes"
+            f" not yet in the file, and {path.name}-shm, needed to read them, is missing and cannot be made",
+            hint=f"copy {path.name} and {wal.name} to a writable folder and read the copy there",
+            code="K401",
+        )
     return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, isolation_level=None, timeout=timeout)
 
 
