@@ -43,11 +43,16 @@ def _breaks_clause(v: _View, j: int, j0: int, frames: dict[int, _Frame]) -> bool
     prev = v.fold[j - 1]
     f = v.fold[j]
     cue = speech.lookup(f)
-    if cue is not None and cue.kind == speech.PARTICIPLE:
+    nxt = v.fold[j + 1] if j + 1 < v.n else ""
+    # "، معبرين عن شكرهم", "... متهمة الوزيرة بـ", "مشيرا إلى": not "معلقة على ارتفاع" (hanging)
+    if (
+        cue is not None
+        and cue.kind == speech.PARTICIPLE
+        and (prev in _COMMAS or j in frames or nxt in cue.preps or j + 1 < v.n and v.is_comp(j + 1))
+    ):
         return True
     if cue is not None and cue.kind == speech.VERB and (cue.clitic or prev in _COMMAS):
         return True
-    nxt = v.fold[j + 1] if j + 1 < v.n else ""
     if f in speech.CLAUSE_BREAKS and (prev in _COMMAS or speech.lookup(nxt) is not None):
         return True
     after_mark = j - 1 in v.pair_close
@@ -132,7 +137,9 @@ def _continues(v: _View, j: int, sent: int) -> bool:
     if j >= v.n or v.sent[j] != sent or v.kind[j] == "punct":
         return False
     f = v.fold[j]
-    if f in ("و", "ف") or f in speech.CLAUSE_BREAKS or f in speech.NARRATOR_PREPS or speech.lookup(f) is not None:
+    if f in ("و", "ف", "لكن", "ولكن") or f in speech.CLAUSE_BREAKS or f in speech.NARRATOR_PREPS:
+        return False
+    if speech.lookup(f) is not None:
         return False
     if f in speech.NARRATIVE_AFTER_COMMA:
         return False

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from khabar.components.quotes.view import _COMMAS, SHORT_QUOTE, _View
 from khabar.lang.ar import speech
+from khabar.lang.ar.normalize import fold
 
 MAX_WINDOW = 20  # tokens between a speech verb and its complementizer, colon or quotation
 MAX_SPEAKER_WORDS = 7
@@ -129,7 +130,11 @@ def _complement_at(v: _View, j: int, i: int, cue: speech.Cue) -> bool:
     f = v.fold[j]
     if f in cue.complement:
         return j + 1 < v.n and v.sent[j + 1] == v.sent[j] and v.kind[j + 1] == "arabic"
-    return "ب" in cue.complement and v.prep_clitic[j] and f[:1] == "ب" and j > i + 1 and f not in _NOT_CONTENT_BA
+    if not (v.prep_clitic[j] and f[:1] in cue.complement) or f in _NOT_CONTENT_BA:
+        return False
+    # Right after the verb a ب/ل may be a name's first letter ("واتهم بوتين"): then an entity starts there.
+    k = v.tok_ent.get(j)
+    return j > i + 1 or k is None or v.entities[k].start > v.start[j] + 1
 
 
 _NOT_CONTENT_BA = speech.folded_words("باسم بالإجماع بشدة بدوره بدورها بدورهم بالقول بقوله بقولها بعد بين بشأن")
@@ -414,6 +419,15 @@ def _without_object(v: _View, speaker: tuple[int, int], lo: int, lemma: str) -> 
     return speaker[0], v.end[last - 1]
 
 
+def _head(v: _View, speaker: tuple[int, int] | None) -> str:
+    """The first word of a speaker phrase, folded, without و/ف ("" for none)."""
+    words = v.text[speaker[0] : speaker[1]].split() if speaker is not None else []
+    if not words:
+        return ""
+    head = fold(words[0])
+    return head[1:] if head[:1] in ("و", "ف") and head[1:] in speech.DATA_SUBJECTS else head
+
+
 def _issuer(v: _View, i: int) -> tuple[int, int] | None:
     """Who speaks in the statement, interview or letter named before verb ``i`` (``... بيانا أكدت فيه``).
 
@@ -498,11 +512,16 @@ def _frames(v: _View) -> dict[int, _Frame]:
             frames[i] = _Frame(i, cue, cue_start, cue_end, intro, at, None, pair)
             continue
         lo = i + 1
-        while lo < at and v.fold[lo] in speech.PREP_PRONOUNS:
-            lo += 1  # "قال لي مدير المدرسة", "أكدت فيه": a prepositional pronoun is never the speaker
+        while lo < at and (v.fold[lo] in speech.PREP_PRONOUNS or v.fold[lo] in speech.HONORIFIC_PRONOUNS):
+            lo += 1  # "قال لي مدير المدرسة", "أكدت فيه", "وقال سموه": never the speaker's name
         speaker = _explicit_speaker(v, lo, at, cue.lemma, after_verb=True)
         if speaker is not None and "object" in cue.flags:
             speaker = _without_object(v, speaker, lo, cue.lemma)
+        head = _head(v, speaker)
+        if head in speech.DATA_SUBJECTS:
+            continue  # "وتفيد الأرقام أن", "كما تفيد مؤشرات أخرى بأن": data, not a speaker
+        if head in speech.QUANTIFIERS:
+            speaker = None  # "ودعا جميع المستفيدين إلى": the object; the subject is the one before
         if speaker is None and lo > i + 1:
             # "أصدرت وزارة الصحة بيانا أكدت فيه أن": the issuer of the statement speaks.
             speaker = _issuer(v, i)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from khabar.components.quotes.content import _Quote
+from khabar.components.quotes.content import _looks_like_verb, _Quote
 from khabar.components.quotes.frames import _apposition, _Frame, _phrase
 from khabar.components.quotes.view import _fold, _View
 from khabar.lang.ar import speech
@@ -97,6 +97,10 @@ def _subject_at(v: _View, j: int, anchor: int) -> tuple[int, int] | None:
         return None
     f = v.fold[j]
     s = j if f.startswith(("ال", "وال")) else j + 1  # SVO "الوزير قال" or VSO "واجه ترامب"
+    while s < anchor and v.fold[s] in speech.PARTICLES:
+        s += 1  # "ولا يكاد الجدل يتوقف", "فقد كتب": particles are not subjects
+    if s >= anchor or _verb_like(v, s) or v.fold[s] in speech.HONORIFIC_PRONOUNS:
+        return None
     k = v.tok_ent.get(s)
     if k is not None and v.ent_first[k] == s and v.ent_last[k] < anchor:
         return v.entities[k].start, v.entities[k].end
@@ -109,6 +113,7 @@ def _subject_at(v: _View, j: int, anchor: int) -> tuple[int, int] | None:
         and not v.is_comp(e)
         and speech.lookup(v.fold[e]) is None
         and not (e > s and v.fold[e].endswith("ا") and not v.fold[e].startswith("ال"))  # an object: سيلا
+        and not (e > s and _verb_like(v, e))  # "الجدل يتوقف": the clause's verb ends its subject
     ):
         e += 1
     if e == s:
@@ -118,6 +123,13 @@ def _subject_at(v: _View, j: int, anchor: int) -> tuple[int, int] | None:
         return name
     start = v.start[s] + 1 if s == j and v.conj_clitic[s] else v.start[s]
     return start, v.end[e - 1]
+
+
+def _verb_like(v: _View, j: int) -> bool:
+    """True when token ``j`` has the shape of a verb (``يتوقف``, ``وتمنى``), not of a noun."""
+    f = v.fold[j]
+    base = f[1:] if v.conj_clitic[j] else f
+    return not base.startswith("ال") and base[:1] in ("ي", "ت") and _looks_like_verb(base)
 
 
 def _sentence_subject(
@@ -144,6 +156,14 @@ def _sentence_subject(
                     break
             else:
                 return None
+        elif v.fold[j] in ("اما", "واما") and j + 1 < anchor:
+            # "أما المحامي فلان، فقد كتب ... قائلا": the topic of أما is the subject
+            comma = next((c for c in range(j + 1, min(anchor, j + 10)) if v.fold[c] == ","), None)
+            if comma is not None and comma > j + 1:
+                last = v.tok_ent.get(comma - 1)
+                if last is not None and v.ent_last[last] == comma - 1 and v.ent_first[last] > j:
+                    return v.start[j + 1], v.entities[last].end
+                return v.start[j + 1], v.end[comma - 1]
         elif v.fold[j] in speech.CLAUSE_OPENERS and j + 1 < anchor:  # "لكن روسيل كذب ..."
             ent = v.tok_ent.get(j + 1)
             if ent is not None and v.ent_first[ent] == j + 1 and v.entities[ent].label in ("PERS", "ORG"):

@@ -125,15 +125,21 @@ DOCUMENTS = _folded("بيان تقرير رسالة تغريدة منشور تص
 # Data are not speakers: "بحسب الإحصاءات الرسمية" is not a quotation.
 DATA_WORDS = _folded(
     "الإحصاءات إحصاءات الإحصائيات إحصائيات بيانات البيانات الأرقام أرقام التقديرات تقديرات "
-    "النتائج نتائج الجدول المؤشرات مؤشرات التوقعات السجلات القانون قانون النظام الخطة التوقيت "
+    "النتائج نتائج الجدول المؤشرات مؤشرات الدراسات دراسات الأبحاث أبحاث التوقعات السجلات القانون قانون النظام الخطة التوقيت "
     "الترتيب التصنيف قرار القرار"
 )
+# Subjects of a speech verb that are data, not a source ("وتفيد الأرقام أن"); البيانات may be statements.
+DATA_SUBJECTS = _folded(
+    "الإحصاءات إحصاءات الإحصائيات إحصائيات الأرقام أرقام المؤشرات مؤشرات التقديرات تقديرات النتائج نتائج"
+)
+# Quantifiers that head an object, not a speaker ("ودعا جميع المستفيدين إلى").
+QUANTIFIERS = _folded("جميع كافة كل")
 # Words that end a reported clause: narrator add-ons ("، وذلك في ..."), a new clause ("لكنه أكد").
 CLAUSE_BREAKS = _folded("وذلك لكنه ولكنه لكنها ولكنها لكنهم ولكنهم")
 # After a comma these words open a new clause of the narrator ("، كما أعلن", "، فيما بدأت"), unless
 # the next word makes them part of the reported one ("فيما يتعلق بـ", "كما هو الحال").
 CLAUSE_JOINERS = _folded("كما وكما فيما وفيما بينما وبينما")
-NOT_AFTER_JOINER = _folded("يتعلق يخص يلي هو هي كان كانت يتم سيتم أن ان أنه أنها")
+NOT_AFTER_JOINER = _folded("يتعلق يخص يلي هو هي كان كانت يتم سيتم")
 # Words shaped like verbs that are not ("، وأكثر من ذلك", "، ويوم الجمعة"), for the clause-end test.
 NOT_VERBS = _folded("أكثر أقل أهم أبرز أول أخرى آخر أيضا يوم يومي أي أيا إلي اليوم أمس أحد أمام اثر")
 # After a comma, these open the narrator's own clause ("، وكانت طهران قد شهدت", "، وهو إجراء", "، وتم").
@@ -151,6 +157,10 @@ PREP_PRONOUNS = frozenset(
     for p in ("في", "ل", "عن", "من", "إلي", "علي", "مع", "ب", "خلال", "عبر", "لدي")
     for suffix in ("ه", "ها", "هم", "هما", "ي", "نا", "ك", "كم")
 ) | _folded("لي فيي مني عني معي بي")
+# Honorific pronouns ("وقال سموه", "وأكد معاليه"): the speaker is the person named before.
+HONORIFIC_PRONOUNS = _folded("سموه سموها معاليه معاليها فخامته فضيلته سماحته جلالته فخامتها")
+# Particles that stand before a verb, never a subject ("ولا يكاد", "فقد كتب", "لم يعد").
+PARTICLES = _folded("لا ولا فلا لم ولم فلم لن ولن قد وقد فقد لقد ما وما سوف وسوف كما")
 # Nouns of a statement, interview or letter whose issuer speaks in "... أكدت فيه أن" (folded, no article).
 STATEMENTS = _folded(
     "بيان بيانا تقرير تقريرا رسالة رسالته رسالتها تصريح تصريحا تصريحات كلمة كلمته كلمتها مقابلة حوار حوارا "
