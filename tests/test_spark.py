@@ -252,3 +252,47 @@ def test_khabar_spark_without_java_is_one_coded_line(monkeypatch: pytest.MonkeyP
     result = CliRunner().invoke(main, ["spark", str(tmp_path / "in.jsonl"), str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.stderr.startswith("error K306: khabar spark needs Java") and "openjdk-17-jre-headless" in result.stderr
+
+
+def test_ingest_of_a_parquet_without_doc_json_is_one_coded_line(tmp_path: Path) -> None:
+    pa = pytest.importorskip("pyarrow", reason="pyarrow (khabar[parquet]) is not installed")
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "plain.parquet"
+    pq.write_table(pa.table({"id": ["x"], "text": [GOOD[2]["text"]]}), path)
+    result = CliRunner().invoke(main, ["ingest", str(path), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1
+    assert f"error K174: {path} has no doc_json column" in result.stderr
+    assert "0 added, 0 already stored, 1 failed" in result.stderr
+
+
+def test_ingest_stores_doc_json_rows_without_analysing_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pa = pytest.importorskip("pyarrow", reason="pyarrow (khabar[parquet]) is not installed")
+    import pyarrow.parquet as pq
+
+    docs = [Pipeline(["repair"]).analyze(r["text"], {"id": r["id"]}) for r in GOOD[:2]]
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "_SUCCESS").write_bytes(b"")
+    pq.write_table(
+        pa.table({
+            "id": ["g1", "g2", "bad"],
+            "doc_json": [docs[0].to_json(), docs[1].to_json(), None],
+            "error": [None, None, "error K109: record bad has no string field 'text' (hint: give it one)"],
+        }),
+        folder / "part-0.parquet",
+    )
+
+    def no_analysis(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("ingest analysed a record that came with its Doc JSON")
+
+    monkeypatch.setattr(Pipeline, "analyze", no_analysis)
+    result = CliRunner().invoke(main, ["ingest", str(folder), "--db", str(tmp_path / "s.db")])
+    assert result.exit_code == 1  # the error row is that record's failure, with its line
+    assert "error K109: record bad has no string field 'text' (hint: give it one)" in result.stderr
+    assert "2 added, 0 already stored, 1 failed" in result.stderr
+    con = sqlite3.connect(tmp_path / "s.db")
+    stored = con.execute("SELECT ext_id, doc_json FROM documents ORDER BY id").fetchall()
+    assert [(ext, json.loads(unpack_doc_json(blob))) for ext, blob in stored] == [
+        (d.meta["id"], json.loads(d.to_json())) for d in docs
+    ]
