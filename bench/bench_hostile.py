@@ -4,12 +4,14 @@ Builds every input itself in a temporary folder (archive bombs small on disk, a 
 /dev/zero, records with lone surrogates, 100k unclosed and 100k stray quotation marks, a 10 MB
 article, 1 MB of punctuation), runs ``khabar analyze`` or ``khabar ingest`` on each in its own
 process and prints exit status, the error code, output size, peak RSS (``os.wait4``) and time.
-Targets: peak RSS <= 600 MB and <= 60 s each; JSON output <= 20x the input.
+Targets: peak RSS <= 600 MB and <= 60 s each; JSON output <= 20x the input (out/in) for the
+inputs of the issue (the three rows after the 10 MB article are beyond it, for reference).
 
     python bench/bench_hostile.py            # all inputs
     python bench/bench_hostile.py unclosed   # those whose name contains 'unclosed'
     python bench/bench_hostile.py --serve    # the load test: 50 threads x 20 requests against khabar serve
     python bench/bench_hostile.py --fuzz 20000   # random texts: every span slices back, JSON round trip
+    python bench/bench_hostile.py --json-size    # Doc JSON / input: schema 1 (as before) and 2, one line and indented
 """
 
 from __future__ import annotations
@@ -101,6 +103,20 @@ def _text(name: str, text: str) -> Callable[[Path], Path]:
     return build
 
 
+def _punctuation_mix(n: int, seed: int = 15) -> str:
+    """``n`` quotation marks and punctuation drawn at random: every character a token."""
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice('.,;:!?"()-«»') for _ in range(n))
+
+
+def _article(d: Path) -> Path:
+    path = d / "article.txt"
+    path.write_text((Path(__file__).resolve().parents[1] / "examples" / "article.txt").read_text("utf-8"), "utf-8")
+    return path
+
+
 INPUTS: list[tuple[str, Callable[[Path], Path], str]] = [
     ("zip bomb (2 GB inflated)", zip_bomb, "ingest"),
     ("gzip bomb (2 GB inflated)", gzip_bomb, "ingest"),
@@ -112,6 +128,10 @@ INPUTS: list[tuple[str, Callable[[Path], Path], str]] = [
     ("100k stray closing marks", _text("stray.txt", "كلمة» " * 100_000), "analyze"),
     ("1 MB of punctuation", _text("punct.txt", '"' * 1_000_000), "analyze"),
     ("10 MB article", _text("long.txt", (SENTENCE * 10 + "\n") * 6500), "analyze"),
+    # beyond the issue's list: every character a token of its own (JSON over 20x: see khabar.doc)
+    ("100k lone closing marks (» )", _text("lone.txt", "» " * 100_000), "analyze"),
+    ("random punctuation mix (100k)", _text("mix.txt", _punctuation_mix(100_000)), "analyze"),
+    ("news article (examples/article.txt)", _article, "analyze"),
 ]
 
 
@@ -273,7 +293,55 @@ def fuzz(n: int, seed: int = 15) -> None:
     print(f"fuzz: {n} random texts, {failures} broke an invariant, {seconds:.0f} s ({n / seconds:.0f} texts/s)")
 
 
+def _schema_1_size(doc: object) -> int:
+    """Bytes of ``doc`` as Doc JSON schema 1 wrote it (before issue 15's rows): every layer as span
+    objects, each with its text until the layer's long span texts add up to the text + 100,000."""
+    from khabar.doc import VALUE_KEYS, Doc
+
+    assert isinstance(doc, Doc)
+    out = {"schema": 1, "text": doc.text, "meta": doc.meta, "edits": [e.to_dict() for e in doc.edits]}
+    out["repaired"] = doc.repaired
+    for name, spans in doc.layers.items():
+        budget, items = len(doc.text) + 100_000, []
+        for sp in spans:
+            length = sp.end - sp.start
+            with_text = length <= 200 or length <= budget
+            budget -= length if with_text and length > 200 else 0
+            items.append(sp.to_dict(doc.text, with_text))
+        out[name] = items
+    out.update({k: doc.values[k] for k in VALUE_KEYS if k in doc.values})
+    return len(json.dumps(out, ensure_ascii=False).encode("utf-8"))
+
+
+def json_sizes() -> None:
+    """Doc JSON size over input size, analysed in this process: schema 1, schema 2 on one line
+    (``to_json()``: the API, JSONL, ``analyze --format json`` of a text over 100,000 characters) and
+    indented (``analyze --format json`` of one shorter text)."""
+    import khabar
+
+    article = (Path(__file__).resolve().parents[1] / "examples" / "article.txt").read_text("utf-8")
+    texts = [
+        ("news article (examples/article.txt)", article),
+        ("100k unclosed marks", "«كلمة " * 100_000),
+        ("49k unclosed marks (all analysed)", "«كلمة " * 49_000),
+        ("100k stray closing marks", "كلمة» " * 100_000),
+        ("1 MB of punctuation", '"' * 1_000_000),
+        ("100k lone closing marks (» )", "» " * 100_000),
+        ("random punctuation mix (100k)", _punctuation_mix(100_000)),
+    ]
+    print(f"{'input':42} {'in MB':>7} {'schema 1':>9} {'schema 2':>9} {'indented':>9}")
+    for name, text in texts:
+        doc = khabar.analyze(text)
+        size = len(text.encode("utf-8"))
+        one_line = len(doc.to_json().encode("utf-8"))
+        indented = len(doc.to_json(indent=2).encode("utf-8"))
+        print(f"{name:42} {size / 1e6:7.2f} {_schema_1_size(doc) / size:8.1f}x {one_line / size:8.1f}x {indented / size:8.1f}x")
+
+
 def main() -> None:
+    if "--json-size" in sys.argv:
+        json_sizes()
+        return
     if "--fuzz" in sys.argv:
         k = sys.argv.index("--fuzz")
         fuzz(int(sys.argv[k + 1]) if len(sys.argv) > k + 1 else 20_000)

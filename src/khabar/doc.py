@@ -13,7 +13,7 @@ without span texts: ``{"fields": ["start", "end", "kind", "sentence"], "rows": [
 0], ...]}`` (a row may end with an object of the attributes that not every span of the layer has).
 As objects with texts they cost ~80 bytes a token and as much again a word: a news article's JSON
 was 29x its size and 1 MB of ``"`` 26x; as rows (~25-30 bytes a span) 15x and 13x, and every
-hostile input of issue 15 stays within 20x (``bench/bench_hostile.py``). Text made only of
+hostile input of issue 15 stays within 20x (``bench/bench_hostile.py --json-size``). Text made only of
 one-character tokens still costs 60-70x (a token, a word and a pair row, 25-30 bytes each, per
 byte of input). ``repaired`` is still written (1x the input) for readers of the JSON and rebuilt
 from ``edits`` when read. ``Doc.from_json`` reads schema 1 (every layer as span objects, as the
