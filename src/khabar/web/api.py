@@ -3,7 +3,7 @@
 Endpoints (all JSON; OpenAPI at ``/openapi.json``):
 
 * ``POST /api/analyze`` ``{"text": str, "id"?, "title"?, "date"?, "source"?, ..., "components": [str]?,
-  "meta": {}?}`` (a batch record: metadata at the top level, or in ``meta``) -> the Doc (schema 1);
+  "meta": {}?}`` (a batch record: metadata at the top level, or in ``meta``) -> the Doc JSON (schema 2);
   an empty text is K101 (400), as in ``khabar ingest``
 * ``GET /api/search?q=...&limit=20`` -> ``{"hits": [...]}`` (needs a store)
 * ``GET /api/documents/{id}`` -> the stored Doc (needs a store)
@@ -396,7 +396,7 @@ def create_app(db_path: str | None = None) -> FastAPI:
         },
     )
     async def analyze(request: Request) -> Response:
-        """Analyse one article and return its Doc (schema 1)."""
+        """Analyse one article and return its Doc JSON (schema 2)."""
         body = await read_body(request)
         try:
             req = AnalyzeRequest.model_validate_json(body)

@@ -3,8 +3,8 @@
 :func:`highlight` wraps spans of a text in elements, nesting them properly even when
 they cross (a quotation boundary inside an entity splits the entity into two pieces);
 every character of the text is escaped, so an article containing ``<script>`` shows as
-text. :func:`doc_view` turns a Doc's JSON (schema 1) into what the document and
-analysis pages show.
+text. :func:`doc_view` turns a Doc's JSON (schema 1 or 2: the span-object layers it reads
+are the same in both) into what the document and analysis pages show.
 """
 
 from __future__ import annotations
