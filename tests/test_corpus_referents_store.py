@@ -20,7 +20,7 @@ from khabar.cli.main import main as cli
 from khabar.doc import Doc
 from khabar.store import Store, search
 from khabar.store.analytics import cooccurrence, quotes_by, resolve_referent, top_referents
-from khabar.store.corpus_referents import live_id
+from khabar.store.corpus_referents import family_name, group_names, live_id
 
 KING = "استقبل الملك سلمان بن عبدالعزيز في الرياض اليوم وزير الخارجية عادل الجبير."
 KING_FULL = "وقال خادم الحرمين الشريفين سلمان بن عبد العزيز آل سعود إن المملكة ماضية في دعم التعليم."
@@ -136,6 +136,33 @@ def test_corpus_referents_store_father_name_and_unique_short_form(tmp_path: Path
         alone = person(store, "سلمان")
         assert alone not in (king, person(store, "سلمان الفرج"), person(store, "محمد بن سلمان"))
         assert resolve_referent(store, "سلمان") == alone
+
+
+NETANYAHU = "قال رئيس الوزراء الإسرائيلي بنيامين نتنياهو إن حكومته لن توافق على الاتفاق."
+NETANYAHU_SHORT = "وهاجم نتنياهو الاتفاق في خطاب أمام الكنيست."
+SON = "ونشر الصحفي يائير نتنياهو مقالا جديدا في تل أبيب."
+
+
+def test_corpus_referents_store_family_name_joins_only_when_unique(tmp_path: Path) -> None:
+    assert group_names([("PERS", "بنيامين نتنياهو"), ("PERS", "نتنياهو")]) == {
+        ("PERS", "بنيامين نتنياهو"): ("PERS", "بنيامين نتنياهو"),
+        ("PERS", "نتنياهو"): ("PERS", "بنيامين نتنياهو"),
+    }
+    assert family_name(("محمد", "بن", "سلمان")) == ""  # a father's name is no family name
+    assert family_name(("سلمان", "بن", "عبدالعزيز", "ال", "سعود")) == ""  # a house is many people
+    path = tmp_path / "n.db"
+    with Store(path) as store:
+        store.add(analysed(NETANYAHU_SHORT, "b"))  # the short form first: alone, for now
+        store.add(analysed(NETANYAHU, "a"))
+        father = person(store, "بنيامين نتنياهو")
+        assert person(store, "نتنياهو") == father == resolve_referent(store, "نتنياهو")
+        store.add(analysed(SON, "c"))  # a second نتنياهو: the family name alone says no longer who
+        assert person(store, "بنيامين نتنياهو") == father
+        assert person(store, "نتنياهو") not in (father, person(store, "يائير نتنياهو"))
+        assert resolve_referent(store, "نتنياهو") == person(store, "نتنياهو")
+        before = sorted(store.execute("SELECT norm_name, corpus_id FROM corpus_names"))
+        store.rebuild_corpus_referents()  # what ingest kept up is what a rebuild finds
+        assert sorted(store.execute("SELECT norm_name, corpus_id FROM corpus_names")) == before
 
 
 # ------------------------------------------------------------------ readers

@@ -13,8 +13,11 @@ same label when
   آل سعود``) — never by a father's name inside a chain (``سلمان`` is not ``محمد بن سلمان``:
   the first words differ), and never a different family name (``عبدالله بن عبدالعزيز`` is
   not ``عبدالله بن عبدالعزيز الربيعة``);
+* a lone name joins a person it starts (``سلمان`` ~ ``سلمان بن عبدالعزيز``) or whose family
+  name it is (``نتنياهو`` ~ ``بنيامين نتنياهو``: the last word, not after ``بن`` or ``آل``);
 * and the fit is unique: a name that fits two corpus referents stays apart; a lone name
-  (``سلمان``) joins only when exactly one corpus referent starts with it (``محمد`` starts many).
+  (``سلمان``) joins only when exactly one corpus referent starts with it or ends with it as a
+  family name (``محمد`` starts many).
 """
 
 from __future__ import annotations
@@ -73,6 +76,14 @@ def extends(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return i == len(short)
 
 
+def family_name(chain: tuple[str, ...]) -> str:
+    """The family name a lone name may stand for: the last word of a person's chain of two words
+    or more, unless it follows ``بن`` (a father's name) or ``آل`` (a house, many people); else ``""``."""
+    if len(chain) < 2 or chain[-2] in _LINKS or chain[-2] in _FAMILY_WORDS:
+        return ""
+    return chain[-1]
+
+
 def group_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
     """Each (label, name) mapped to the (label, name) that stands for its corpus referent.
 
@@ -88,6 +99,7 @@ def group_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple
     root: dict[tuple[str, str], tuple[str, str]] = {}
     # people's groups by first word: a chain can only join one that starts like it
     by_first: dict[str, list[tuple[tuple[str, str], tuple[str, ...]]]] = {}
+    by_family: dict[str, set[tuple[str, str]]] = {}  # people's groups by family name
     by_chain: dict[tuple[str, tuple[str, ...]], tuple[str, str]] = {}
     for item in items:
         label, chain = item[0], chains[item]
@@ -101,10 +113,14 @@ def group_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple
                 # a lone name: every person it could start counts
                 if len(chain) == 1 or extends(chain, longer):
                     fits.add(rep)
+            if len(chain) == 1:  # and every person it could be the family name of
+                fits.update(by_family.get(chain[0], ()))
         rep = next(iter(fits)) if len(fits) == 1 else item
         root[item] = rep
         if label == "PERS" and chain:
             by_first.setdefault(chain[0], []).append((rep, chain))
+            if family_name(chain):
+                by_family.setdefault(family_name(chain), set()).add(rep)
         by_chain[(label, chain)] = rep
     return root
 
@@ -115,9 +131,11 @@ def group_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple
 # count, and the corpus referent it belongs to; ``corpus_referents`` one row per corpus
 # referent with its canonical name and counts; ``corpus_redirects`` the ids merged away.
 #
-# group_names never joins names across a *partition* -- people by the first word of their
-# chain, everything else by (label, chain) -- so an ingest regroups only the partitions its
-# documents touch, and gets exactly the grouping a pass over the whole corpus would.
+# group_names never joins names of two words or more across a *partition* -- people by the
+# first word of their chain, everything else by (label, chain) -- so an ingest regroups only
+# the partitions its documents touch; a lone name is then looked up across the corpus (the
+# people it starts or is the family name of), and the result is the grouping a pass over the
+# whole corpus would give.
 
 
 class Executor(Protocol):
@@ -205,12 +223,13 @@ def _stored_keys(db: Executor, partitions: set[tuple[str, str]]) -> dict[str, tu
     return out
 
 
-def _stored_partitions(db: Executor, keys: Sequence[str]) -> dict[str, tuple[str, str]]:
-    out: dict[str, tuple[str, str]] = {}
+def _stored_chains(db: Executor, keys: Sequence[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """The stored label and chain of these keys (those that have one)."""
+    out: dict[str, tuple[str, tuple[str, ...]]] = {}
     for part in _chunks(keys):
         sql = f"SELECT norm_name, label, chain FROM corpus_names WHERE norm_name IN ({_marks(len(part))})"
         for key, label, chain in db.execute(sql, tuple(part)):
-            out[str(key)] = _partition(str(label), tuple(str(chain).split()) if chain else ())
+            out[str(key)] = (str(label), tuple(str(chain).split()) if chain else ())
     return out
 
 
@@ -254,10 +273,15 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
 
     Run inside the write transaction that added the documents (``Store.add*`` does). Only
     the partitions (people by first word, others by label and name) holding a name of
-    ``doc_ids`` are regrouped with :func:`group_names`; ``None`` regroups the whole corpus
-    (``khabar reindex``, and migration 4 for a store written before it). Ids stay stable:
-    a group keeps the id its names had; when groups merge, the older (smaller) id stays and
-    the other is kept in ``corpus_redirects``; a new group gets a new, never reused, id.
+    ``doc_ids`` are regrouped with :func:`group_names`' rules; ``None`` regroups the whole
+    corpus (``khabar reindex``, and the migration that adds the tables). Ids stay stable: a
+    group keeps the id its names had; when groups merge, the older (smaller) id stays and the
+    other is kept in ``corpus_redirects``; a new group gets a new, never reused, id.
+
+    People's names of two words or more are grouped first, partition by partition; then
+    each lone name (``سلمان``, ``نتنياهو``) joins the one group it starts or is the family
+    name of, if there is exactly one -- looked up across the corpus, so a lone name is
+    regrouped whenever a name it could join changes.
 
     Returns:
         How many names (folded keys) were regrouped.
@@ -276,9 +300,31 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
     if not touched:
         return 0
     now = _current_keys(db, touched)
-    before = _stored_partitions(db, touched)
-    partitions = {k.partition for k in now.values()} | set(before.values())
+    before = _stored_chains(db, touched)
+    partitions = {k.partition for k in now.values()}
+    partitions |= {_partition(label, chain) for label, chain in before.values()}
+    # a person's family name changed: the lone name it is may join or leave
+    families = {family_name(k.chain) for k in now.values() if k.label == "PERS"}
+    families |= {family_name(chain) for label, chain in before.values() if label == "PERS"}
+    partitions |= {("PERS", f) for f in families if f}
     stored = _stored_keys(db, partitions)
+    # read every name of the corpus referents met (a lone name joined a person of another
+    # partition): ids are then handed out knowing all their names, as a rebuild would
+    outside: set[int] = set()
+    for _ in range(4):
+        outside = set()
+        more: set[tuple[str, str]] = set()
+        met = sorted({corpus_id for _, corpus_id in stored.values()})
+        for part_ids in _chunks(met):
+            sql = f"SELECT norm_name, corpus_id, label, chain FROM corpus_names WHERE corpus_id IN ({_marks(len(part_ids))})"
+            for key, corpus_id, label, chain in db.execute(sql, tuple(part_ids)):
+                if str(key) not in stored:
+                    outside.add(int(corpus_id))
+                    more.add(_partition(str(label), tuple(str(chain).split()) if chain else ()))
+        if not more - partitions:
+            break
+        partitions |= more
+        stored = _stored_keys(db, partitions)
     keys: dict[str, _Key] = {key: k for key, (k, _) in stored.items()}
     keys.update(now)
     for key in touched:
@@ -286,18 +332,56 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
             keys.pop(key, None)  # its referents are gone
     old = {key: corpus_id for key, (_, corpus_id) in stored.items()}
 
-    by_pair = {(k.label, k.name): key for key, k in keys.items()}
-    grouping = group_names(by_pair)
+    # 1. names of two words or more (and everything but people) by group_names
+    def lone(k: _Key) -> bool:
+        return k.label == "PERS" and len(k.chain) == 1
+
+    by_pair = {(k.label, k.name): key for key, k in keys.items() if not lone(k)}
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for pair, rep in grouping.items():
+    for pair, rep in group_names(by_pair).items():
         members[rep].append(by_pair[pair])
-    groups = sorted((sorted(g) for g in members.values()), key=lambda g: (min(keys[k].first_seen for k in g), g))
+    groups = [sorted(g) for g in members.values()]
+    group_of = {key: g for g, keys_g in enumerate(groups) for key in keys_g}
+    starts: dict[str, set[int]] = defaultdict(set)
+    ends: dict[str, set[int]] = defaultdict(set)
+    for key, k in keys.items():
+        if k.label == "PERS" and len(k.chain) > 1:
+            starts[k.chain[0]].add(group_of[key])
+            if family_name(k.chain):
+                ends[family_name(k.chain)].add(group_of[key])
+
+    # 2. lone names: the one group they start or end, else a group of their own
+    lone_names: dict[str, list[str]] = defaultdict(list)
+    for key, k in keys.items():
+        if lone(k):
+            lone_names[k.chain[0]].append(key)
+    forced: dict[int, list[str]] = defaultdict(list)  # joined to a group outside the partitions read
+    for word, lone_keys in sorted(lone_names.items()):
+        fits: set[tuple[str, int]] = {("group", g) for g in starts.get(word, set()) | ends.get(word, set())}
+        for key, corpus_id in db.execute(
+            "SELECT norm_name, corpus_id FROM corpus_names WHERE label = 'PERS' AND family = ?", (word,)
+        ):
+            if str(key) not in keys and str(key) not in touched:
+                fits.add(("id", int(corpus_id)))
+        if len(fits) == 1:
+            kind, target = fits.pop()
+            if kind == "group":
+                groups[target].extend(sorted(lone_keys))
+            else:
+                forced[target].extend(sorted(lone_keys))
+        else:
+            groups.append(sorted(lone_keys))
+    groups.sort(key=lambda g: (min(keys[k].first_seen for k in g), g))
+
     canonical: dict[int, str] = {}
     old_ids = sorted(set(old.values()))
     for part_ids in _chunks(old_ids):
         sql = f"SELECT id, name FROM corpus_referents WHERE id IN ({_marks(len(part_ids))})"
         canonical.update((int(i), norm_name(str(n))) for i, n in db.execute(sql, tuple(part_ids)))
-    ids, redirects = _assign_ids(groups, old, {key: k.count for key, k in keys.items()}, canonical)
+    weights = {key: k.count for key, k in keys.items()}
+    # an id some of whose names were not read stays with them (past the reading rounds above)
+    assignable = {k: i for k, i in old.items() if i not in forced and i not in outside}
+    ids, redirects = _assign_ids(groups, assignable, weights, canonical)
 
     final: list[int] = []
     for g, keys_g in enumerate(groups):
@@ -309,22 +393,31 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
             )
             got = int(cur.lastrowid or 0)
         final.append(got)
-    changed: set[int] = set()
-    for g, keys_g in enumerate(groups):
+    changed: set[int] = set(forced)
+    placed = [(final[g], keys_g) for g, keys_g in enumerate(groups)] + list(forced.items())
+    for corpus_id, keys_g in placed:
         for key in keys_g:
             k = keys[key]
-            if key in now or old.get(key) != final[g]:
+            if key in now or old.get(key) != corpus_id:
                 db.execute(
-                    "INSERT OR REPLACE INTO corpus_names (norm_name, corpus_id, label, name, chain, first, referents)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (key, final[g], k.label, k.name, " ".join(k.chain), k.chain[0] if k.chain else "", k.count),
+                    "INSERT OR REPLACE INTO corpus_names"
+                    " (norm_name, corpus_id, label, name, chain, first, family, referents)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        key, corpus_id, k.label, k.name, " ".join(k.chain), k.chain[0] if k.chain else "",
+                        family_name(k.chain) if k.label == "PERS" else "", k.count,
+                    ),
                 )
-                changed.add(final[g])
+                changed.add(corpus_id)
+                if key in old:
+                    changed.add(old[key])
     gone = [key for key in touched if key not in now]
     for gone_part in _chunks(gone):
         db.execute(f"DELETE FROM corpus_names WHERE norm_name IN ({_marks(len(gone_part))})", tuple(gone_part))
-    kept = set(final)
+    kept = set(final) | set(forced)
     for old_id in sorted(set(old.values()) - kept):
+        if db.execute("SELECT 1 FROM corpus_names WHERE corpus_id = ? LIMIT 1", (old_id,)).fetchone():
+            continue  # names outside the partitions read still bear it
         if old_id in redirects:
             target = final[redirects[old_id]]
             db.execute("INSERT OR REPLACE INTO corpus_redirects (old_id, corpus_id) VALUES (?, ?)", (old_id, target))
@@ -332,6 +425,7 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
         else:  # none of its names is left
             db.execute("DELETE FROM corpus_redirects WHERE corpus_id = ?", (old_id,))
         db.execute("DELETE FROM corpus_referents WHERE id = ?", (old_id,))
+        changed.discard(old_id)
     for corpus_id in sorted(changed):
         _refresh(db, corpus_id)
     return len(keys)
@@ -386,8 +480,9 @@ def resolve_name(db: Executor, name: str) -> int | None:
     In order: a stored name with the same folded form; one with the same chain
     (:func:`name_chain`: spelling variants, a title before it); for people, the one corpus
     referent whose names extend it (``سلمان بن عبد العزيز`` -> ``سلمان بن عبدالعزيز آل سعود``)
-    or, for a lone word, start with it -- only when exactly one does, and never through a
-    father's name (``سلمان`` does not find ``محمد بن سلمان``). Ties between equal names go to
+    or, for a lone word, start with it or end with it as a family name (``نتنياهو``) -- only
+    when exactly one does, and never through a father's name (``سلمان`` does not find
+    ``محمد بن سلمان``). Ties between equal names go to
     the referent with the most documents.
     """
     key = norm_name(name)
@@ -413,6 +508,13 @@ def resolve_name(db: Executor, name: str) -> int | None:
         longer = tuple(str(chain_text).split())
         if len(chain) == 1 or extends(chain, longer):
             fits.add(int(corpus_id))
+    if len(chain) == 1:
+        fits.update(
+            int(corpus_id)
+            for (corpus_id,) in db.execute(
+                "SELECT corpus_id FROM corpus_names WHERE label = 'PERS' AND family = ?", (chain[0],)
+            )
+        )
     return fits.pop() if len(fits) == 1 else None
 
 

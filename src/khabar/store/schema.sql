@@ -129,7 +129,7 @@ CREATE INDEX documents_topic_nocase ON documents (topic COLLATE NOCASE);
 -- Corpus referents (issue 12): the referents of different documents that name the same
 -- entity, joined by khabar.store.corpus_referents (spelling variants, بن/آل links, a unique
 -- short form). Kept up to date at ingest in the write transaction that adds the documents;
--- filled for the documents already stored by the Python step of this migration
+-- filled for the documents already stored by the Python step of migration 5
 -- (khabar.store.db._PYTHON_STEPS), rebuilt by `khabar reindex`. An id is never reused: when
 -- two corpus referents merge, the older (smaller) id stays and the other goes to
 -- corpus_redirects, so an old link still finds its referent.
@@ -161,3 +161,11 @@ CREATE TABLE corpus_redirects (
 -- The document referents (doc_id, local_id) of each corpus referent.
 CREATE VIEW corpus_referent_members AS
 SELECT n.corpus_id, r.doc_id, r.local_id FROM corpus_names n JOIN referents r ON r.norm_name = n.norm_name;
+
+-- migration: 5
+-- People's family names (khabar.store.corpus_referents.family_name: نتنياهو of بنيامين
+-- نتنياهو), so that a lone name finds the one person whose family name it is. The corpus
+-- referents are then regrouped (or filled, for a store written before migration 4) by the
+-- Python step of this migration.
+ALTER TABLE corpus_names ADD COLUMN family TEXT NOT NULL DEFAULT '';
+CREATE INDEX corpus_names_family ON corpus_names (label, family);
