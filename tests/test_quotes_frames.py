@@ -341,3 +341,79 @@ def test_web_templates_mark_only_direct_quotations() -> None:
     for name in ("_doc.html", "quotes.html", "referent.html"):
         source = (templates / name).read_text(encoding="utf-8")
         assert '{% if q.kind == "direct" %}«{{ q.text }}»{% else %}{{ q.text }}{% endif %}' in source, name
+
+
+# ------------------------------------------------- 1b. implicit speakers
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            (
+                "وكانت البطولة مقررة في المدينة، لكنها نقلت بعد أن أصدرت وزارة الرياضة بيانا مطلع الشهر أكدت فيه أنه "
+                "تقرر التأجيل."
+            ),
+            "وزارة الرياضة",
+        ),
+        ("وأصدرت هيئة الطيران المدني أمس بيانا أوضحت فيه أن الرحلات ستعود.", "هيئة الطيران المدني"),
+    ],
+)
+def test_issuer_of_the_statement_speaks(text: str, speaker: str) -> None:
+    assert _speaker(_one(text)) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        (
+            "أما المحامي سالم العتيبي، فقد كتب على صفحته قائلا “الحرية لا تتجزأ أبدا في أي مجتمع”.",
+            "المحامي سالم العتيبي",
+        ),
+        ("أما الكاتبة هند الشمري، فقد علقت على القرار قائلة «هذا يوم حزين للثقافة».", "الكاتبة هند الشمري"),
+    ],
+)
+def test_topic_of_amma_is_the_speaker(text: str, speaker: str) -> None:
+    q = _one(text)
+    assert q["speaker"] is not None and speaker in q["speaker"]["text"]
+    assert q["speaker"]["text"] not in speech.PARTICLES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وقال الوزير إن الخطة جاهزة. واطلع على المشروع، مؤكدا سموه أن العمل مستمر.",
+        "وقال الوزير إن الخطة جاهزة. وقال سموه إن العمل مستمر.",
+    ],
+)
+def test_honorific_pronoun_resolves_to_the_person_before(text: str) -> None:
+    items = _quotes(text)
+    assert len(items) == 2
+    assert _speaker(items[1]) == "الوزير"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "وتفيد الأرقام الرسمية أن البطالة تراجعت.",
+        "كما تشير المؤشرات إلى أن النمو سيتسارع.",
+    ],
+)
+def test_data_are_not_speakers(text: str) -> None:
+    assert _quotes(text) == []
+
+
+def test_quantified_object_is_not_the_speaker() -> None:
+    items = _quotes("وقال المتحدث إن الخدمة متاحة. ودعا جميع المستفيدين إلى الإبلاغ عن المخالفات.")
+    assert len(items) == 2
+    assert _speaker(items[1]) == "المتحدث"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("وأكد المصابون أن الإصابات لن تثنيهم، معبرين عن شكرهم للقيادة.", "الإصابات لن تثنيهم"),
+        ("وأكدت المرشحة أن السجين هرب أمس متهمة الوزيرة بالتساهل.", "السجين هرب أمس"),
+        ("وقال الشاهد إنها كانت معلقة على ارتفاع كبير.", "كانت معلقة على ارتفاع كبير"),
+    ],
+)
+def test_participle_ends_content_only_as_a_new_frame(text: str, content: str) -> None:
+    assert _quotes(text)[0]["text"] == content

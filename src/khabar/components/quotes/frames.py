@@ -257,6 +257,10 @@ def _preverbal(v: _View, i: int) -> tuple[int, int] | None:
             return None  # "لكنه أكد": a pronoun subject
         if speech.is_topic_opener(v.fold[first]):
             return None  # "وعن موعد افتتاح الطريق قال": a topic phrase, not the subject
+        while first <= end and v.fold[first] in speech.PARTICLES:
+            first += 1  # "فقد كتب", "لقد أكد": a particle, not a subject
+        if first > end:
+            return None
         if v.fold[first] in speech.RELATIVES and j >= 0 and v.fold[j] == ",":
             end = j - 1
             continue
@@ -447,6 +451,13 @@ def _issuer(v: _View, i: int) -> tuple[int, int] | None:
     for m in range(d + 1, i):
         if v.fold[m] == "مع":
             return _explicit_speaker(v, m + 1, i)
+    # "بعد أن أصدرت وزارة الرياضة بيانا": the phrase between the issuing verb and the statement
+    for c in range(d - 1, max(-1, d - 8), -1):
+        if v.sent[c] != sent or v.fold[c] in _PHRASE_END:
+            break
+        f = v.fold[c]
+        if f in speech.ISSUE_VERBS or f[1:] in speech.ISSUE_VERBS and f[:1] in ("و", "ف"):
+            return _explicit_speaker(v, c + 1, d) if c + 1 < d else None
     c = d - 1
     while c >= 0 and v.sent[c] == sent and v.fold[c] not in _PHRASE_END:
         c -= 1

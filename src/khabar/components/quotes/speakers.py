@@ -11,6 +11,7 @@ nearby. Speakers are linked to their entity referents when there are any.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from khabar.components.quotes.content import _looks_like_verb, _Quote
@@ -66,7 +67,9 @@ def _implicit(
     first = v.sent_first.get(sent, anchor)
     if q.mode in ("clause", "verb") and anchor - first >= 2:
         found = _sentence_subject(v, first, anchor, clause=q.mode == "verb")
-        if found is not None:
+        # Right after the sentence's first verb the subject stands (VSO); further in, word order
+        # is a weaker guide, and only a phrase that can speak is taken.
+        if found is not None and (found[0] <= v.end[min(first + 2, v.n - 1)] or _plausible(v, found)):
             return found, ""
     # 3. A person who is the subject of the previous sentence, when that sentence quotes nobody
     #    ("وصعّد وزير الخارجية، بوريس جونسون، من حدة ... . وقال إن ...").
@@ -95,10 +98,10 @@ def _subject_at(v: _View, j: int, anchor: int) -> tuple[int, int] | None:
     """The subject of a clause that starts at token ``j``: after its verb (VSO) or the clause's first words (SVO)."""
     if j >= anchor or v.kind[j] != "arabic" or v.is_stop(j) or v.is_comp(j):
         return None
+    while j + 1 < anchor and v.fold[j] in speech.PARTICLES:
+        j += 1  # "ولا يكاد الجدل يتوقف", "كما علل الخبير": the verb follows the particle
     f = v.fold[j]
     s = j if f.startswith(("ال", "وال")) else j + 1  # SVO "الوزير قال" or VSO "واجه ترامب"
-    while s < anchor and v.fold[s] in speech.PARTICLES:
-        s += 1  # "ولا يكاد الجدل يتوقف", "فقد كتب": particles are not subjects
     if s >= anchor or _verb_like(v, s) or v.fold[s] in speech.HONORIFIC_PRONOUNS:
         return None
     k = v.tok_ent.get(s)
@@ -123,6 +126,27 @@ def _subject_at(v: _View, j: int, anchor: int) -> tuple[int, int] | None:
         return name
     start = v.start[s] + 1 if s == j and v.conj_clitic[s] else v.start[s]
     return start, v.end[e - 1]
+
+
+def _plausible(v: _View, span: tuple[int, int]) -> bool:
+    """True when a subject read from word order can be a speaker: it holds a person or an
+    organisation, or its head is a title, an anonymous source or a speaking body
+    (``الوزير``, ``مصدر``, ``الوزارة``); not ``توجيهات الوزارة`` nor a clause's object."""
+    lo = bisect_left(v.start, span[0])
+    hi = bisect_left(v.start, span[1])
+    for j in range(lo, hi):
+        k = v.tok_ent.get(j)
+        if k is not None and v.entities[k].label in ("PERS", "ORG"):
+            return True
+    if lo >= v.n:
+        return False
+    head = v.fold[lo]
+    head = head[1:] if v.conj_clitic[lo] else head
+    bare = head.removeprefix("ال")
+    return any(
+        w in speech.TITLE_WORDS or w in speech.ANONYMOUS or w in speech.SPEAKING_BODIES
+        for w in (head, bare, "ال" + bare)
+    )
 
 
 def _verb_like(v: _View, j: int) -> bool:
