@@ -138,6 +138,25 @@ def test_corpus_referents_store_father_name_and_unique_short_form(tmp_path: Path
         assert resolve_referent(store, "سلمان") == alone
 
 
+def test_corpus_referents_store_bare_fathers_name() -> None:
+    def grouped(*names: str) -> set[frozenset[str]]:
+        out: dict[tuple[str, str], set[str]] = {}
+        for (_, name), rep in group_names(("PERS", n) for n in names).items():
+            out.setdefault(rep, set()).add(name)
+        return {frozenset(g) for g in out.values()}
+
+    assert grouped("علي عبدالله صالح", "علي صالح") == {frozenset({"علي عبدالله صالح", "علي صالح"})}
+    # the same father's name with and without بن is one person, and the short form joins it
+    assert grouped("عادل بن أحمد الجبير", "عادل أحمد الجبير", "عادل الجبير") == {
+        frozenset({"عادل بن أحمد الجبير", "عادل أحمد الجبير", "عادل الجبير"})
+    }
+    # two people it could be: it stays apart
+    assert frozenset({"علي صالح"}) in grouped("علي عبدالله صالح", "علي محمد صالح", "علي صالح")
+    # only name, father, family: not a longer chain, not across a بن link, not another family name
+    assert len(grouped("خالد الفيصل بن عبدالعزيز", "خالد بن عبدالعزيز")) == 2
+    assert len(grouped("علي عبدالله صالح", "علي عبدالله")) == 2
+
+
 NETANYAHU = "قال رئيس الوزراء الإسرائيلي بنيامين نتنياهو إن حكومته لن توافق على الاتفاق."
 NETANYAHU_SHORT = "وهاجم نتنياهو الاتفاق في خطاب أمام الكنيست."
 SON = "ونشر الصحفي يائير نتنياهو مقالا جديدا في تل أبيب."

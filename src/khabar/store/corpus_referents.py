@@ -10,9 +10,10 @@ same label when
 * they are equal (spelling variants), or, for people,
 * the longer is the shorter with ``بن X`` links inserted and/or an ``آل X`` tail added
   (``عادل الجبير`` ~ ``عادل بن أحمد الجبير``; ``محمد بن نايف`` ~ ``محمد بن نايف بن عبدالعزيز
-  آل سعود``) — never by a father's name inside a chain (``سلمان`` is not ``محمد بن سلمان``:
-  the first words differ), and never a different family name (``عبدالله بن عبدالعزيز`` is
-  not ``عبدالله بن عبدالعزيز الربيعة``);
+  آل سعود``), or a name of two words with a bare father's name between them (``علي صالح`` ~
+  ``علي عبدالله صالح``) — never by a father's name inside a chain (``سلمان`` is not ``محمد بن
+  سلمان``: the first words differ), and never a different family name (``عبدالله بن
+  عبدالعزيز`` is not ``عبدالله بن عبدالعزيز الربيعة``);
 * a lone name joins a person it starts (``سلمان`` ~ ``سلمان بن عبدالعزيز``) or whose family
   name it is (``نتنياهو`` ~ ``بنيامين نتنياهو``: the last word, not after ``بن`` or ``آل``);
 * and the fit is unique: a name that fits two corpus referents stays apart; a lone name
@@ -59,14 +60,20 @@ def name_chain(name: str) -> tuple[str, ...]:
 
 
 def extends(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
-    """Whether ``long`` is ``short`` with ``بن X`` links inserted and/or an ``آل X`` tail added."""
+    """Whether ``long`` is ``short`` with ``بن X`` links inserted and/or an ``آل X`` tail added,
+    or, for a name of two words, with the father's name written bare between them
+    (``علي صالح`` ~ ``علي عبدالله صالح``: name, father's name, family name)."""
     if not short or len(short) >= len(long) or short[0] != long[0]:
         return False
+    if len(short) == 2 and len(long) == 3 and short[1] == long[2] and not set(long) & (_LINKS | _FAMILY_WORDS):
+        return True
     i = j = 0
     while j < len(long):
         if i < len(short) and long[j] == short[i]:
             i += 1
             j += 1
+        elif long[j] in _LINKS and 0 < j < len(long) - 1 and 0 < i < len(short) - 1 and long[j + 1] == short[i]:
+            j += 1  # the same father's name, written with بن (عادل أحمد الجبير ~ عادل بن أحمد الجبير)
         elif long[j] in _LINKS and j + 1 < len(long) and j > 0:
             j += 2  # an inserted بن X
         elif long[j] in _FAMILY_WORDS and j + 2 == len(long) and i == len(short):
