@@ -523,9 +523,12 @@ def _frames(v: _View) -> dict[int, _Frame]:
             frames[i] = _Frame(i, cue, cue_start, cue_end, intro, at, None, pair)
             continue
         lo = i + 1
+        honorific = False
         while lo < at and (v.fold[lo] in speech.PREP_PRONOUNS or v.fold[lo] in speech.HONORIFIC_PRONOUNS):
+            honorific = honorific or v.fold[lo] in speech.HONORIFIC_PRONOUNS
             lo += 1  # "قال لي مدير المدرسة", "أكدت فيه", "وقال سموه": never the speaker's name
-        speaker = _explicit_speaker(v, lo, at, cue.lemma, after_verb=True)
+        # "وأكد سموه اعتزاز المملكة": after an honorific pronoun (the subject) comes the object
+        speaker = None if honorific else _explicit_speaker(v, lo, at, cue.lemma, after_verb=True)
         if speaker is not None and "object" in cue.flags:
             speaker = _without_object(v, speaker, lo, cue.lemma)
         head = _head(v, speaker)

@@ -102,8 +102,8 @@ def _subject_at(v: _View, j: int, anchor: int) -> tuple[int, int] | None:
         j += 1  # "ولا يكاد الجدل يتوقف", "كما علل الخبير": the verb follows the particle
     f = v.fold[j]
     s = j if f.startswith(("ال", "وال")) else j + 1  # SVO "الوزير قال" or VSO "واجه ترامب"
-    if s >= anchor or _verb_like(v, s) or v.fold[s] in speech.HONORIFIC_PRONOUNS:
-        return None
+    if s >= anchor or v.inside[s] or _verb_like(v, s) or not _can_head(v.fold[s]):
+        return None  # (words inside a quotation are the quoted speaker's, not the narrator's subject)
     k = v.tok_ent.get(s)
     if k is not None and v.ent_first[k] == s and v.ent_last[k] < anchor:
         return v.entities[k].start, v.entities[k].end
@@ -149,6 +149,14 @@ def _plausible(v: _View, span: tuple[int, int]) -> bool:
     )
 
 
+def _can_head(f: str) -> bool:
+    """False for a folded word that never heads a speaker: an honorific pronoun, data, a quantifier."""
+    bare = f[1:] if f[:1] in ("و", "ف") and len(f) > 3 else f
+    return not any(
+        w in speech.HONORIFIC_PRONOUNS or w in speech.DATA_SUBJECTS or w in speech.QUANTIFIERS for w in (f, bare)
+    )
+
+
 def _verb_like(v: _View, j: int) -> bool:
     """True when token ``j`` has the shape of a verb (``يتوقف``, ``وتمنى``), not of a noun."""
     f = v.fold[j]
@@ -166,7 +174,8 @@ def _sentence_subject(
         c = end - 1
         while c > first and v.fold[c] != ",":
             c -= 1
-        if c > first and end - c > 2:
+        # (a clause of its own starts with its verb: not "، أمانة حائل ما آلت إليه", an object running on)
+        if c > first and end - c > 2 and (c + 1) not in v.tok_ent and not v.fold[c + 1].startswith("ال"):
             found = _subject_at(v, c + 1, end)
             if found is not None:
                 return found
@@ -188,6 +197,8 @@ def _sentence_subject(
                 if last is not None and v.ent_last[last] == comma - 1 and v.ent_first[last] > j:
                     return v.start[j + 1], v.entities[last].end
                 return v.start[j + 1], v.end[comma - 1]
+        elif v.fold[j] in speech.PARTICLES and j + 1 < anchor:  # "كما علل الخبير ذلك": particle, verb, subject
+            return _subject_at(v, j, anchor)
         elif v.fold[j] in speech.CLAUSE_OPENERS and j + 1 < anchor:  # "لكن روسيل كذب ..."
             ent = v.tok_ent.get(j + 1)
             if ent is not None and v.ent_first[ent] == j + 1 and v.entities[ent].label in ("PERS", "ORG"):

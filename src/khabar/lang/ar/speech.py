@@ -186,7 +186,7 @@ ADJECTIVES = _folded("العام العامة الرسمي الرسمية الأ
 NOT_SPEAKERS = _folded("قوله قولها قولهم حديثه حديثها كلامه كلامها تصريحه تصريحها مازحا مازحة")
 # Words that open a clause before a preverbal subject ("لكن بوتين ومسؤولي فيفا قالوا").
 CLAUSE_OPENERS = _folded("لكن ولكن بينما فيما حيث إذ كما ثم بعدما عندما حين بل و أما")
-RELATIVES = _folded("الذي التي الذين اللذين اللتين اللواتي")
+RELATIVES = _folded("الذي التي الذين اللذين اللتين اللواتي والذي والتي والذين")
 # Openers of a sentence that are not its verb ("ومن جانبه،", "وفي سياق متصل،", "بدوره،").
 DISCOURSE_OPENERS = _folded("من ومن في وفي بدوره بدورها وبدوره وبدورها إلى وإلى على وعلى وحول حول")
 
