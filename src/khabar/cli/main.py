@@ -362,7 +362,8 @@ def eval_topics(trec_path: str, outlet: bool) -> None:
 @click.argument("input_path", metavar="FILE|-", default="-")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True,
               help="table: speaker, kind, cue, content; jsonl: one quotation object a line.")
-@click.option("--speaker", help="Corpus mode: quotations by this speaker in the store (--db), not one file.")
+@click.option("--speaker", help="Corpus mode: quotations by this speaker in the store (--db), not one file; "
+              "a name of a corpus referent finds it under any of its names (see khabar entities).")
 @click.option("--about", help="Corpus mode: only quotations in documents (or content) mentioning this name.")
 @click.option("--db", "db_path", default="khabar.db", show_default=True, help="The store read in corpus mode.")
 @click.option("--limit", type=click.IntRange(min=1, max=10000), default=50, show_default=True)
