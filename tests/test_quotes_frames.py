@@ -417,3 +417,22 @@ def test_quantified_object_is_not_the_speaker() -> None:
 )
 def test_participle_ends_content_only_as_a_new_frame(text: str, content: str) -> None:
     assert _quotes(text)[0]["text"] == content
+
+
+# ------------------------------------------------- 4b. names in marks, بينما
+def test_quotation_after_a_preposition_in_the_subject_is_a_name() -> None:
+    q = _one("ودعا مشاركون في «ملتقى السياحة والتراث الأول» الحكومات إلى دعم المتاحف المحلية.")
+    assert q["kind"] == "indirect" and q["text"].startswith("دعم المتاحف")
+    assert _speaker(q) == "مشاركون"
+
+
+def test_name_in_marks_does_not_make_the_content_mixed() -> None:
+    q = _one("وأوضحت الهيئة أن المواصفات تتوافق مع لوائح عالمية مثل «اللوائح الأوروبية الموحدة» وغيرها.")
+    assert q["kind"] == "indirect"
+    q = _one('وقال الناقد إن الفيلم "سطحي جدا" ولا يستحق الجائزة.')
+    assert q["kind"] == "mixed"  # quoted wording, not a name
+
+
+def test_bainama_ends_the_content_without_a_comma() -> None:
+    q = _quotes("ودعا الإمام الحكومة إلى محاربة الفساد بينما خرج الآلاف إلى الشوارع.")[0]
+    assert q["text"] == "محاربة الفساد"

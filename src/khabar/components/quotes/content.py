@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from khabar.components.quotes.frames import _Frame
-from khabar.components.quotes.view import _COMMAS, _fold, _View
+from khabar.components.quotes.view import _COMMAS, SHORT_QUOTE, _fold, _View
 from khabar.lang.ar import speech
 from khabar.lang.ar.normalize import fold
 
@@ -61,8 +61,8 @@ def _breaks_clause(v: _View, j: int, j0: int, frames: dict[int, _Frame]) -> bool
     ):
         return True  # "، وكانت ... قد", "، في أعقاب ...", '"..." في إشارة إلى'
     joiner = f in speech.CLAUSE_JOINERS or f in ("في", "وفي") and nxt == "حين"
-    if prev in _COMMAS and joiner and nxt not in speech.NOT_AFTER_JOINER:
-        return True  # "، كما أعلن ...", "، فيما بدأت ...": the narrator goes on
+    if (prev in _COMMAS or f in ("بينما", "وبينما")) and joiner and nxt not in speech.NOT_AFTER_JOINER:
+        return True  # (بينما opens a clause of its own even without a comma)  # "، كما أعلن ...", "، فيما بدأت ...": the narrator goes on
     # "، وتمنى لهم التوفيق": the speaker's own next act ends the content; a verb with a subject of
     # its own ("، وأظهرت النتائج ...") or a clause ("، واتضح أنه ...") goes on reporting.
     if (
@@ -146,10 +146,24 @@ def _continues(v: _View, j: int, sent: int) -> bool:
     return not (f == "في" and j + 1 < v.n and v.fold[j + 1] in speech.NARRATOR_AFTER_FI)
 
 
+def _named(v: _View, j: int) -> bool:
+    """True for a short quotation at token ``j`` that names something after a naming noun or ``مثل``
+    (``مثل «اللوائح الفيدرالية الأمريكية»``, ``بطولة «كوبا أميركا»``): a name, not quoted wording."""
+    if j == 0 or v.pairs[v.pair_open[j]].words > SHORT_QUOTE:
+        return False
+    f = v.fold[j - 1]
+    bare = f[1:] if f[:1] in ("و", "ب", "ل", "ك") else f
+    return f in speech.NAMING_NOUNS or bare in speech.NAMING_NOUNS or bare in ("مثل", "ومثل")
+
+
 def _content(v: _View, j0: int, last: int, used: set[int]) -> tuple[str, int, int]:
     """Kind and span of reported content in tokens ``[j0, last]``: indirect, mixed, or direct when one
     quotation is the whole clause (``قال إنه «...»``, ``أن الولايات المتحدة «...»``)."""
-    inner = [v.pair_open[j] for j in range(j0, last + 1) if j in v.pair_open and v.pair_open[j] not in used]
+    inner = [
+        v.pair_open[j]
+        for j in range(j0, last + 1)
+        if j in v.pair_open and v.pair_open[j] not in used and not _named(v, j)
+    ]
     start, end = v.start[j0], v.end[last]
     if not inner:
         return "indirect", start, end

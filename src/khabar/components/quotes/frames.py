@@ -89,6 +89,14 @@ def _scan(v: _View, i: int, cue: speech.Cue) -> tuple[str, int, int | None]:
                 if (
                     after is None
                     and j > i + 1
+                    and p.close_tok is not None
+                    and v.fold[j - 1] in speech.PREPOSITIONS
+                    and v.fold[j - 1] not in cue.preps  # "شدد على «...»", "أعلن عن «...»": the verb's own
+                ):
+                    after = p.close_tok + 1  # "دعا مشاركون في «ملتقى ...» الدول إلى": a name after a preposition
+                if (
+                    after is None
+                    and j > i + 1
                     and p.words <= SHORT_QUOTE
                     and p.close_tok is not None
                     # 'وصرخ المتظاهرون "ارحل ارحل".': right after the subject, ending the sentence
