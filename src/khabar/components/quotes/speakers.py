@@ -31,7 +31,7 @@ def _resolve(v: _View, quotes: list[_Quote], frames: dict[int, _Frame]) -> list[
     history: list[tuple[int, tuple[int, int], str]] = []  # (anchor token, span, gender)
     named: dict[int, list[tuple[int, tuple[int, int], str]]] = {}  # speakers named by any cue, per sentence
     for i, fr in frames.items():
-        if fr.speaker is not None:
+        if fr.speaker is not None and _can_head(_fold(v.text[fr.speaker[0] : fr.speaker[1]].split()[0])):
             named.setdefault(v.sent[i], []).append((i, fr.speaker, fr.cue.gender))
     for n in order:
         q = quotes[n]
@@ -69,7 +69,8 @@ def _implicit(
         found = _sentence_subject(v, first, anchor, clause=q.mode == "verb")
         # Right after the sentence's first verb the subject stands (VSO); further in, word order
         # is a weaker guide, and only a phrase that can speak is taken.
-        if found is not None and (found[0] <= v.end[min(first + 2, v.n - 1)] or _plausible(v, found)):
+        lead = _after_opener(v, first, anchor)
+        if found is not None and (found[0] <= v.end[min(lead + 2, v.n - 1)] or _plausible(v, found)):
             return found, ""
     # 3. A person who is the subject of the previous sentence, when that sentence quotes nobody
     #    ("وصعّد وزير الخارجية، بوريس جونسون، من حدة ... . وقال إن ...").
@@ -88,7 +89,7 @@ def _implicit(
     j = anchor - 1
     while j >= 0 and v.sent[j] >= sent - 1:
         k = v.tok_ent.get(j)
-        if k is not None and v.entities[k].label == "PERS":
+        if k is not None and v.entities[k].label == "PERS" and _can_head(v.fold[v.ent_first[k]]):
             return (v.entities[k].start, v.entities[k].end), ""
         j -= 1
     return None, ""
@@ -128,6 +129,15 @@ def _subject_at(v: _View, j: int, anchor: int) -> tuple[int, int] | None:
     return start, v.end[e - 1]
 
 
+def _after_opener(v: _View, first: int, anchor: int) -> int:
+    """The first token after a sentence opener set off by a comma (``من جهتهم، أعرب``), else ``first``."""
+    if v.fold[first] in speech.DISCOURSE_OPENERS or speech.is_topic_opener(v.fold[first]):
+        for k in range(first, min(anchor, first + 8)):
+            if v.fold[k] == ",":
+                return min(k + 1, v.n - 1)
+    return first
+
+
 def _plausible(v: _View, span: tuple[int, int]) -> bool:
     """True when a subject read from word order can be a speaker: it holds a person or an
     organisation, or its head is a title, an anonymous source or a speaking body
@@ -150,10 +160,16 @@ def _plausible(v: _View, span: tuple[int, int]) -> bool:
 
 
 def _can_head(f: str) -> bool:
-    """False for a folded word that never heads a speaker: an honorific pronoun, data, a quantifier."""
+    """False for a folded word that never heads a speaker: an honorific pronoun, data, a quantifier,
+    a demonstrative (``هذه المسألة``), a guidance word (``توجيهات الوزارة``)."""
     bare = f[1:] if f[:1] in ("و", "ف") and len(f) > 3 else f
-    return not any(
-        w in speech.HONORIFIC_PRONOUNS or w in speech.DATA_SUBJECTS or w in speech.QUANTIFIERS for w in (f, bare)
+    return bool(f) and not any(
+        w in speech.HONORIFIC_PRONOUNS
+        or w in speech.DATA_SUBJECTS
+        or w in speech.QUANTIFIERS
+        or w in speech.DEMONSTRATIVES
+        or w in speech.DATA_WORDS
+        for w in (f, bare)
     )
 
 
@@ -218,8 +234,8 @@ def _sentence_subject(
         k = found_k
         seen.add(k)
         rank = {"PERS": 0, "ORG": 1, "LOC": 2}.get(v.entities[k].label, 9)
-        if persons_only and rank > 0:
-            continue
+        if persons_only and rank > 0 or not _can_head(v.fold[v.ent_first[k]]):
+            continue  # (nor "سموه اعتزاز", an honorific pronoun tagged as a name)
         if rank < best_rank and not v.in_pp(k):
             best, best_rank = (v.entities[k].start, v.entities[k].end), rank
     return best
@@ -231,7 +247,12 @@ def _speaker_obj(v: _View, span: tuple[int, int], implicit: bool, before: int | 
         ref = v.referent_by_text.get(_fold(v.text[span[0] : span[1]]))
     if implicit and ref is not None and before is not None:
         # The latest mention of the same referent before the quotation.
-        earlier = [m for m in v.mentions.get(ref, []) if m[0] < before]
+        # (not a mention that starts with an honorific pronoun, "سموه": not an explicit mention)
+        earlier = [
+            m
+            for m in v.mentions.get(ref, [])
+            if m[0] < before and _can_head(_fold(v.text[m[0] : m[1]].split()[0] if v.text[m[0] : m[1]].split() else ""))
+        ]
         if earlier:
             span = max(earlier)
     return {

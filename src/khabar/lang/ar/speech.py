@@ -141,6 +141,7 @@ SPEAKING_BODIES = _folded(
     "الدفاع المتحدث الناطق المسؤول المسؤولون المصادر مصادر المشاركون مشاركون خبراء الخبراء "
     "الباحثون باحثون المعارضة السلطات سلطات ممثلو ممثلون المواطنون مواطنون السكان سكان الأهالي أهالي"
 )
+DEMONSTRATIVES = _folded("هذا هذه هؤلاء ذلك تلك أولئك هذان هاتان")
 # Quantifiers that head an object, not a speaker ("ودعا جميع المستفيدين إلى").
 QUANTIFIERS = _folded("جميع كافة كل")
 # Words that end a reported clause: narrator add-ons ("، وذلك في ..."), a new clause ("لكنه أكد").
