@@ -1,0 +1,348 @@
+"""CPU cost of each pipeline component on its own, and of the whole pipeline, in words per CPU-second.
+
+Data: the first N articles (default 500) of SaudiNewsNet's ``2015-07-21.zip`` in file order
+(non-empty ``content``; meta ``title``, ``source`` and ``date`` from the record), from
+../shared/data/saudinewsnet (CC BY-NC-SA, used here for measurement only). Words are the
+whitespace-separated words of the original text.
+
+Each component is timed ON ITS OWN with ``time.process_time`` (CPU seconds of this process,
+the fair measure on a machine shared with other jobs): every article is first run through
+the pipeline once, untimed, keeping a copy of its Doc as it stands before each component, so
+a component is then timed over Docs that already hold what it requires. The whole pipeline
+(``Pipeline.analyze``) is timed separately. With ``--repeat R`` each figure is the best of R.
+A full garbage collection runs (untimed) before each timed part, so a component pays for the
+collections its own allocations cause, not for those the one before it left pending.
+
+``--against REV`` measures another git revision side by side in the same run: it checks REV
+out with ``git worktree add /tmp/khabar-REV REV`` (once) and runs this script there in a
+subprocess with ``PYTHONPATH`` at that worktree's ``src``; the table shows both and the speed-up.
+The issue's baseline is ``b15868e``.
+
+``--long`` adds one very long article (the selection's articles concatenated, blank line
+between them, until it has ``--long-words`` words, default 140,000) and prints each component's
+CPU milliseconds per 1,000 words on it and on the normal articles, and their ratio (target
+<= 1.2). The components run on it directly, not through ``Pipeline.analyze``, whose work budget
+(K131) would cut such a text.
+
+``--identity BASE`` checks that this tree's summarize, keywords, referents, classify and dates
+give byte-identical Doc JSON to their versions at git revision BASE (their source read with
+``git show``, run in this process on the same Docs, the other components shared), over the N
+articles (and the long one with ``--long``); it prints the number of identical Docs.
+
+    python bench/bench_components.py [--articles 500] [--against b15868e] [--long] [--identity REV]
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import gc
+import json
+import os
+import subprocess
+import sys
+import time
+import types
+import zipfile
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+REPO = Path(__file__).resolve().parent.parent
+DAY_FILE = "2015-07-21.zip"
+# The components whose speed work is checked for identical output with --identity.
+IDENTITY_COMPONENTS = ("keywords", "summarize", "referents", "classify", "dates")
+
+
+def load_selection(data: Path, n: int) -> list[dict[str, Any]]:
+    """The first ``n`` articles of SaudiNewsNet 2015-07-21 with non-empty content: ``{"text", "meta"}``."""
+    path = data / "saudinewsnet" / "dataset" / DAY_FILE
+    if not path.is_file():
+        raise SystemExit(f"no {path}: pass --data PATH/TO/shared/data")
+    out: list[dict[str, Any]] = []
+    with zipfile.ZipFile(path) as zf:
+        for name in sorted(zf.namelist()):
+            if not name.endswith(".json"):
+                continue
+            for a in json.loads(zf.read(name)):
+                if not a.get("content", "").strip():
+                    continue
+                meta = {
+                    "title": a.get("title", ""),
+                    "source": a.get("source", ""),
+                    "date": a.get("date_extracted", "")[:10],
+                }
+                out.append({"text": a["content"], "meta": meta})
+                if len(out) == n:
+                    return out
+    return out
+
+
+def long_article(records: list[dict[str, Any]], words: int) -> dict[str, Any]:
+    """The selection's articles joined by blank lines (repeated if need be) until ``words`` words."""
+    parts: list[str] = []
+    total = 0
+    i = 0
+    while total < words and records:
+        text = records[i % len(records)]["text"]
+        parts.append(text)
+        total += len(text.split())
+        i += 1
+    return {"text": "\n\n".join(parts), "meta": dict(records[0]["meta"]), "articles": min(i, len(records))}
+
+
+def _copy_doc(doc: Any) -> Any:
+    """A Doc sharing the spans (never mutated) but with its own layer, value and meta dicts."""
+    d = copy.copy(doc)
+    d.layers = dict(doc.layers)
+    d.values = dict(doc.values)
+    d.meta = dict(doc.meta)
+    return d
+
+
+def _stages(modules: list[tuple[str, Any]], record: dict[str, Any]) -> list[Any]:
+    """Copies of the record's Doc before each component (and the finished Doc last)."""
+    from khabar.doc import Doc
+
+    doc = Doc(record["text"], record["meta"])
+    copies = []
+    for _name, module in modules:
+        copies.append(_copy_doc(doc))
+        module.set_annotations(doc, module.predict(doc))
+    copies.append(doc)
+    return copies
+
+
+def measure(records: list[dict[str, Any]], repeat: int, long: dict[str, Any] | None) -> dict[str, Any]:
+    """CPU seconds per component and for the whole pipeline over ``records`` (and the long article)."""
+    import importlib
+
+    import khabar
+    from khabar.pipeline import COMPONENTS, Pipeline
+
+    names = list(COMPONENTS)
+    modules = [(n, importlib.import_module(COMPONENTS[n].module)) for n in names]
+    nlp = Pipeline(names)
+    nlp.analyze(records[0]["text"], records[0]["meta"])  # loads the models
+    words = sum(len(r["text"].split()) for r in records)
+
+    pipeline_s = float("inf")
+    for _ in range(repeat):
+        gc.collect()
+        t0 = time.process_time()
+        for r in records:
+            nlp.analyze(r["text"], r["meta"])
+        pipeline_s = min(pipeline_s, time.process_time() - t0)
+
+    stages = [_stages(modules, r) for r in records]
+    per_component: dict[str, float] = {}
+    # CPU seconds of each component on the articles the long one is made of (its "normal" cost)
+    head = long["articles"] if long is not None else 0
+    head_component: dict[str, float] = {}
+    clock = time.process_time
+    for k, (name, module) in enumerate(modules):
+        best: list[float] = []
+        for _ in range(repeat):
+            docs = [_copy_doc(s[k]) for s in stages]
+            gc.collect()
+            times = []
+            for d in docs:
+                t0 = clock()
+                module.set_annotations(d, module.predict(d))
+                times.append(clock() - t0)
+            if not best or sum(times) < sum(best):
+                best = times
+        per_component[name] = sum(best)
+        head_component[name] = sum(best[:head])
+    del stages
+
+    out: dict[str, Any] = {
+        "khabar": str(Path(khabar.__file__).resolve().parent),
+        "articles": len(records),
+        "words": words,
+        "pipeline_s": pipeline_s,
+        "components_s": per_component,
+    }
+    if long is not None:
+        from khabar.doc import Doc
+
+        doc = Doc(long["text"], long["meta"])
+        long_s: dict[str, float] = {}
+        for name, module in modules:
+            gc.collect()
+            t0 = time.process_time()
+            module.set_annotations(doc, module.predict(doc))
+            long_s[name] = time.process_time() - t0
+        out["long_words"] = len(long["text"].split())
+        out["long_s"] = long_s
+        out["head_articles"] = head
+        out["head_words"] = sum(len(r["text"].split()) for r in records[:head])
+        out["head_s"] = head_component
+    return out
+
+
+# ----------------------------------------------------------------------------- identity
+def _git_show(rev: str, path: str) -> str:
+    return subprocess.run(
+        ["git", "-C", str(REPO), "show", f"{rev}:{path}"], check=True, capture_output=True, text=True
+    ).stdout
+
+
+def base_modules(rev: str) -> dict[str, types.ModuleType]:
+    """The IDENTITY_COMPONENTS as they were at ``rev``, as fresh modules (summarize importing the old keywords)."""
+    loaded: dict[str, types.ModuleType] = {}
+    for name in IDENTITY_COMPONENTS:
+        path = f"src/khabar/components/{name}.py"
+        try:
+            source = _git_show(rev, path)
+        except subprocess.CalledProcessError:
+            continue  # not there at rev (dates before it existed)
+        mod_name = f"_khabar_at_{rev}_{name}"
+        mod = types.ModuleType(mod_name)
+        mod.__file__ = f"{rev}:{path}"
+        key = "khabar.components.keywords"
+        current = sys.modules.get(key)
+        sys.modules[mod_name] = mod
+        if "keywords" in loaded:
+            sys.modules[key] = loaded["keywords"]
+        try:
+            exec(compile(source, mod.__file__, "exec"), mod.__dict__)  # noqa: S102 - our own source at a git revision
+        finally:
+            if current is not None:
+                sys.modules[key] = current
+        loaded[name] = mod
+    return loaded
+
+
+def identity(rev: str, records: list[dict[str, Any]]) -> tuple[int, int, list[str]]:
+    """How many of ``records`` give byte-identical Doc JSON with this tree's components and with
+    the IDENTITY_COMPONENTS of ``rev`` (everything else shared); the components compared."""
+    import importlib
+
+    from khabar.doc import Doc
+    from khabar.pipeline import COMPONENTS
+
+    old = base_modules(rev)
+    names = list(COMPONENTS)
+    first_mine = min(names.index(n) for n in old)
+    new_modules = [importlib.import_module(COMPONENTS[n].module) for n in names]
+    same = 0
+    for r in records:
+        doc = Doc(r["text"], r["meta"])
+        for module in new_modules[:first_mine]:
+            module.set_annotations(doc, module.predict(doc))
+        a, b = _copy_doc(doc), _copy_doc(doc)
+        for name, module in zip(names[first_mine:], new_modules[first_mine:], strict=True):
+            module.set_annotations(a, module.predict(a))
+            other = old.get(name, module)
+            other.set_annotations(b, other.predict(b))
+        same += a.to_json() == b.to_json()
+    return same, len(records), list(old)
+
+
+# ----------------------------------------------------------------------------- report
+def _rate(words: int, seconds: float) -> str:
+    return f"{words / seconds:>12,.0f}" if seconds > 0 else f"{'inf':>12}"
+
+
+def report(results: list[tuple[str, dict[str, Any]]]) -> None:
+    """The side-by-side table: words per CPU-second per component, the speed-up over the last column."""
+    labels = [label for label, _ in results]
+    names: list[str] = []
+    for _, res in results:
+        names += [n for n in res["components_s"] if n not in names]
+    head = f"{'words / CPU-s':<22}" + "".join(f"{lab:>14}" for lab in labels)
+    print(head + "".join(f"{'x vs ' + lab:>16}" for lab in labels[1:]))
+
+    def row(title: str, secs: list[float | None], words: list[int]) -> None:
+        cells = [f"{'-':>14}" if s is None else "  " + _rate(w, s) for s, w in zip(secs, words, strict=True)]
+        line = f"{title:<22}" + "".join(cells)
+        for s, w in zip(secs[1:], words[1:], strict=True):  # this tree's speed-up over each other revision
+            line += f"{'-':>16}" if not (s and secs[0]) else f"{s / w * words[0] / secs[0]:>15.2f}x"
+        print(line)
+
+    words = [res["words"] for _, res in results]
+    for n in names:
+        row(n, [res["components_s"].get(n) for _, res in results], words)
+    for title, skip in (("all but ner", {"ner"}), ("sum of components", set())):
+        row(
+            title,
+            [sum(s for n, s in res["components_s"].items() if n not in skip and n in names) for _, res in results],
+            words,
+        )
+    row("whole pipeline", [res["pipeline_s"] for _, res in results], words)
+    if "long_s" in results[0][1]:
+        print()
+        print(
+            "long article: CPU ms per 1,000 words on its articles one by one -> on them as one article, ratio (target <= 1.2)"
+        )
+        for label, res in results:
+            print(
+                f"  [{label}] one article of {res['long_words']:,} words = the first {res['head_articles']} articles "
+                f"({res['head_words']:,} words) joined"
+            )
+            for n, long_s in res["long_s"].items():
+                normal = res["head_s"][n] / res["head_words"] * 1e6
+                at_long = long_s / res["long_words"] * 1e6
+                ratio = at_long / normal if normal > 0 else float("inf")
+                print(f"    {n:<12} {normal:8.2f} -> {at_long:8.2f} ms   ratio {ratio:5.2f}")
+
+
+def run_against(rev: str, args: argparse.Namespace) -> dict[str, Any]:
+    """This script's measurement run at git revision ``rev`` (a worktree under /tmp), in a subprocess."""
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", rev], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    tree = Path(f"/tmp/khabar-{sha}")
+    if not tree.exists():
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), sha], check=True)
+    cmd = [sys.executable, __file__, "--json", "--articles", str(args.articles), "--data", str(args.data)]
+    cmd += ["--repeat", str(args.repeat)]
+    if args.long:
+        cmd += ["--long", "--long-words", str(args.long_words)]
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    res: dict[str, Any] = json.loads(done.stdout)
+    if not res["khabar"].startswith(str(tree)):
+        raise SystemExit(f"the {rev} run imported khabar from {res['khabar']}, not {tree}")
+    return res
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=500)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--repeat", type=int, default=1, help="best of R timings per figure")
+    parser.add_argument("--against", action="append", default=[], metavar="REV", help="also measure git revision REV")
+    parser.add_argument("--long", action="store_true", help="also the cost per 1,000 words on one long article")
+    parser.add_argument("--long-words", type=int, default=140_000)
+    parser.add_argument("--identity", metavar="BASE", help="check byte-identical Doc JSON against revision BASE")
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the --against subprocess
+    args = parser.parse_args()
+
+    records = load_selection(args.data, args.articles)
+    long = long_article(records, args.long_words) if args.long else None
+    if args.json:
+        print(json.dumps(measure(records, args.repeat, long)))
+        return
+    words = sum(len(r["text"].split()) for r in records)
+    print(f"data: SaudiNewsNet {DAY_FILE}, first {len(records)} articles, {words:,} words; CPU time (process_time)")
+    if args.identity:
+        same, n, compared = identity(args.identity, records + ([long] if long else []))
+        print(
+            f"identity vs {args.identity} ({', '.join(compared)}): {same}/{n} Docs byte-identical JSON"
+            + (" (the last one the long article)" if long else "")
+        )
+    results = [("this tree", measure(records, args.repeat, long))]
+    for rev in args.against:
+        results.append((rev, run_against(rev, args)))
+    try:
+        load = os.getloadavg()[0]
+        print(f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} CPUs (CPU time is the fair measure)")
+    except OSError:
+        pass
+    report(results)
+
+
+if __name__ == "__main__":
+    main()
