@@ -21,12 +21,13 @@ import gzip
 import math
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from khabar.doc import Doc, Span
 from khabar.errors import ResourceError
 from khabar.lang.ar.normalize import fold
 from khabar.lang.ar.stopwords import STOP_WORDS
+from khabar.memo import MAX_MEMO_CHARS
 from khabar.resources import read_model
 
 NAME = "keywords"
@@ -38,14 +39,16 @@ _SKIPPED_PROCLITICS: Final = frozenset({"و", "ف", "ب", "ل", "ك", "س"})
 _WORD_KINDS: Final = frozenset({"arabic", "latin"})
 
 _IDF: tuple[int, dict[str, int]] | None = None
+# word_key's memo: short words only, emptied when full (a bound on its memory, a few MB).
+_KEYS: dict[str, str] = {}
+_MAX_KEYS: Final = 50_000
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One surface token seen as a word: display span, folded de-cliticised key, stop-word flag.
 
     ``key`` is empty for tokens that are not words (punctuation, numbers, URLs); they
-    break phrases.
+    break phrases. (A tuple: one is made per token, and a tuple is the cheapest object.)
     """
 
     start: int
@@ -58,41 +61,91 @@ class Term:
 
 def word_key(base: str) -> str:
     """The matching key of a base word (clitics already removed): folded, lower-cased, ``ـ`` dropped."""
-    return fold(base).lower()
+    key = _KEYS.get(base)
+    if key is None:
+        key = fold(base).lower()
+        if len(base) <= MAX_MEMO_CHARS:
+            if len(_KEYS) >= _MAX_KEYS:
+                _KEYS.clear()
+            _KEYS[base] = key
+    return key
+
+
+# The terms of the last Doc asked for, with what they were computed from: summarize and
+# keywords both need them, and the pipeline runs one after the other on the same Doc.
+_LAST: tuple[list[Span], list[Span], str, int, int, list[Term]] | None = None
 
 
 def doc_terms(doc: Doc) -> list[Term]:
-    """One :class:`Term` per token of ``doc`` (needs the ``tokens`` and ``words`` layers)."""
+    """One :class:`Term` per token of ``doc`` (needs the ``tokens`` and ``words`` layers).
+
+    The terms of the last Doc are kept (one Doc's worth): asked again for the same
+    ``tokens`` and ``words`` lists and text, the answer is a copy of that list.
+    """
+    global _LAST
     tokens = doc["tokens"]
-    pieces: list[list[Span]] = [[] for _ in tokens]
-    for w in doc["words"]:
-        i = w.attrs.get("token")
-        if isinstance(i, int) and 0 <= i < len(pieces):
-            pieces[i].append(w)
+    words = doc["words"]
     text = doc.text
+    last = _LAST
+    if (
+        last is not None
+        and last[0] is tokens
+        and last[1] is words
+        and last[2] is text
+        and last[3] == len(tokens)
+        and last[4] == len(words)
+    ):
+        return list(last[5])
+    terms = _terms(tokens, words, text)
+    _LAST = (tokens, words, text, len(tokens), len(words), terms)
+    return list(terms)
+
+
+def _terms(tokens: list[Span], words: list[Span], text: str) -> list[Term]:
+    n = len(tokens)
+    pieces: list[list[Span] | None] = [None] * n  # the words of each token, in layer order
+    for w in words:
+        i = w.attrs.get("token")
+        if isinstance(i, int) and 0 <= i < n:
+            p = pieces[i]
+            if p is None:
+                pieces[i] = [w]
+            else:
+                p.append(w)
+    keys = _KEYS
     terms: list[Term] = []
-    for tok, words in zip(tokens, pieces, strict=True):
-        sentence = int(tok.attrs.get("sentence", 0))
-        if tok.attrs.get("kind") not in _WORD_KINDS or not words:
-            terms.append(Term(tok.start, tok.end, "", sentence, True))
+    append = terms.append
+    for tok, ws in zip(tokens, pieces, strict=True):
+        attrs = tok.attrs
+        sentence = int(attrs.get("sentence", 0))
+        if not ws or attrs.get("kind") not in _WORD_KINDS:
+            append(Term(tok.start, tok.end, "", sentence, True))
             continue
-        base = [w for w in words if w.attrs.get("role") == "base"]
-        if not base:  # a bare clitic such as a lone و
-            terms.append(Term(tok.start, tok.end, "", sentence, True))
+        b = None
+        for w in ws:
+            if w.attrs.get("role") == "base":
+                b = w
+                break
+        if b is None:  # a bare clitic such as a lone و
+            append(Term(tok.start, tok.end, "", sentence, True))
             continue
-        b = base[0]
-        base_form = str(b.attrs.get("form", text[b.start : b.end]))
-        key = word_key(base_form)
-        start = b.start
-        for w in words:
-            if w.attrs.get("role") != "proclitic" or w.end > b.start:
-                continue
-            form = str(w.attrs.get("form", text[w.start : w.end]))
-            if form == "ال" and text[w.start : w.end] == "ال":
-                start = w.start  # keep the article in the displayed span
-        whole = word_key(text[tok.start : tok.end])
-        stop = key in STOP_WORDS or whole in STOP_WORDS or len(key) < 2
-        terms.append(Term(start, b.end, key, sentence, stop, text[start : b.start] + base_form))
+        b_start = b.start
+        b_attrs = b.attrs
+        base_form = str(b_attrs["form"]) if "form" in b_attrs else text[b_start : b.end]
+        key = keys.get(base_form) or word_key(base_form)
+        start = b_start
+        if len(ws) > 1:
+            for w in ws:
+                if w.attrs.get("role") != "proclitic" or w.end > b_start:
+                    continue
+                if text[w.start : w.end] == "ال" and str(w.attrs.get("form", "ال")) == "ال":
+                    start = w.start  # keep the article in the displayed span
+        stop = key in STOP_WORDS or len(key) < 2
+        if not stop:
+            surface = text[tok.start : tok.end]
+            if surface != base_form:  # else its key is the base word's
+                stop = (keys.get(surface) or word_key(surface)) in STOP_WORDS
+        append(Term(start, b.end, key, sentence, stop, text[start:b_start] + base_form))
     return terms
 
 
@@ -140,15 +193,17 @@ def _candidates(terms: list[Term]) -> dict[tuple[str, ...], _Candidate]:
     for i, first in enumerate(terms):
         if first.stop:
             continue
+        sentence = first.sentence
+        keys: tuple[str, ...] = ()
         for j in range(i, min(i + MAX_WORDS, n)):
             t = terms[j]
-            if t.stop or t.sentence != first.sentence:
+            if t.stop or t.sentence != sentence:
                 break
-            keys = tuple(x.key for x in terms[i : j + 1])
+            keys = (*keys, t.key)
             cand = found.get(keys)
             if cand is None:
                 form = " ".join(x.form for x in terms[i : j + 1])
-                cand = found[keys] = _Candidate(keys, first.start, t.end, first.sentence, form)
+                cand = found[keys] = _Candidate(keys, first.start, t.end, sentence, form)
             cand.count += 1
     return found
 
@@ -183,6 +238,8 @@ def predict(doc: Doc, top: int = 10) -> list[Span]:
         if len(keys) == 1:
             word_count[keys[0]] = cand.count
     scored: list[tuple[float, _Candidate]] = []
+    n_docs, df = _load_idf()
+    idfs: dict[str, float] = {}  # idf(key), looked up once per word
     for keys, cand in cands.items():
         if len(keys) > 1 and cand.count < 2:
             continue
@@ -190,7 +247,10 @@ def predict(doc: Doc, top: int = 10) -> list[Span]:
             continue  # "محادثات محادثات": a repetition, not a phrase
         cohesion = cand.count / min(word_count[k] for k in keys)
         position = 1.0 / math.log2(2 + cand.first)
-        weight = sum(idf(k) for k in keys)
+        for k in keys:
+            if k not in idfs:
+                idfs[k] = math.log((n_docs + 1) / (df.get(k, 0) + 1))  # as idf(k)
+        weight = sum(idfs[k] for k in keys)
         scored.append((cand.count * weight * cohesion * position, cand))
     scored.sort(key=lambda sc: (-sc[0], sc[1].start, -len(sc[1].keys)))
     chosen: list[tuple[float, _Candidate]] = []

@@ -18,7 +18,8 @@ referent's descriptions.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, insort
+from operator import attrgetter
 from typing import Any
 
 from khabar.doc import Doc, Span
@@ -46,20 +47,28 @@ def _key_words(text: str) -> tuple[str, ...]:
     return tuple(words)
 
 
-def _contains(longer: tuple[str, ...], shorter: tuple[str, ...]) -> bool:
-    n = len(shorter)
-    return 0 < n < len(longer) and any(longer[i : i + n] == shorter for i in range(len(longer) - n + 1))
+def _parts(key: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """Every contiguous part of ``key`` shorter than it (the keys a fuller name can absorb)."""
+    n = len(key)
+    return {key[i : i + k] for k in range(1, n) for i in range(n - k + 1)}
 
 
-def _last_start_before(group: dict[str, Any], entities: list[Span], pos: int) -> int:
+def _last_start_before(group: dict[str, Any], pos: int) -> int:
     """Start of the group's last mention before ``pos`` (-1 when none)."""
-    return max((entities[m].start for m in group["mentions"] if entities[m].start < pos), default=-1)
+    starts: list[int] = group["starts"]
+    i = bisect_left(starts, pos)
+    return starts[i - 1] if i else -1
 
 
-def _description(doc: Doc, mention: Span, token_starts: list[int]) -> Span | None:
+_START = attrgetter("start")
+
+
+def _description(doc: Doc, mention: Span) -> Span | None:
     """The title or role written just before a person mention, if any."""
     tokens = doc["tokens"]
-    idx = bisect_left(token_starts, mention.start)  # the mention's first token
+    # the mention's first token (a search, not a list of all token starts: a long text's
+    # cost stays with its mentions)
+    idx = bisect_left(tokens, mention.start, key=_START)
     if idx == len(tokens):
         return None
     sentence = tokens[idx].attrs.get("sentence")
@@ -101,37 +110,44 @@ def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
     order = sorted(range(len(entities)), key=lambda i: (-len(keys[i]), entities[i].start))
     groups: list[dict[str, Any]] = []
     member_of: dict[int, int] = {}
+    # Indexes instead of scans over all groups (linear in the mentions): the group of each
+    # (label, key), and per (label, part) the groups whose key holds that part, in creation order.
+    by_key: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+    by_part: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
     for i in order:
         ent, key = entities[i], keys[i]
-        same = [g for g in groups if g["label"] == ent.label and g["key"] == key]
-        target = same[0] if same else None
+        target = by_key.get((ent.label, key))
         if target is None and ent.label in ("PERS", "ORG"):
-            fits = [g for g in groups if g["label"] == ent.label and _contains(g["key"], key)]
+            fits = by_part.get((ent.label, key), [])
             if len(fits) > 1:  # several fuller names fit: the one mentioned last before this mention
-                last = {id(g): _last_start_before(g, entities, ent.start) for g in fits}
+                last = {id(g): _last_start_before(g, ent.start) for g in fits}
                 best = max(fits, key=lambda g: last[id(g)])
                 fits = [best] if last[id(best)] >= 0 else []
             target = fits[0] if len(fits) == 1 else None
         if target is None:
-            target = {"label": ent.label, "key": key, "name_mention": i, "mentions": []}
+            target = {"label": ent.label, "key": key, "name_mention": i, "mentions": [], "starts": []}
             groups.append(target)
+            by_key[(ent.label, key)] = target
+            if ent.label in ("PERS", "ORG"):
+                for part in _parts(key):
+                    by_part.setdefault((ent.label, part), []).append(target)
         target["mentions"].append(i)
+        insort(target["starts"], ent.start)
         member_of[i] = id(target)
     # Number referents in order of first mention.
-    groups.sort(key=lambda g: min(entities[m].start for m in g["mentions"]))
+    groups.sort(key=lambda g: g["starts"][0])
     group_id = {id(g): n for n, g in enumerate(groups)}
     out_entities = [
         Span(e.start, e.end, e.label, {**e.attrs, "referent": group_id[member_of[i]]}) for i, e in enumerate(entities)
     ]
     referents: list[dict[str, Any]] = []
-    token_starts = [t.start for t in doc["tokens"]]
     for n, g in enumerate(groups):
         mentions = sorted(g["mentions"], key=lambda m: entities[m].start)
         descriptions: list[dict[str, Any]] = []
         if g["label"] == "PERS":
             seen: set[str] = set()
             for m in mentions:
-                d = _description(doc, entities[m], token_starts)
+                d = _description(doc, entities[m])
                 if d is not None and fold(doc.span_text(d)) not in seen:
                     seen.add(fold(doc.span_text(d)))
                     descriptions.append(d.to_dict(doc.text))

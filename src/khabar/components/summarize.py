@@ -27,10 +27,13 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from khabar.components.keywords import Term, doc_terms, idf
 from khabar.doc import Doc, Span
+
+if TYPE_CHECKING:
+    from khabar.pipeline import Pipeline
 
 NAME = "summarize"
 DEFAULT_SENTENCES: Final = 3
@@ -60,26 +63,37 @@ def _vector(stems: Iterable[str], weights: dict[str, float]) -> dict[str, float]
     return {s: c * weights[s] for s, c in Counter(stems).items()}
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _norm(a: dict[str, float]) -> float:
+    return math.sqrt(sum(v * v for v in a.values()))
+
+
+def _cosine(a: dict[str, float], b: dict[str, float], nb: float | None = None) -> float:
+    """Cosine of two sparse vectors; ``nb``, when given, is ``b``'s norm, computed once by the
+    caller (the centroid's norm recomputed per sentence made long articles quadratic)."""
+    na: float | None = None
     if len(a) > len(b):
-        a, b = b, a
+        a, b, na, nb = b, a, nb, None
+    # the smaller vector drives the dot product, in its own order (same sum as ever)
     dot = sum(v * b.get(k, 0.0) for k, v in a.items())
     if dot == 0.0:
         return 0.0
-    na = math.sqrt(sum(v * v for v in a.values()))
-    nb = math.sqrt(sum(v * v for v in b.values()))
-    return dot / (na * nb)
+    return dot / ((_norm(a) if na is None else na) * (_norm(b) if nb is None else nb))
+
+
+_SEGMENT: Pipeline | None = None
 
 
 def _title_stems(doc: Doc) -> list[str]:
     """Content stems of ``doc.meta["title"]`` (plain whitespace words, with the clitic split of the segmenter)."""
+    global _SEGMENT
     title = doc.meta.get("title")
     if not isinstance(title, str) or not title.strip():
         return []
-    from khabar.pipeline import Pipeline
+    if _SEGMENT is None:  # built once: a Pipeline per title cost more than the title's analysis
+        from khabar.pipeline import Pipeline
 
-    tdoc = Pipeline(["segment"]).analyze(title)
-    return _content(doc_terms(tdoc))
+        _SEGMENT = Pipeline(["segment"])
+    return _content(doc_terms(_SEGMENT.analyze(title)))
 
 
 def rank_sentences(doc: Doc) -> list[tuple[int, float]]:
@@ -87,23 +101,34 @@ def rank_sentences(doc: Doc) -> list[tuple[int, float]]:
 
     Needs the ``sentences``, ``tokens`` and ``words`` layers (component ``segment``).
     """
+    return _rank(doc, _word_count(doc))
+
+
+def _rank(doc: Doc, lengths: list[int]) -> list[tuple[int, float]]:
+    """:func:`rank_sentences` given the words per sentence (:func:`_word_count`)."""
     sentences = doc["sentences"]
     if not sentences:
         return []
+    n = len(sentences)
     per_sentence: list[list[str]] = [[] for _ in sentences]
     weights: dict[str, float] = {}
+    key_weight: dict[str, tuple[str, float]] = {}  # key -> (stem, idf): each distinct key stemmed and looked up once
     for term in doc_terms(doc):
-        if term.key and not term.stop and 0 <= term.sentence < len(sentences):
-            stem = light_stem(term.key)
+        key = term.key
+        if key and not term.stop and 0 <= term.sentence < n:
+            known = key_weight.get(key)
+            if known is None:
+                known = key_weight[key] = (light_stem(key), idf(key))
+            stem, key_idf = known
             per_sentence[term.sentence].append(stem)
             # a stem weighs as its most common spelling: idf is counted on whole base words
-            weights[stem] = min(weights.get(stem, math.inf), idf(term.key))
+            weights[stem] = min(weights.get(stem, math.inf), key_idf)
     all_stems = [s for stems in per_sentence for s in stems]
     centroid = _vector(all_stems, weights)
+    centroid_norm = _norm(centroid)
     title_stems = _title_stems(doc)
     title = _vector(title_stems, {s: weights.get(s, idf(s)) for s in title_stems})
-    lengths = _word_count(doc)
-    n = len(sentences)
+    title_norm = _norm(title)
     scores = []
     seen: set[tuple[str, ...]] = set()
     for i, stems in enumerate(per_sentence):
@@ -113,9 +138,9 @@ def rank_sentences(doc: Doc) -> list[tuple[int, float]]:
             continue
         seen.add(bag)
         vec = _vector(stems, weights)
-        score = _cosine(vec, centroid) + POSITION_WEIGHT * (1 - i / n)
+        score = _cosine(vec, centroid, centroid_norm) + POSITION_WEIGHT * (1 - i / n)
         if title:
-            score += TITLE_WEIGHT * _cosine(vec, title)
+            score += TITLE_WEIGHT * _cosine(vec, title, title_norm)
         score *= min(1.0, len(stems) / SHORT_SENTENCE) * min(1.0, LONG_SENTENCE / max(1, lengths[i]))
         scores.append(score)
     return sorted(((i, round(s, 6)) for i, s in enumerate(scores)), key=lambda p: (-p[1], p[0]))
@@ -161,12 +186,13 @@ def predict(doc: Doc, sentences: int | None = None, words: int | None = None) ->
     Returns:
         Sentence spans with attributes ``rank`` (1 = best) and ``score``.
     """
-    ranked = rank_sentences(doc)
+    lengths = _word_count(doc)
+    ranked = _rank(doc, lengths)
     if not ranked:
         return []
     if sentences is None and words is None:
         sentences = min(DEFAULT_SENTENCES, (len(ranked) + 1) // 2)
-    chosen = _choose(ranked, _word_count(doc), sentences, words)
+    chosen = _choose(ranked, lengths, sentences, words)
     rank_of = {i: (r + 1, s) for r, (i, s) in enumerate(ranked)}
     sents = doc["sentences"]
     return [
