@@ -91,18 +91,22 @@ def family_name(chain: tuple[str, ...]) -> str:
     return chain[-1]
 
 
-def group_names(names: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+def group_names(
+    names: Iterable[tuple[str, str]], chains: Mapping[tuple[str, str], tuple[str, ...]] | None = None
+) -> dict[tuple[str, str], tuple[str, str]]:
     """Each (label, name) mapped to the (label, name) that stands for its corpus referent.
 
     Args:
         names: distinct (label, name) pairs, e.g. the canonical names of the documents' referents.
+        chains: their :func:`name_chain`, when known already (computed otherwise).
 
     Returns:
         A mapping of every given pair to the representative of its group: the pair with the
         longest chain (ties: the name first in code-point order).
     """
-    items = sorted(set(names), key=lambda ln: (-len(name_chain(ln[1])), ln))
-    chains = {item: name_chain(item[1]) for item in items}
+    given = set(names)
+    chains = {item: chains[item] if chains and item in chains else name_chain(item[1]) for item in given}
+    items = sorted(given, key=lambda ln: (-len(chains[ln]), ln))
     root: dict[tuple[str, str], tuple[str, str]] = {}
     # people's groups by first word: a chain can only join one that starts like it
     by_first: dict[str, list[tuple[tuple[str, str], tuple[str, ...]]]] = {}
@@ -222,10 +226,13 @@ def _stored_keys(db: Executor, partitions: set[tuple[str, str]]) -> dict[str, tu
         (f"SELECT {cols} WHERE label = 'PERS' AND first IN ({_marks(len(part))})", tuple(part))
         for part in _chunks(people)
     ]
-    queries += [(f"SELECT {cols} WHERE label = ? AND chain = ?", p) for p in others]
+    other_chains = sorted({chain for _, chain in others})
+    queries += [(f"SELECT {cols} WHERE chain IN ({_marks(len(part))})", tuple(part)) for part in _chunks(other_chains)]
     for sql, params in queries:
         for key, label, name, chain, count, corpus_id in db.execute(sql, params):
             chain_t = tuple(str(chain).split()) if chain else ()
+            if _partition(str(label), chain_t) not in partitions:
+                continue  # the same words under another label: another partition
             out[str(key)] = (_Key(str(label), str(name), chain_t, int(count)), int(corpus_id))
     return out
 
@@ -345,7 +352,7 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
 
     by_pair = {(k.label, k.name): key for key, k in keys.items() if not lone(k)}
     members: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for pair, rep in group_names(by_pair).items():
+    for pair, rep in group_names(by_pair, {pair: keys[key].chain for pair, key in by_pair.items()}).items():
         members[rep].append(by_pair[pair])
     groups = [sorted(g) for g in members.values()]
     group_of = {key: g for g, keys_g in enumerate(groups) for key in keys_g}
