@@ -436,3 +436,24 @@ def test_name_in_marks_does_not_make_the_content_mixed() -> None:
 def test_bainama_ends_the_content_without_a_comma() -> None:
     q = _quotes("ودعا الإمام الحكومة إلى محاربة الفساد بينما خرج الآلاف إلى الشوارع.")[0]
     assert q["text"] == "محاربة الفساد"
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ('وأوضحت لـ"الرياض" هند الحربي المتحدثة باسم الوزارة، أن المدارس ستفتح.', "هند الحربي"),
+        ("وقال لـ«الوطن» سامي العنزي مدير الفرع إن الخدمة ستعود.", "سامي العنزي"),
+    ],
+)
+def test_speaker_after_a_medium_named_in_marks(text: str, speaker: str) -> None:
+    assert _speaker(_one(text)) == speaker
+
+
+def test_plural_verb_takes_the_plural_subject_of_the_previous_sentence() -> None:
+    items = _quotes("من جانبهم، أشاد معلمون بقرار الوزارة. وقالوا إن القرار سيخدم الطلاب.")
+    assert len(items) == 1 and _speaker(items[0]) == "معلمون"
+
+
+def test_zada_reports() -> None:
+    q = _one("وزاد وزير الداخلية أن الأمن مستتب في المدينة.")
+    assert (q["text"], _speaker(q)) == ("الأمن مستتب في المدينة", "وزير الداخلية")

@@ -157,6 +157,9 @@ def _phrase(v: _View, lo: int, hi: int) -> tuple[int, int] | None:
     if j < hi and v.fold[j] in speech.NOT_SPEAKERS:
         return None  # "وتابع قوله"
     j = min(v.after_title(j), hi)  # "وقالت أ.د. منى الشهري": the name after the abbreviated title
+    after = v.short_name_quote(j + 1) if j + 1 < hi and v.is_stop(j) and len(v.fold[j]) <= 2 else None
+    if after is not None and after < hi and v.kind[after] == "arabic" and not v.is_stop(after) and not v.is_comp(after):
+        j = after  # 'أوضحت لـ"الاقتصادية" تيسير المفرج': past the medium named in marks, the speaker
     if j < hi and (v.is_stop(j) or v.kind[j] == "punct"):
         # A prepositional phrase first ("قال لوكالة الأنباء مسؤول"): look for a speaker head after it.
         while j < hi and not (

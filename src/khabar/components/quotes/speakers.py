@@ -81,6 +81,11 @@ def _implicit(
             found = _sentence_subject(v, prev_first, min(first, prev_first + 7), persons_only=True)
             if found is not None:
                 return found, ""
+            if q.gender == "p":
+                # "من جانبهم، أشاد إعلاميون بالقرار. وقالوا إن": a plural subject for a plural verb
+                found = _sentence_subject(v, prev_first, min(first, prev_first + 9))
+                if found is not None and _plural_head(v, found):
+                    return found, "p"
     # 4. The most recent speaker whose gender agrees.
     for _tok, span, gender in reversed(history):
         if _compatible(gender, q.gender):
@@ -136,6 +141,12 @@ def _after_opener(v: _View, first: int, anchor: int) -> int:
             if v.fold[k] == ",":
                 return min(k + 1, v.n - 1)
     return first
+
+
+def _plural_head(v: _View, span: tuple[int, int]) -> bool:
+    """True when the first word of ``span`` is a sound plural (``إعلاميون``, ``المشاركين``)."""
+    words = v.text[span[0] : span[1]].split()
+    return bool(words) and _fold(words[0]).endswith(("ون", "ين")) and _can_head(_fold(words[0]))
 
 
 def _plausible(v: _View, span: tuple[int, int]) -> bool:
