@@ -106,3 +106,19 @@ def test_keywords_seed(seed_text: str) -> None:
     assert "هانوي" in keys or "قمه هانوي" in keys
     korea = spans[keys.index("كوريا شماليه")]
     assert doc.span_text(korea) == "كوريا الشمالية"
+
+
+def test_doc_terms_reused_for_the_same_layers_and_recomputed_for_new_ones() -> None:
+    from khabar.components.keywords import doc_terms
+
+    doc = khabar.analyze("وقالت الوزارة إن المحادثات ستستأنف غدا في العاصمة.", components=["segment"])
+    first = doc_terms(doc)
+    assert len(first) == len(doc["tokens"])
+    first.clear()  # the caller's list is its own
+    again = doc_terms(doc)
+    assert len(again) == len(doc["tokens"]) and again is not first
+    assert [t.key for t in again if t.key][:2] == ["قالت", "وزاره"]
+    doc.layers["tokens"] = doc["tokens"][:3]  # a new layer: terms computed again
+    assert len(doc_terms(doc)) == 3
+    other = khabar.analyze("المحادثات", components=["segment"])
+    assert [t.key for t in doc_terms(other)] == ["محادثات"]

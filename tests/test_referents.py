@@ -122,3 +122,44 @@ def test_referents_seed_people_are_one_referent_each(seed_text: str, name: str, 
     assert [r["name"] for r in holding] == [name]
     occurrences = len(re.findall(rf"(?<!\w){cue}(?!\w)", seed_text))
     assert len(holding[0]["mentions"]) == occurrences
+
+
+def test_referents_short_name_joins_the_fuller_name_mentioned_last_before_it() -> None:
+    text = (
+        "استقبل خالد بن سلمان الوفد. ثم التقى خالد بن فيصل المحافظ. وقال خالد إن اللقاء مثمر. "
+        "وعاد خالد بن سلمان إلى الرياض. وأكد خالد أن الزيارة ناجحة."
+    )
+    doc = with_entities(
+        text,
+        [
+            ("خالد بن سلمان", "PERS", 0),
+            ("خالد بن فيصل", "PERS", 0),
+            ("خالد", "PERS", 2),
+            ("خالد بن سلمان", "PERS", 1),
+            ("خالد", "PERS", 4),
+        ],
+    )
+    ids = [e.attrs["referent"] for e in doc["entities"]]
+    # the first short خالد follows بن فيصل, the second follows the second بن سلمان
+    assert ids == [0, 1, 1, 0, 0]
+    refs = doc.values["referents"]
+    assert [r["name"] for r in refs] == ["خالد بن سلمان", "خالد بن فيصل"]
+    assert refs[0]["mentions"] == [0, 3, 4] and refs[1]["mentions"] == [1, 2]
+
+
+def test_referents_short_name_before_any_fuller_name_stands_alone() -> None:
+    text = "قال خالد إن الوفد وصل. ثم التقى خالد بن سلمان وخالد بن فيصل المحافظ."
+    doc = with_entities(text, [("خالد", "PERS", 0), ("خالد بن سلمان", "PERS", 0), ("خالد بن فيصل", "PERS", 0)])
+    # two fuller names fit and neither is mentioned before it
+    assert [e.attrs["referent"] for e in doc["entities"]] == [0, 1, 2]
+
+
+def test_referents_many_mentions_keep_one_referent_per_name() -> None:
+    names = [f"شركة النور {n}" for n in ("الأولى", "الثانية", "الثالثة")]
+    text = " ".join(f"وقالت {name} إن الأرباح ارتفعت." for _ in range(40) for name in names)
+    mentions = [(name, "ORG", k) for k in range(40) for name in names]
+    doc = with_entities(text, mentions)
+    refs = doc.values["referents"]
+    assert len(refs) == 3
+    assert all(len(r["mentions"]) == 40 for r in refs)
+    assert [e.attrs["referent"] for e in doc["entities"]] == [0, 1, 2] * 40

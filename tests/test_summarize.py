@@ -169,3 +169,24 @@ def test_summarize_easc_gate() -> None:
         if other in got:
             assert k["rouge1"] > got[other]["rouge1"]
             assert k["rouge2"] > got[other]["rouge2"]
+
+
+def test_cosine_with_a_given_norm_is_the_same_float() -> None:
+    small = {"a": 0.3, "b": 1.7}
+    big = {"b": 0.9, "c": 2.1, "a": 0.4}
+    for a, b in ((small, big), (big, small), (small, small)):
+        plain = summarize._cosine(a, b)
+        assert plain > 0
+        assert summarize._cosine(a, b, summarize._norm(b)) == plain
+    assert summarize._cosine({"x": 1.0}, big, summarize._norm(big)) == 0.0
+
+
+def test_summarize_title_counts_and_the_title_pipeline_is_reused() -> None:
+    plain = summarize.rank_sentences(analyze(ARTICLE))
+    titled = summarize.rank_sentences(analyze(ARTICLE, title="البرلمان يناقش الخطة الزراعية"))
+    again = summarize.rank_sentences(analyze(ARTICLE, title="البرلمان يناقش الخطة الزراعية"))
+    assert titled == again
+    last = len(plain) - 1  # the last sentence: parliament and the agricultural plan
+    score = {i: s for i, s in plain}
+    score_t = {i: s for i, s in titled}
+    assert score_t[last] > score[last]

@@ -299,3 +299,43 @@ def test_eval_topics_cli_reports_text_only_then_with_the_outlet(tmp_path: Path) 
     assert result.output.count("(3 documents)") == 2
     result = CliRunner().invoke(main, ["eval", "topics", "--no-outlet", str(path)])
     assert "outlet given" not in result.output
+
+
+def _reference_scores(
+    feats: Counter[str],
+    rows: dict[str, tuple[float, tuple[float, ...]]],
+    n: int,
+    extra: dict[str, tuple[float, ...]] | None = None,
+) -> list[float]:
+    """The plain loop over labels that _linear_scores unrolls for six labels."""
+    scores = [0.0] * n
+    norm2 = 0.0
+    for feat, count in feats.items():
+        row = rows.get(feat)
+        if row is None:
+            continue
+        value = (1.0 + math.log(count)) * row[0]
+        norm2 += value * value
+        for k in range(n):
+            scores[k] += value * row[1][k]
+        if extra is not None and (more := extra.get(feat)) is not None:
+            for k in range(n):
+                scores[k] += value * more[k]
+    scale = 1.0 / math.sqrt(norm2) if norm2 > 0.0 else 0.0
+    return [s * scale for s in scores]
+
+
+@pytest.mark.parametrize("source", [None, "bbc", "skynews"])
+def test_six_label_scores_are_the_same_floats_as_the_plain_loop(source: str | None) -> None:
+    from khabar.components.classify import _linear_scores, features, load_model, load_source_model
+
+    text = (
+        "أعلن البنك المركزي رفع أسعار الفائدة لمواجهة التضخم، وقال محافظ البنك إن الأسواق "
+        "ستستقر خلال الأشهر المقبلة. وفاز الفريق الأول بالمباراة النهائية في الدوري."
+    )
+    feats = features(text, "البنك المركزي يرفع الفائدة")
+    model = load_model() if source is None else load_source_model()
+    extra = None if source is None else load_source_model().source_rows[source]
+    n = len(model.labels)
+    assert n == 6
+    assert _linear_scores(feats, model.rows, n, extra) == _reference_scores(feats, model.rows, n, extra)
