@@ -457,3 +457,17 @@ def test_plural_verb_takes_the_plural_subject_of_the_previous_sentence() -> None
 def test_zada_reports() -> None:
     q = _one("وزاد وزير الداخلية أن الأمن مستتب في المدينة.")
     assert (q["text"], _speaker(q)) == ("الأمن مستتب في المدينة", "وزير الداخلية")
+
+
+def test_opener_without_comma_then_subject() -> None:
+    items = _quotes("من جهتهم أعرب أهالي الحي عن شكرهم للمسؤولين، مؤكدين أن الخدمات تحسنت كثيرا.")
+    assert len(items) == 1 and _speaker(items[0]) == "أهالي الحي"
+
+
+def test_continuation_skips_a_plural_speaker_for_a_singular_participle() -> None:
+    items = _quotes(
+        "وقال الأمير خالد إن الدولة تقف مع الأسر. وأكد المصابون أن معنوياتهم عالية. "
+        "وبعد أن تفقد المكان، اطلع على الأضرار، مؤكدا أن الإعمار سيبدأ قريبا."
+    )
+    assert len(items) == 3
+    assert "خالد" in (_speaker(items[2]) or "")

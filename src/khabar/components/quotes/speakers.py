@@ -37,7 +37,8 @@ def _resolve(v: _View, quotes: list[_Quote], frames: dict[int, _Frame]) -> list[
         q = quotes[n]
         if q.speaker is not None:
             out[n] = _speaker_obj(v, q.speaker, implicit=False, before=None)
-            history.append((q.anchor, q.speaker, q.gender))
+            # (a plural subject after a singular VSO verb, "وأكد المصابون": the speaker is plural)
+            history.append((q.anchor, q.speaker, "p" if _plural_head(v, q.speaker) else q.gender))
             continue
         if q.mode == "none":
             continue
@@ -146,7 +147,12 @@ def _after_opener(v: _View, first: int, anchor: int) -> int:
 def _plural_head(v: _View, span: tuple[int, int]) -> bool:
     """True when the first word of ``span`` is a sound plural (``إعلاميون``, ``المشاركين``)."""
     words = v.text[span[0] : span[1]].split()
-    return bool(words) and _fold(words[0]).endswith(("ون", "ين")) and _can_head(_fold(words[0]))
+    if not words:
+        return False
+    f = _fold(words[0])
+    stem = f.removeprefix("و").removeprefix("ال")[:-2]
+    # (a stem of four letters at least: not أمين, حسين, الأمين)
+    return f.endswith(("ون", "ين")) and len(stem) >= 4 and _can_head(f)
 
 
 def _plausible(v: _View, span: tuple[int, int]) -> bool:
@@ -208,9 +214,15 @@ def _sentence_subject(
                 return found
     if not persons_only:
         j = first
-        if v.fold[j] in speech.DISCOURSE_OPENERS or speech.is_topic_opener(v.fold[j]):
+        while j < anchor and (v.inside[j] or v.kind[j] == "punct"):
+            j += 1  # the end of a quotation that began in the sentence before is not the narrator's
+        if j >= anchor:
+            return None
+        if j + 2 < anchor and v.fold[j] in ("من", "ومن") and v.fold[j + 1] in speech.SIDE_WORDS:
+            j += 3 if v.fold[j + 2] == "," else 2  # "من جهتهم أعرب ذوو الشهداء": with or without its comma
+        elif v.fold[j] in speech.DISCOURSE_OPENERS or speech.is_topic_opener(v.fold[j]):
             # "ومن جانبه، أوضح ...": skip the opener; "وعن موعد الافتتاح قال": a topic, no subject here
-            for k in range(first, min(anchor, first + 8)):
+            for k in range(j, min(anchor, j + 8)):
                 if v.fold[k] == ",":
                     j = k + 1
                     break

@@ -200,6 +200,9 @@ def is_topic_opener(folded_token: str) -> bool:
     return folded_token in _TOPIC_PREPS or bare in _TOPIC_PREPS
 
 
+# "من جهته"/"من جانبهم": the side words of an opener that may come without its comma.
+SIDE_WORDS = _folded("جانبه جانبها جانبهم جهته جهتها جهتهم ناحيته ناحيتها طرفه طرفها")
+
 # Complementizers introducing reported content (folded), with attached pronouns.
 _PRONOUNS = ("", "ه", "ها", "هم", "هما", "هن", "ني", "نا", "ك", "كم")
 COMPLEMENTIZERS = frozenset(fold(base + p) for base in ("أن", "إن", "بأن", "فإن") for p in _PRONOUNS)
