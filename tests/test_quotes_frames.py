@@ -471,3 +471,11 @@ def test_continuation_skips_a_plural_speaker_for_a_singular_participle() -> None
     )
     assert len(items) == 3
     assert "خالد" in (_speaker(items[2]) or "")
+
+
+def test_object_after_a_prepositional_pronoun_is_not_the_speaker() -> None:
+    items = _quotes("وقال الوزير إن المستشفى جاهز. ونقل إليهم تحيات القيادة بأن يعجل الله شفاءهم.")
+    assert len(items) == 2
+    assert "تحيات" not in (_speaker(items[1]) or "")
+    q = _one("وقال لي مدير المدرسة إن الطلاب عادوا إلى الفصول.")
+    assert _speaker(q) == "مدير المدرسة"

@@ -443,6 +443,27 @@ def _head(v: _View, speaker: tuple[int, int] | None) -> str:
     return head[1:] if head[:1] in ("و", "ف") and head[1:] in speech.DATA_SUBJECTS else head
 
 
+def _plausible(v: _View, span: tuple[int, int]) -> bool:
+    """True when a subject read from word order can be a speaker: it holds a person or an
+    organisation, or its head is a title, an anonymous source or a speaking body
+    (``الوزير``, ``مصدر``, ``الوزارة``); not ``توجيهات الوزارة`` nor a clause's object."""
+    lo = bisect_left(v.start, span[0])
+    hi = bisect_left(v.start, span[1])
+    for j in range(lo, hi):
+        k = v.tok_ent.get(j)
+        if k is not None and v.entities[k].label in ("PERS", "ORG"):
+            return True
+    if lo >= v.n:
+        return False
+    head = v.fold[lo]
+    head = head[1:] if v.conj_clitic[lo] else head
+    bare = head.removeprefix("ال")
+    return any(
+        w in speech.TITLE_WORDS or w in speech.ANONYMOUS or w in speech.SPEAKING_BODIES
+        for w in (head, bare, "ال" + bare)
+    )
+
+
 def _issuer(v: _View, i: int) -> tuple[int, int] | None:
     """Who speaks in the statement, interview or letter named before verb ``i`` (``... بيانا أكدت فيه``).
 
@@ -540,6 +561,8 @@ def _frames(v: _View) -> dict[int, _Frame]:
             lo += 1  # "قال لي مدير المدرسة", "أكدت فيه", "وقال سموه": never the speaker's name
         # "وأكد سموه اعتزاز المملكة": after an honorific pronoun (the subject) comes the object
         speaker = None if honorific else _explicit_speaker(v, lo, at, cue.lemma, after_verb=True)
+        if speaker is not None and lo > i + 1 and not _plausible(v, speaker):
+            speaker = None  # "ونقل إليهم تمنيات القيادة": after قال لي / نقل إليهم, an object, unless it can speak
         if speaker is not None and "object" in cue.flags:
             speaker = _without_object(v, speaker, lo, cue.lemma)
         head = _head(v, speaker)

@@ -11,11 +11,10 @@ nearby. Speakers are linked to their entity referents when there are any.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from typing import Any
 
 from khabar.components.quotes.content import _looks_like_verb, _Quote
-from khabar.components.quotes.frames import _apposition, _Frame, _phrase
+from khabar.components.quotes.frames import _apposition, _Frame, _phrase, _plausible
 from khabar.components.quotes.view import _fold, _View
 from khabar.lang.ar import speech
 
@@ -136,7 +135,9 @@ def _subject_at(v: _View, j: int, anchor: int) -> tuple[int, int] | None:
 
 
 def _after_opener(v: _View, first: int, anchor: int) -> int:
-    """The first token after a sentence opener set off by a comma (``من جهتهم، أعرب``), else ``first``."""
+    """The first token after a sentence opener (``من جهتهم، أعرب``, ``من جهتهم أعرب``), else ``first``."""
+    if first + 2 < anchor and v.fold[first] in ("من", "ومن") and v.fold[first + 1] in speech.SIDE_WORDS:
+        return first + 3 if v.fold[first + 2] == "," else first + 2
     if v.fold[first] in speech.DISCOURSE_OPENERS or speech.is_topic_opener(v.fold[first]):
         for k in range(first, min(anchor, first + 8)):
             if v.fold[k] == ",":
@@ -153,27 +154,6 @@ def _plural_head(v: _View, span: tuple[int, int]) -> bool:
     stem = f.removeprefix("و").removeprefix("ال")[:-2]
     # (a stem of four letters at least: not أمين, حسين, الأمين)
     return f.endswith(("ون", "ين")) and len(stem) >= 4 and _can_head(f)
-
-
-def _plausible(v: _View, span: tuple[int, int]) -> bool:
-    """True when a subject read from word order can be a speaker: it holds a person or an
-    organisation, or its head is a title, an anonymous source or a speaking body
-    (``الوزير``, ``مصدر``, ``الوزارة``); not ``توجيهات الوزارة`` nor a clause's object."""
-    lo = bisect_left(v.start, span[0])
-    hi = bisect_left(v.start, span[1])
-    for j in range(lo, hi):
-        k = v.tok_ent.get(j)
-        if k is not None and v.entities[k].label in ("PERS", "ORG"):
-            return True
-    if lo >= v.n:
-        return False
-    head = v.fold[lo]
-    head = head[1:] if v.conj_clitic[lo] else head
-    bare = head.removeprefix("ال")
-    return any(
-        w in speech.TITLE_WORDS or w in speech.ANONYMOUS or w in speech.SPEAKING_BODIES
-        for w in (head, bare, "ال" + bare)
-    )
 
 
 def _can_head(f: str) -> bool:
