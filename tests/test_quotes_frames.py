@@ -479,3 +479,14 @@ def test_object_after_a_prepositional_pronoun_is_not_the_speaker() -> None:
     assert "تحيات" not in (_speaker(items[1]) or "")
     q = _one("وقال لي مدير المدرسة إن الطلاب عادوا إلى الفصول.")
     assert _speaker(q) == "مدير المدرسة"
+
+
+@pytest.mark.parametrize(
+    ("text", "content"),
+    [
+        ("ويطالب بوريس الشركة بتعويض كبير عن الأضرار.", "تعويض كبير عن الأضرار"),
+        ("وأوصوا بضرورة التعاون بين الجامعات.", "ضرورة التعاون بين الجامعات"),
+    ],
+)
+def test_ba_right_after_the_verb_is_a_name_unless_a_verbal_noun(text: str, content: str) -> None:
+    assert content in _one(text)["text"]

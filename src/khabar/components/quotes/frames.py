@@ -140,9 +140,15 @@ def _complement_at(v: _View, j: int, i: int, cue: speech.Cue) -> bool:
         return j + 1 < v.n and v.sent[j + 1] == v.sent[j] and v.kind[j + 1] == "arabic"
     if not (v.prep_clitic[j] and f[:1] in cue.complement) or f in _NOT_CONTENT_BA:
         return False
-    # Right after the verb a ب/ل may be a name's first letter ("واتهم بوتين"): then an entity starts there.
+    # Right after the verb a ب/ل may be a name's first letter ("واتهم بوتين", "ويطالب بوتبول"): there the
+    # complement must look like a verbal noun ("وأوصوا بضرورة", "وتعهدوا باستتباب", "بالعمل").
+    if j > i + 1:
+        return True
     k = v.tok_ent.get(j)
-    return j > i + 1 or k is None or v.entities[k].start > v.start[j] + 1
+    if k is not None and v.entities[k].start == v.start[j] + 1:
+        return False
+    rest = f[1:]
+    return rest.startswith(("ال", "ا", "ت")) or rest.endswith(("ه", "ات"))
 
 
 _NOT_CONTENT_BA = speech.folded_words("باسم بالإجماع بشدة بدوره بدورها بدورهم بالقول بقوله بقولها بعد بين بشأن")
