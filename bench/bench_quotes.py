@@ -23,9 +23,15 @@ from saudinewsnet import DEFAULT_DATA, dataset_folder, load_articles
 import khabar
 from khabar.components import quotes
 from khabar.evaluation.quotes import evaluate, format_report, load_gold
+from khabar.lang.ar.normalize import fold
 from khabar.pipeline import DEFAULT_COMPONENTS
 
 HERE = Path(__file__).resolve().parent
+# Speakers no reader accepts (issue 13): a preposition with a pronoun, an honorific pronoun.
+BAD_SPEAKERS = frozenset(
+    fold(w)
+    for w in ["لي", "له", "لها", "لهم", "لنا", "فيه", "فيها", "فيهم", "عنه", "عنها", "منه", "منها", "إليه", "إليها", "عليه", "عليها", "معه", "معها", "به", "بها", "سموه"]
+)
 
 
 def day_articles(data: Path, day: str, n: int) -> list[str]:
@@ -54,6 +60,7 @@ def main() -> None:
     quotes.set_annotations(d := rest.analyze(articles[0]), quotes.predict(d))  # load models outside the timing
     t_rest = t_quotes = 0.0
     n_quotes = n_chars = 0
+    bad: dict[str, int] = {}
     for text in articles:
         t0 = time.perf_counter()
         doc = rest.analyze(text)
@@ -63,6 +70,10 @@ def main() -> None:
         t_rest += t1 - t0
         t_quotes += t2 - t1
         n_quotes += len(doc["quotes"])
+        for q in doc["quotes"]:
+            who = q.attrs.get("speaker")
+            if who and fold(str(who["text"])) in BAD_SPEAKERS:
+                bad[fold(str(who["text"]))] = bad.get(fold(str(who["text"])), 0) + 1
         n_chars += len(text)
     total = t_rest + t_quotes
     where = f"day {args.day}" if args.day else "a seeded draw"
@@ -70,6 +81,8 @@ def main() -> None:
     print(f"full pipeline {total:.2f} s: other components {t_rest:.2f} s, quotes {t_quotes:.3f} s")
     print(f"quotes share of the full pipeline's time: {100 * t_quotes / total:.1f}%")
     print(f"quotes per article: {1000 * t_quotes / len(articles):.2f} ms")
+    shown = ", ".join(f"{w} {n}" for w, n in sorted(bad.items(), key=lambda x: -x[1])) or "none"
+    print(f"speakers that are a prepositional or honorific pronoun: {sum(bad.values())} ({shown})")
     if args.gold.is_file():
         print()
         print(format_report(evaluate(load_gold(args.gold, args.data))))
