@@ -17,8 +17,13 @@ and unattributed quotations, the most recent speaker whose gender agrees with th
 verb (``implicit: true``, with the span of the latest earlier mention). Entities
 and their referents are used when present, never required.
 
-The work is one pass over the tokens with dictionary look-ups (cues are data in
-:mod:`khabar.lang.ar.speech`), so the cost stays linear in the article length.
+The work is one pass over the tokens with dictionary look-ups (the speech verbs, their
+prepositions and prepositional complements are data in ``khabar/data/speech_verbs.tsv``,
+read by :mod:`khabar.lang.ar.speech`), so the cost stays linear in the article length.
+Indirect quotations also come from prepositional complements of directive and accusing verbs
+(``دعا إلى``, ``حث على``, ``اتهم بـ``); speakers are never prepositional or honorific pronouns
+(``قال لي``, ``أكدت فيه``, ``وقال سموه``): those resolve to the issuer of a statement or to
+the speaker before.
 
 The component is split by step: :mod:`.view` (the token view and quotation-mark pairs),
 :mod:`.frames` (cues and explicit speakers), :mod:`.content` (quotation spans and
