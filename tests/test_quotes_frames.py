@@ -490,3 +490,14 @@ def test_object_after_a_prepositional_pronoun_is_not_the_speaker() -> None:
 )
 def test_ba_right_after_the_verb_is_a_name_unless_a_verbal_noun(text: str, content: str) -> None:
     assert content in _one(text)["text"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        ("وكانت إحدى الصحف المحلية ذكرت أن الوزارة أغلقت المكاتب.", "إحدى الصحف المحلية"),
+        ("سارة التي روت قصتها للطالبات قالت إن المدرسة أنقذتها.", "سارة"),
+    ],
+)
+def test_preverbal_subject_without_kana_or_its_relative_clause(text: str, speaker: str) -> None:
+    assert _speaker(_one(text)) == speaker

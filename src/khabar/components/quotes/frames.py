@@ -221,7 +221,8 @@ def _phrase(v: _View, lo: int, hi: int) -> tuple[int, int] | None:
         e = j + 1
         while e < hi and e - j < 4 and v.kind[e] == "arabic" and v.fold[e].startswith("ال") and not v.is_comp(e):
             e += 1
-        return v.start[j] + 1, v.end[e - 1]
+        # (the ل of للهيئة is the preposition on the article: the span keeps the word whole)
+        return v.start[j] + (0 if v.fold[j].startswith("لل") else 1), v.end[e - 1]
     return v.start[first], v.end[last]
 
 
@@ -274,8 +275,11 @@ def _preverbal(v: _View, i: int) -> tuple[int, int] | None:
             return None  # "لكنه أكد": a pronoun subject
         if speech.is_topic_opener(v.fold[first]):
             return None  # "وعن موعد افتتاح الطريق قال": a topic phrase, not the subject
-        while first <= end and v.fold[first] in speech.PARTICLES:
-            first += 1  # "فقد كتب", "لقد أكد": a particle, not a subject
+        while first <= end and (v.fold[first] in speech.PARTICLES or v.fold[first] in _WAS):
+            first += 1  # "فقد كتب", "وكانت إحدى الصحف ذكرت": a particle or كان, not a subject
+        rel = next((t for t in range(first + 1, end + 1) if v.fold[t] in speech.RELATIVES), None)
+        if rel is not None:
+            end = rel - 1  # "بشرى التي حاولت ... قالت": the subject is the antecedent of التي
         if first > end:
             return None
         if v.fold[first] in speech.RELATIVES and j >= 0 and v.fold[j] == ",":
