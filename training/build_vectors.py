@@ -17,7 +17,7 @@ Output (never shipped; under /tmp by default, out of git):
 
     python training/build_vectors.py [--data ../shared/data] [--out /tmp/khabar_vectors] [--dim 100]
 
-About 5 minutes for word2vec on one core (7.8M tokens, 5 epochs).
+About 5 CPU minutes for word2vec (7.8M tokens, 5 epochs); 12 minutes wall on the shared machine.
 """
 
 from __future__ import annotations

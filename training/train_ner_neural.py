@@ -4,11 +4,12 @@ Same data, split and scoring as training/train_ner.py: ANERcorp (CAMeL split reb
 train = first 90% of the sentences, dev = last 10%; entity-level exact span+type (CoNLL). The
 vectors come from training/build_vectors.py (ANT news text only, Apache-2.0; never SaudiNewsNet).
 
-    python training/build_vectors.py --out /tmp/khabar_vectors               # first (~5 min)
+    python training/build_vectors.py --out /tmp/khabar_vectors               # first (5-12 min)
     python training/train_ner_neural.py crf --vectors /tmp/khabar_vectors    # CRF + vector clusters, dev
     python training/train_ner_neural.py crf --vectors ... --first-only       # first pass only
     python training/train_ner_neural.py neural --vectors /tmp/khabar_vectors [--epochs 20] [--save DIR]
     python training/train_ner_neural.py neural ... --cv 5                    # 5-fold CV on the 90%
+    python training/train_ner_neural.py speed --hidden 100                   # tokens/s + MB of the architecture
     python training/train_ner_neural.py ensemble --vectors ... [--save DIR]  # shipped CRF + the saved neural tagger
 
 ``crf``: the shipped two-pass CRF configuration (train_ner.SHIP_CONFIG, STACK) whose ``dist``
@@ -448,6 +449,31 @@ def neural_cv(args: argparse.Namespace, train: Sentences, lexicon: dict[str, tup
     print(format_scores(entity_scores(gold_all, pred_all)))
 
 
+def speed_only(args: argparse.Namespace, train: Sentences, dev: Sentences, lexicon: dict[str, tuple[str, ...]]) -> None:
+    """Tokens/s and size of the neural architecture with untrained weights (speed does not depend on them)."""
+    import torch
+
+    torch.manual_seed(SEED)
+    torch.set_num_threads(1)
+    vocab, vectors = read_vectors(args.vectors, args.words)
+    inputs = Inputs(vocab, lexicon, train)
+    model = build_model(inputs.sizes(), vectors, args.hidden, 32, 64)
+    folder = Path("/tmp/khabar_ner/speed")
+    folder.mkdir(parents=True, exist_ok=True)
+    export_onnx(model, inputs, folder / "untrained.onnx")
+    toks = [[t for t, _ in s] for s in dev]
+    zero = np.zeros((len(TAGS), len(TAGS)), np.float32)
+    t0, c0 = time.perf_counter(), time.process_time()
+    tag_onnx(folder / "untrained.onnx", inputs, toks, zero, zero[0], zero[0])
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    n = sum(map(len, toks))
+    size = (folder / "untrained.onnx").stat().st_size
+    print(
+        f"neural architecture, {len(vocab):,} word vectors, hidden {args.hidden}: {n / wall:,.0f} tokens/s wall, "
+        f"{n / cpu:,.0f} per CPU s (dev split, cold input cache, incl. session load); ONNX {size / 1e6:.1f} MB"
+    )
+
+
 def _merge(base: Sequence[str], extra: Sequence[str]) -> list[str]:
     """``base`` tags plus the entities of ``extra`` that overlap no entity of ``base``."""
     from khabar.components.ner import entity_runs
@@ -502,7 +528,7 @@ def ensemble_dev(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("mode", choices=("crf", "neural", "ensemble"))
+    ap.add_argument("mode", choices=("crf", "neural", "ensemble", "speed"))
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--vectors", type=Path, default=Path("/tmp/khabar_vectors"), help="build_vectors.py output")
     ap.add_argument("--lexicon", type=Path, default=DEFAULT_LEXICON, help="the ANT cluster table (train_ner.py)")
@@ -524,6 +550,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.cv:
             raise SystemExit("crf --cv: run bench/bench_ner_cv.py's procedure with this lexicon (not wired yet)")
         crf_dev(train, dev, lexicon, args.first_only, args.jobs)
+    elif args.mode == "speed":
+        speed_only(args, train, dev, lexicon)
     elif args.mode == "ensemble":
         ensemble_dev(args, train, dev, lexicon)
     elif args.cv:
