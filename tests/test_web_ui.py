@@ -236,7 +236,7 @@ def test_web_ui_analyze_post(bare_client: TestClient) -> None:
     page = r.text
     assert 'id="analysis"' in page
     assert re.search(r'<mark class="ent ent-LOC"[^>]*>الرياض</mark>', page)
-    assert re.search(r'<span class="who">ليلى عبدالرحمن</span>', page)
+    assert re.search(r'<span class="who">المتحدثة ليلى عبدالرحمن</span>', page)  # title + whole name (issue 13)
     assert "<script" not in page and "<b>" not in page
     assert "&lt;b&gt;عنوان&lt;/b&gt;" in page
     assert "alert(&#39;x&#39;)" in page or "alert('x')" in page
