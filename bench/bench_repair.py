@@ -343,8 +343,10 @@ def main(argv: list[str] | None = None) -> int:
     judge_lines: list[str] = []
     for seed in seeds:
         t0 = time.perf_counter()
-        score = evaluate(args.data, args.articles, seed, args.show, pool=pool, ant=ant, hand=hand,
-                         judge_list=args.judge_list is not None)
+        # Hand verdicts are for the tuning samples only; an article drawn in both samples must not
+        # bring them into an evaluation sample (its figures are the rule's alone).
+        score = evaluate(args.data, args.articles, seed, args.show, pool=pool, ant=ant,
+                         hand=hand if seed in TUNE_SEEDS else None, judge_list=args.judge_list is not None)
         elapsed = time.perf_counter() - t0
         judge_lines += [f"{seed}\t{line}" for line in score.judge_lines]
         scores.append(score)
