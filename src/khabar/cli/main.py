@@ -14,6 +14,7 @@ from typing import Any
 import click
 
 from khabar.cli.common import fail, guard
+from khabar.doc import SCHEMA_VERSION
 from khabar.errors import InputError, KhabarError
 from khabar.inputs import (
     MAX_BYTES,
@@ -127,7 +128,7 @@ def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | No
 
 def _error_line(exc: KhabarError) -> str:
     """The output line that stands for a record that failed."""
-    return _one_line({"schema": 1, "error": {"code": exc.code, "message": exc.message}})
+    return _one_line({"schema": SCHEMA_VERSION, "error": {"code": exc.code, "message": exc.message}})
 
 
 def _warn_about(article: Article) -> None:
