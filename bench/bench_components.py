@@ -29,7 +29,11 @@ give byte-identical Doc JSON to their versions at git revision BASE (their sourc
 ``git show``, run in this process on the same Docs, the other components shared), over the N
 articles (and the long one with ``--long``); it prints the number of identical Docs.
 
-    python bench/bench_components.py [--articles 500] [--against b15868e] [--long] [--identity REV]
+``--paired BASE`` times those same components here and at BASE in turns on the same Docs
+(old, new, old, new ..., best of 3): on a machine shared with other jobs, CPU seconds of two
+runs minutes apart can differ by 2x for unchanged code; taken in turns they do not.
+
+    python bench/bench_components.py [--articles 500] [--against b15868e] [--long] [--identity REV] [--paired REV]
 """
 
 from __future__ import annotations
@@ -190,6 +194,10 @@ def _git_show(rev: str, path: str) -> str:
 
 def base_modules(rev: str) -> dict[str, types.ModuleType]:
     """The IDENTITY_COMPONENTS as they were at ``rev``, as fresh modules (summarize importing the old keywords)."""
+    import importlib
+
+    # this tree's keywords first, so the swap below can put it back (else "this tree" would get the old one)
+    importlib.import_module("khabar.components.keywords")
     loaded: dict[str, types.ModuleType] = {}
     for name in IDENTITY_COMPONENTS:
         path = f"src/khabar/components/{name}.py"
@@ -210,6 +218,8 @@ def base_modules(rev: str) -> dict[str, types.ModuleType]:
         finally:
             if current is not None:
                 sys.modules[key] = current
+            else:
+                sys.modules.pop(key, None)
         loaded[name] = mod
     return loaded
 
@@ -238,6 +248,46 @@ def identity(rev: str, records: list[dict[str, Any]]) -> tuple[int, int, list[st
             other.set_annotations(b, other.predict(b))
         same += a.to_json() == b.to_json()
     return same, len(records), list(old)
+
+
+def paired(rev: str, records: list[dict[str, Any]], repeat: int) -> None:
+    """Print words per CPU-second of the IDENTITY_COMPONENTS here and at ``rev``, timed in turns on
+    the same Docs in this process (old, new, old, new ...; best of ``repeat``): on a busy machine a
+    fairer comparison than two runs minutes apart. ``summarize+keywords`` runs both on each Doc, as
+    the pipeline does (the terms computed once here)."""
+    import importlib
+
+    from khabar.pipeline import COMPONENTS
+
+    old = base_modules(rev)
+    names = list(COMPONENTS)
+    modules = [(n, importlib.import_module(COMPONENTS[n].module)) for n in names]
+    stages = [_stages(modules, r) for r in records]
+    words = sum(len(r["text"].split()) for r in records)
+    clock = time.process_time
+    groups = [[n] for n in IDENTITY_COMPONENTS if n in old] + [["summarize", "keywords"]]
+    print(f"paired, {len(records)} articles, best of {repeat}: words / CPU-s at {rev} -> this tree")
+    for group in groups:
+        k = names.index(group[0])
+        new_mods = [importlib.import_module(COMPONENTS[n].module) for n in group]
+        old_mods = [old[n] for n in group]
+        best = {"old": float("inf"), "new": float("inf")}
+        for _ in range(repeat):
+            spent = {"old": 0.0, "new": 0.0}
+            gc.collect()
+            for i, st in enumerate(stages):
+                turns = [("old", old_mods), ("new", new_mods)]
+                for side, mods in turns if i % 2 else turns[::-1]:
+                    d = _copy_doc(st[k])
+                    t0 = clock()
+                    for m in mods:
+                        m.set_annotations(d, m.predict(d))
+                    spent[side] += clock() - t0
+            best = {side: min(best[side], spent[side]) for side in best}
+        print(
+            f"  {'+'.join(group):<20} {words / best['old']:>12,.0f} -> {words / best['new']:>12,.0f}"
+            f"   {best['old'] / best['new']:.2f}x"
+        )
 
 
 # ----------------------------------------------------------------------------- report
@@ -317,6 +367,7 @@ def main() -> None:
     parser.add_argument("--long", action="store_true", help="also the cost per 1,000 words on one long article")
     parser.add_argument("--long-words", type=int, default=140_000)
     parser.add_argument("--identity", metavar="BASE", help="check byte-identical Doc JSON against revision BASE")
+    parser.add_argument("--paired", metavar="BASE", help="time the identity components here and at BASE in turns")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the --against subprocess
     args = parser.parse_args()
 
@@ -333,6 +384,10 @@ def main() -> None:
             f"identity vs {args.identity} ({', '.join(compared)}): {same}/{n} Docs byte-identical JSON"
             + (" (the last one the long article)" if long else "")
         )
+    if args.paired:
+        paired(args.paired, records, max(args.repeat, 3))
+        if not args.against and not args.long:
+            return
     results = [("this tree", measure(records, args.repeat, long))]
     for rev in args.against:
         results.append((rev, run_against(rev, args)))
