@@ -474,17 +474,6 @@ def _borderline_score(features: tuple[float, ...]) -> float:
     return sum(w * f for w, f in zip(_BORDERLINE_WEIGHTS, features, strict=True))
 
 
-@lru_cache(maxsize=1 << 16)
-def _borderline_hopeless(key: str, cuts: tuple[int, ...], margin: float, cutoff: float) -> bool:
-    """True when no neighbours could lift the score over the cutoff (the gain feature is clipped to +-5).
-
-    Saves the neighbour lookups for most borderline tokens; the answer depends on the token only.
-    """
-    best_gain = 5.0 if _BORDERLINE_WEIGHTS[2] > 0 else -5.0
-    features = _borderline_features(key, cuts, margin, "", "")
-    return _borderline_score((*features[:2], best_gain, *features[3:])) <= cutoff
-
-
 def restore_spaces(text: str) -> list[int]:
     """Offsets in ``text`` where a space must be inserted.
 
@@ -507,11 +496,9 @@ def restore_spaces(text: str) -> list[int]:
         if margin <= 0.0:
             continue
         if margin <= _THRESHOLD:
-            cut_keys = tuple(len(fold(token[:o])) for o in offsets)
-            if margin <= _THRESHOLD - _CONTEXT_RANGE and _borderline_hopeless(key, cut_keys, margin, _BORDERLINE_CUTOFF):
-                continue
             prev = _neighbour_key(text, matches, i - 1, match.start(), before=True)
             nxt = _neighbour_key(text, matches, i + 1, match.end(), before=False)
+            cut_keys = tuple(len(fold(token[:o])) for o in offsets)
             by_context = (margin > _THRESHOLD - _CONTEXT_RANGE
                           and margin + _context_gain(key, cut_keys, prev, nxt) > _THRESHOLD)
             if not by_context and _borderline_score(
