@@ -138,78 +138,19 @@ def test_glue_missing_lexicon_raises_resource_error(monkeypatch: pytest.MonkeyPa
     assert "reinstall" in info.value.hint
 
 
-# --- borderline splits: a function word run into the next word (the second look) ------------------
-
-# Own sentences. Each glued token here wins over the one-word reading by less than the threshold,
-# so only the borderline score (fitted on ANT dev, training/fit_glue_borderline.py) restores it.
-BORDERLINE_GLUED = [
-    ("قال المدير إن الفريق لايستطيع المشاركة في البطولة.", "لايستطيع", "لا يستطيع"),
-    ("وأكد أن المشروع لايتعرض لأي تأخير هذا العام.", "لايتعرض", "لا يتعرض"),
-    ("ويحصل الموظف على مايعادلها من الإجازات.", "مايعادلها", "ما يعادلها"),
-    ("ويبدو أنهناك خلافا بين الطرفين.", "أنهناك", "أن هناك"),
-]
-
-
-def _repaired(text: str) -> str:
-    offsets = set(restore_spaces(text))
-    return "".join(" " + ch if i in offsets else ch for i, ch in enumerate(text))
-
-
-@pytest.mark.parametrize(("text", "glued", "fixed"), BORDERLINE_GLUED)
-def test_glue_borderline_function_word_glue_restored(text: str, glued: str, fixed: str) -> None:
-    _offsets, margin, _key = glue._token_analysis(glued)
-    assert 0 < margin <= glue._THRESHOLD  # borderline: the margin alone would keep it whole
-    assert _repaired(text) == text.replace(glued, fixed)
-
-
-@pytest.mark.parametrize(("text", "glued", "fixed"), BORDERLINE_GLUED)
-def test_glue_borderline_score_is_what_decides(monkeypatch: pytest.MonkeyPatch, text: str, glued: str,
-                                               fixed: str) -> None:
-    # Alone (no neighbours to carry the split) the token is split by the second look only.
-    assert _repaired(glued) == fixed
-    monkeypatch.setattr(glue, "_BORDERLINE_CUTOFF", float("inf"))
-    assert _repaired(glued) == glued
-
-
-BORDERLINE_WORDS = [
-    # ف + يوتر (a verb with its conjunction) reads like في + وتر; a borderline split that must lose
-    "ثم جاء الضيف فيوتر الجلسة بكلامه.",
-    # words that start like a function word
-    "وشاهدنا فيديو قصيرا عن فيروس جديد في ماليزيا.",
-    "واستقبلت المدينة اللاجئين في ميادينها ولاعبيها.",
-    "وكانت مأساة فيلادلفيا حديث الناس في لاتفيا.",
-]
-
-
-@pytest.mark.parametrize("text", BORDERLINE_WORDS)
-def test_glue_borderline_keeps_words_that_start_like_function_words(text: str) -> None:
-    assert restore_spaces(text) == []
-
-
-def test_glue_borderline_features_shape() -> None:
-    features = glue._borderline_features("لايتعرض", (2,), 3.5, "المشروع", "لاي")
-    assert len(features) == len(glue._BORDERLINE_WEIGHTS)
-    assert features[0] == 1.0 and features[1] == 3.5
-    assert features[5] == 1.0 and features[6] == 0.0  # لا is a function word, يتعرض is not
-    assert -5.0 <= features[2] <= 5.0
-
-
 # --- evaluation gate -------------------------------------------------------------------------
 
 # A regression gate on 1,000 SaudiNewsNet articles drawn with seed 2024. The parameters were
 # tuned on seeds 11, 12 and 13 only; this sample was NOT used for tuning (nor were the
 # reported bench samples, seeds 2015, 7 and 99: bench/bench_repair.py). False splits vary
 # between samples (a few articles glue words themselves): this one measured precision
-# 0.968, recall 0.881, 4.26 false splits per 10k when pinned; with the borderline second look
-# (issue 11) precision 0.968, recall 0.929, 5.36 false splits per 10k (strict count: every space
-# put into an untouched article is false, the newspapers' own glues included), so the recall
-# floor went up and the false-split ceiling with it.
+# 0.968, recall 0.881, 4.26 false splits per 10k when pinned.
 GATE_ARTICLES = 1000
 GATE_SEED = 2024
 GATE_DIGEST = "53a4e911c2e9fd66"  # sha256[:16] of the sampled clean articles
 MIN_PRECISION = 0.95
-MIN_RECALL = 0.90
-MAX_FALSE_PER_10K = 6.0
+MIN_RECALL = 0.85
+MAX_FALSE_PER_10K = 5.0
 
 
 @pytest.mark.shared

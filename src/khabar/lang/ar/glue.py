@@ -24,11 +24,7 @@ folding would otherwise hide (``استطاعان`` reads as a dual). A two-lette
 function word (في, من, ما...) or have been seen beside the part it is cut from, and a token
 seen 20 times or more in the counts is never split. ``restore_spaces`` also looks at
 the neighbouring words for borderline tokens (``عن الولاياتالمتحدة``): a split whose
-outer parts fit their neighbours is more likely a real glue. A borderline split (a positive
-margin under the threshold) that its neighbours do not carry gets a second look: a logistic
-score over a few features (margin, neighbour fit, pair and word counts, a two-letter function
-word at either end: ``لايتعرض``, ``مايعادلها``), fitted on spaces deleted from the ANT dev
-splits by ``training/fit_glue_borderline.py``.
+outer parts fit their neighbours is more likely a real glue.
 
 Lookups fold orthography (ى->ي, أإآ->ا, ة->ه, no diacritics or tatweel), so Egyptian
 ``فى`` and Gulf ``في`` share statistics; offsets always refer to the original string.
@@ -40,7 +36,6 @@ import gzip
 import math
 import re
 from functools import lru_cache
-from itertools import pairwise
 
 from khabar.errors import ResourceError
 from khabar.lang.ar.normalize import fold as normalize_fold
@@ -122,10 +117,10 @@ _MIN_COUNT_2 = 1000  # two-letter parts must be frequent function words (في, �
 # Two-letter function words (folded) that glue onto their neighbours. Any other two-letter part
 # (حل, حد, ظل; transliterations سي, دي) must have been seen beside the part it is cut from:
 # ``يضمحل`` is a rare word, not ``يضم حل``.
-_FUNCTION_2 = frozenset((
-    "في", "من", "عن", "مع", "ما", "لا", "لم", "لن", "قد", "او", "اي", "ان", "ام", "كل", "هو", "هي",
-    "لو", "له", "به", "لك", "لي", "ثم", "اذ", "بل", "ضد", "تم", "بن", "ذا", "ذو", "ذي", "كم", "بد",
-))
+_FUNCTION_2 = frozenset(
+    "في من عن مع ما لا لم لن قد او اي ان ام كل هو هي لو له به لك لي ثم اذ بل ضد تم بن ذا ذو ذي كم بد"
+    .split()
+)
 _MIN_OOV_PART = 6  # an unknown part must be this long (short unknown bits are noise)
 _FINAL_BONUS = 9.0  # a cut right after an inner ة/ى
 _THRESHOLD = 6.25  # margin (nats) the split must win by
@@ -142,14 +137,6 @@ _HAMZA_BONUS = 6.0  # a cut before an inner أ/إ/آ
 _HAMZA_ALEFS = frozenset("\u0623\u0625\u0622")
 
 _NEG_INF = float("-inf")
-
-# Second look at a borderline split (margin in (0, _THRESHOLD]): a logistic score over the
-# features of ``_borderline_features``, fitted on spaces deleted at random from the ANT dev
-# splits (training/fit_glue_borderline.py prints these weights; nothing from SaudiNewsNet). The
-# split is kept when the score exceeds _BORDERLINE_CUTOFF (chosen on the tuning seeds 11, 12, 13:
-# it trades the function-word glues of ``فيتجاربنا``/``لايتعرض`` against false splits).
-_BORDERLINE_WEIGHTS = (-1.1088, 0.4984, 0.3142, 0.0628, -2.0194, 0.7914, 0.1758, -1.0393, -3.9953, -0.6831, 0.3194)
-_BORDERLINE_CUTOFF = 1.0
 
 
 class _Lexicon:
@@ -449,31 +436,6 @@ def _context_gain(key: str, cuts: tuple[int, ...], prev: str, nxt: str) -> float
             + _pmi(lex, last, nxt) - _pmi(lex, key, nxt))
 
 
-def _borderline_features(key: str, cuts: tuple[int, ...], margin: float, prev: str, nxt: str) -> tuple[float, ...]:
-    """Features of a split of folded ``key`` at ``cuts`` (folded offsets) between neighbours ``prev``/``nxt``.
-
-    1 (bias), margin (nats), neighbour gain (nats, clipped to +-5), log(1 + fewest times two
-    adjacent parts were seen side by side), log(1 + count of the unsplit key), first part a
-    two-letter function word, last part one, a part of <= 3 letters, more than two parts, the
-    unsplit key explained only as an unknown word, log(1 + count of the rarest part).
-    """
-    lex = _lexicon()
-    bounds = (0, *cuts, len(key))
-    parts = [key[a:b] for a, b in pairwise(bounds)]
-    pair = min(lex.bi.get(a + " " + b, 0) for a, b in pairwise(parts))
-    gain = max(-5.0, min(5.0, _context_gain(key, cuts, prev, nxt)))
-    oov = _word_logp(key) <= _oov_logp(key) + 1e-9
-    return (1.0, margin, gain, math.log1p(pair), math.log1p(lex.uni.get(key, 0)),
-            float(parts[0] in _FUNCTION_2), float(parts[-1] in _FUNCTION_2),
-            float(min(len(p) for p in parts) <= 3), float(len(parts) > 2), float(oov),
-            math.log1p(min(lex.uni.get(p, 0) for p in parts)))
-
-
-def _borderline_score(features: tuple[float, ...]) -> float:
-    """Logistic score (log odds) of a borderline split being a lost space."""
-    return sum(w * f for w, f in zip(_BORDERLINE_WEIGHTS, features, strict=True))
-
-
 def restore_spaces(text: str) -> list[int]:
     """Offsets in ``text`` where a space must be inserted.
 
@@ -493,16 +455,13 @@ def restore_spaces(text: str) -> list[int]:
         if len(token) < 2 * _MIN_PART:
             continue
         offsets, margin, key = _token_analysis(token)
-        if margin <= 0.0:
+        if margin <= _THRESHOLD - _CONTEXT_RANGE:
             continue
         if margin <= _THRESHOLD:
             prev = _neighbour_key(text, matches, i - 1, match.start(), before=True)
             nxt = _neighbour_key(text, matches, i + 1, match.end(), before=False)
             cut_keys = tuple(len(fold(token[:o])) for o in offsets)
-            by_context = (margin > _THRESHOLD - _CONTEXT_RANGE
-                          and margin + _context_gain(key, cut_keys, prev, nxt) > _THRESHOLD)
-            if not by_context and _borderline_score(
-                    _borderline_features(key, cut_keys, margin, prev, nxt)) <= _BORDERLINE_CUTOFF:
+            if margin + _context_gain(key, cut_keys, prev, nxt) <= _THRESHOLD:
                 continue
         start = match.start()
         out.extend(start + o for o in offsets)
