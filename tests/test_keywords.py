@@ -121,4 +121,5 @@ def test_doc_terms_reused_for_the_same_layers_and_recomputed_for_new_ones() -> N
     doc.layers["tokens"] = doc["tokens"][:3]  # a new layer: terms computed again
     assert len(doc_terms(doc)) == 3
     other = khabar.analyze("المحادثات", components=["segment"])
+    assert [t.key for t in doc_terms(other, keep=False)] == ["محادثات"]
     assert [t.key for t in doc_terms(other)] == ["محادثات"]

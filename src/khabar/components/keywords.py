@@ -76,16 +76,19 @@ def word_key(base: str) -> str:
 _LAST: tuple[list[Span], list[Span], str, int, int, list[Term]] | None = None
 
 
-def doc_terms(doc: Doc) -> list[Term]:
+def doc_terms(doc: Doc, keep: bool = True) -> list[Term]:
     """One :class:`Term` per token of ``doc`` (needs the ``tokens`` and ``words`` layers).
 
     The terms of the last Doc are kept (one Doc's worth): asked again for the same
-    ``tokens`` and ``words`` lists and text, the answer is a copy of that list.
+    ``tokens`` and ``words`` lists and text, the answer is a copy of that list. With
+    ``keep=False`` (a title, a side text) they are computed without replacing the kept ones.
     """
     global _LAST
     tokens = doc["tokens"]
     words = doc["words"]
     text = doc.text
+    if not keep:
+        return _terms(tokens, words, text)
     last = _LAST
     if (
         last is not None

@@ -93,7 +93,8 @@ def _title_stems(doc: Doc) -> list[str]:
         from khabar.pipeline import Pipeline
 
         _SEGMENT = Pipeline(["segment"])
-    return _content(doc_terms(_SEGMENT.analyze(title)))
+    # keep=False: the article's terms stay kept for keywords, which runs next on the same Doc
+    return _content(doc_terms(_SEGMENT.analyze(title), keep=False))
 
 
 def rank_sentences(doc: Doc) -> list[tuple[int, float]]:
