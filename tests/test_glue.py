@@ -167,3 +167,10 @@ def test_glue_evaluation_gate_on_saudinewsnet() -> None:
     assert score.precision >= MIN_PRECISION, score
     assert score.recall >= MIN_RECALL, score
     assert score.false_per_10k <= MAX_FALSE_PER_10K, score
+
+
+@pytest.mark.parametrize("token", ["فيينتيان", "وبفيينتيان", "كيشيناو", "لكيشيناو", "بلاباز"])
+def test_glue_never_splits_a_known_name(token: str) -> None:
+    # gazetteer capitals whose letters read as في + ينتيان, بلا + باز: a name is one word
+    assert split_glued(token) == ()
+    assert restore_spaces("زار الوفد " + token + " أمس") == []

@@ -36,6 +36,7 @@ import gzip
 import math
 import re
 from functools import lru_cache
+from typing import Final
 
 from khabar.errors import ResourceError
 from khabar.lang.ar.normalize import fold as normalize_fold
@@ -382,6 +383,19 @@ def _hamza_cuts(letters: str) -> tuple[int, ...]:
     return tuple(sorted(cuts))
 
 
+# Proclitic strings that may stand before a name in one token (وبفيينتيان).
+_NAME_PROCLITICS: Final = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
+
+
+def _is_name(letters: str) -> bool:
+    """A gazetteer or annotated name, alone or after proclitics: a word, never two glued
+    (``فيينتيان`` is not ``في`` + ``ينتيان``; names from :func:`clitic_evidence.name_words`)."""
+    from khabar.lang.ar.clitic_evidence import name_words
+
+    names = name_words()
+    return any(letters.startswith(q) and letters[len(q) :] in names for q in _NAME_PROCLITICS)
+
+
 @lru_cache(maxsize=1 << 17)
 def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
     """(cut offsets in ``token``, margin, folded key) for a run of Arabic letters."""
@@ -391,9 +405,11 @@ def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
     else:
         positions = [i for i, ch in enumerate(token) if _LETTER_RE.match(ch)]
         letters = "".join(token[i] for i in positions)
+    key = normalize_fold(letters)
+    if _is_name(letters):
+        return (), -math.inf, key
     finals = tuple(i for i, ch in enumerate(letters[:-1]) if ch in _FINAL_ONLY)
     hamzas = _hamza_cuts(letters)
-    key = normalize_fold(letters)
     cuts, margin = _analyse(key, finals, hamzas)
     # A cut before folded letter i goes before that letter in the original, so marks
     # (diacritics, tatweel) stay with the letter they follow.
