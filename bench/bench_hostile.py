@@ -339,6 +339,9 @@ def json_sizes() -> None:
 
 
 def main() -> None:
+    if {"-h", "--help"} & set(sys.argv[1:]):
+        print(__doc__)
+        return
     if "--json-size" in sys.argv:
         json_sizes()
         return
