@@ -348,15 +348,25 @@ def _jsonl_record(raw: bytes, where: str, max_bytes: int, allow_empty: bool) -> 
         return InputError(f"{where} is nested too deeply", hint="one flat JSON object a line", code="K108")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
         return InputError(f"{where} has no string field 'text'", hint='each line: {"text": "...", "id": ...}', code="K109")
+    return record_article(record, where, "text", max_bytes, allow_empty)
+
+
+def record_article(
+    record: dict[str, Any], where: str, text_key: str = "text", max_bytes: int = MAX_BYTES, allow_empty: bool = False
+) -> Article | KhabarError:
+    """A parsed record (a JSONL object, a DataFrame row) whose ``record[text_key]`` is a string, as
+    an Article: lone surrogates replaced by U+FFFD (a warning in meta), the other fields cleaned into
+    meta; or its coded error: K101 an empty text (unless ``allow_empty``), K104 over ``max_bytes``
+    bytes of UTF-8, K102 a NUL character. ``where`` names the record in the message."""
     record, replaced = scrub_surrogates(record)
-    text = record["text"]
+    text = record[text_key]
     if not allow_empty and not text.strip():
         return InputError(f"{where} has an empty text", hint="drop the record or fill in its text", code="K101")
     if len(text.encode("utf-8")) > max_bytes:
         return InputError(f"{where}: text over the {max_bytes / 1e6:.0f} MB limit", hint="split the article", code="K104")
     if "\x00" in text:
         return InputError(f"{where} has a NUL character in its text", hint="the text is binary data", code="K102")
-    meta = clean_meta({k: v for k, v in record.items() if k != "text"})
+    meta = clean_meta({k: v for k, v in record.items() if k != text_key})
     if replaced:
         meta["warnings"] = [surrogate_warning(replaced)]
     return Article(text, meta)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from khabar.errors import ConfigError, InputError, KhabarError
-from khabar.inputs import MAX_BYTES, Article, article_from_bytes, clean_meta, scrub_surrogates, surrogate_warning
+from khabar.inputs import MAX_BYTES, Article, article_from_bytes, record_article
 
 __all__ = ["ANALYSIS_COLUMNS", "analyze", "analyze_files", "output_schema", "require_spark", "spark_session"]
 
@@ -331,15 +331,4 @@ def _article_from_record(record: dict[str, Any], text_col: str, int_columns: fro
     text = _plain(record.get(text_col))
     if not isinstance(text, str):
         return InputError(f"{where} has no string field {text_col!r}", hint='each record: {"text": "...", "id": ...}', code="K109")
-    text, replaced = scrub_surrogates(text)
-    fields, replaced_meta = scrub_surrogates(fields)
-    if not text.strip():
-        return InputError(f"{where} has an empty text", hint="drop the record or fill in its text", code="K101")
-    if "\x00" in text:
-        return InputError(f"{where} has a NUL character in its text", hint="the text is binary data", code="K102")
-    if len(text.encode("utf-8")) > MAX_BYTES:
-        return InputError(f"{where}: text over the {MAX_BYTES / 1e6:.0f} MB limit", hint="split the article", code="K104")
-    meta = clean_meta(fields)
-    if replaced or replaced_meta:
-        meta["warnings"] = [surrogate_warning(replaced + replaced_meta)]
-    return Article(text, meta)
+    return record_article({**fields, text_col: text}, where, text_col)
