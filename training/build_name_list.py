@@ -43,7 +43,7 @@ from train_ner import load, split
 from write_manifest import main as write_manifest
 
 from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
-from khabar.lang.ar.clitic_evidence import NAMES_FILE
+from khabar.lang.ar.clitic_evidence import NAMES_FILE, gazetteer_names
 from khabar.lang.ar.stopwords import STOP_WORDS
 
 OUT = REPO / "src" / "khabar" / "models" / NAMES_FILE
@@ -90,7 +90,7 @@ def _attached(word: str, kept: dict[str, int]) -> bool:
             continue
         if rest.startswith("ال") and counts.get(rest, 0) >= max(counts.get(word, 0), 1):
             return True  # (بالأردن; not بالاك, كالديرون)
-        if kept.get(rest, 0) >= kept[word] or rest in _gazetteer_names():
+        if kept.get(rest, 0) >= kept[word] or rest in gazetteer_names():
             return True  # (وبلير; not وقاص: قاص is the rarer name)
         if rest in STOP_WORDS or rest in _LINKS:
             return True  # (وبن)
@@ -111,13 +111,6 @@ def _counts() -> dict[str, int]:
     from khabar.lang.ar import morph
 
     return morph.load_model().counts
-
-
-@lru_cache(maxsize=1)
-def _gazetteer_names() -> frozenset[str]:
-    from khabar.lang.ar import gazetteers
-
-    return frozenset(w for group in (gazetteers.COUNTRIES, gazetteers.CITIES, gazetteers.GIVEN_NAMES) for w in group)
 
 
 def main() -> None:

@@ -45,6 +45,8 @@ _PLAIN: Final = (
     ("و", ("و",)), ("ف", ("ف",)), ("ب", ("ب",)), ("ل", ("ل",)), ("ك", ("ك",)),
 )
 _BY_LENGTH: Final = tuple(sorted(_PLAIN, key=lambda qs: len(qs[0])))
+#: The proclitic strings that may stand before a bare stem or name in one token, and none.
+PROCLITIC_SURFACES: Final = ("", *(q for q, _segs in _PLAIN))
 _PRONOUNS: Final = ("ه", "ها", "هم", "هما", "كم", "نا")
 
 # Evidence thresholds (see the module docstring; tuned off the names bench).
@@ -108,6 +110,12 @@ def is_name(word: str, counts: dict[str, int]) -> bool:
 def name_words() -> frozenset[str]:
     """Single-word country, city and given names of the gazetteers (``لبنان``, ``وهران``, ``وليد``)
     and the words that annotated news marks as names (:func:`annotated_names`: ``بلير``, ``سولانا``)."""
+    return gazetteer_names() | annotated_names()
+
+
+@lru_cache(maxsize=1)
+def gazetteer_names() -> frozenset[str]:
+    """Single-word country, city and given names of :mod:`khabar.lang.ar.gazetteers`."""
     from khabar.lang.ar import gazetteers
     from khabar.lang.ar.chars import is_arabic_letter
 
@@ -116,7 +124,7 @@ def name_words() -> frozenset[str]:
         for group in (gazetteers.COUNTRIES, gazetteers.CITIES, gazetteers.GIVEN_NAMES)
         for w in group
         if " " not in w and all(is_arabic_letter(ch) for ch in w)
-    ) | annotated_names()
+    )
 
 
 @lru_cache(maxsize=1)

@@ -36,7 +36,6 @@ import gzip
 import math
 import re
 from functools import lru_cache
-from typing import Final
 
 from khabar.errors import ResourceError
 from khabar.lang.ar.normalize import fold as normalize_fold
@@ -383,17 +382,13 @@ def _hamza_cuts(letters: str) -> tuple[int, ...]:
     return tuple(sorted(cuts))
 
 
-# Proclitic strings that may stand before a name in one token (وبفيينتيان).
-_NAME_PROCLITICS: Final = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك")
-
-
 def _is_name(letters: str) -> bool:
     """A gazetteer or annotated name, alone or after proclitics: a word, never two glued
     (``فيينتيان`` is not ``في`` + ``ينتيان``; names from :func:`clitic_evidence.name_words`)."""
-    from khabar.lang.ar.clitic_evidence import name_words
+    from khabar.lang.ar.clitic_evidence import PROCLITIC_SURFACES, name_words
 
     names = name_words()
-    return any(letters.startswith(q) and letters[len(q) :] in names for q in _NAME_PROCLITICS)
+    return any(letters.startswith(q) and letters[len(q) :] in names for q in PROCLITIC_SURFACES)
 
 
 @lru_cache(maxsize=1 << 17)
