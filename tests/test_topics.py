@@ -307,7 +307,7 @@ def _reference_scores(
     n: int,
     extra: dict[str, tuple[float, ...]] | None = None,
 ) -> list[float]:
-    """The plain loop over labels that _linear_scores unrolls for six labels."""
+    """The plain loop over labels, written out here as the reference for _linear_scores."""
     scores = [0.0] * n
     norm2 = 0.0
     for feat, count in feats.items():
