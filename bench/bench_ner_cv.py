@@ -58,7 +58,7 @@ def main() -> int:
 
     train, _dev = train_ner.split(train_ner.load(args.data))
     # The shipped word clusters (built from unlabeled ANT text, no ANERcorp labels involved).
-    lexicon_path = REPO / "src" / "khabar" / "models" / "ner_lexicon.tsv.gz"
+    lexicon_path = REPO / "src" / "khabar" / "models" / "ner_lexicon.bin.gz"
     lexicon = train_ner.read_lexicon(lexicon_path)
     cfg, stack = train_ner.SHIP_CONFIG, train_ner.STACK
     assert stack is not None, "the shipped configuration has a second pass"

@@ -197,3 +197,107 @@ def test_morph_precomputed_index_gives_the_rankers_answer() -> None:
     words = sorted(model.ranked)[::500]
     for word in words:
         assert model.best(word) == plain.best(word), word
+
+
+# --- packed model files (issue 16: tables as marisa trie + arrays instead of dicts built at load)
+
+
+def test_packed_round_trip_and_rejects_damaged_files() -> None:
+    import array
+
+    import marisa_trie
+
+    from khabar.lang.ar import packed
+
+    trie = marisa_trie.Trie(["ب", "بيت", "كتاب"])
+    values = array.array("I", [7, 0, 4_000_000_000])
+    raw = packed.pack({"words": trie, "n": values}, {"schema": 9, "note": "نص"})
+    assert raw == packed.pack({"words": trie, "n": values}, {"schema": 9, "note": "نص"})  # deterministic
+    head, sections = packed.unpack(raw)
+    assert head["schema"] == 9 and head["note"] == "نص"
+    assert list(sections["words"].keys()) == list(trie.keys()) and sections["n"] == values
+    import gzip
+
+    body = gzip.decompress(raw)
+    for bad in (b"", b"not gzip", gzip.compress(b"KHABAR-PACKED-2\n" + body[16:]), gzip.compress(body[:-1])):
+        with pytest.raises(packed.PackError):
+            packed.unpack(bad)
+
+
+def test_trie_counts_is_a_mapping_with_a_bounded_cache() -> None:
+    import array
+
+    import marisa_trie
+
+    from khabar.lang.ar import packed
+
+    words = {"كتب": 12, "كاتب": 3, "مكتبة": 40, "ال": 900}
+    trie = marisa_trie.Trie(sorted(words))
+    table = array.array("I", bytes(4 * len(trie)))
+    for word, idx in trie.items():
+        table[idx] = words[word]
+    counts = packed.TrieCounts(trie, table, cache_size=2)
+    for _ in range(3):  # the cache is cleared every two new keys: the answers stay the same
+        assert {w: counts.get(w, 0) for w in [*words, "غائب"]} == {**words, "غائب": 0}
+    assert len(counts._cache) <= 2
+    assert dict(counts.items()) == words and len(counts) == 4
+    assert "غائب" not in counts and counts.get("غائب") is None
+    with pytest.raises(KeyError):
+        counts["غائب"]
+    # a table over the same trie that lists some keys only
+    marks = array.array("B", [255] * len(trie))
+    marks[trie["كاتب"]] = 2
+    some = packed.TrieCounts(trie, marks, missing=255)
+    assert dict(some.items()) == {"كاتب": 2} and len(some) == 1 and "كتب" not in some
+    with pytest.raises(packed.PackError):
+        packed.TrieCounts(trie, array.array("I", [1]))
+
+
+def test_morph_model_file_round_trips_exactly() -> None:
+    model = morph.SegmenterModel({"P:": 0.5, "S:ة": -1.25e-3}, {"بيت": 3, "البيت": 9}, {"مما": "من+ما"})
+    raw = model.to_bytes()
+    again = morph.SegmenterModel.from_bytes(raw)
+    assert again.weights == model.weights and again.lexicon == model.lexicon
+    assert dict(again.counts.items()) == model.counts
+    assert again.to_bytes() == raw  # deterministic, whatever the counts' container
+
+
+def test_morph_shipped_counts_answer_like_the_dict() -> None:
+    counts = morph.load_model().counts
+    assert len(counts) > 100_000
+    some = list(itertools.islice(iter(counts), 0, None, 5_000))
+    assert all(counts.get(w, 0) == counts[w] > 0 for w in some)
+    assert counts.get("كلمةليستفيالعد", 0) == 0
+
+
+def test_morph_corrupt_model_raises_k202(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(morph, "read_model", lambda name, code="K200": b"\x1f\x8b not a model")
+    morph.load_model.cache_clear()
+    try:
+        with pytest.raises(ResourceError) as info:
+            morph.load_model()
+        assert info.value.code == "K202" and morph.MODEL_FILE in str(info.value)
+    finally:
+        monkeypatch.undo()
+        morph.load_model.cache_clear()
+
+
+def test_morph_index_of_another_model_raises_k202(monkeypatch: pytest.MonkeyPatch) -> None:
+    import array
+
+    from khabar.lang.ar import packed
+
+    real = morph.read_model
+    n = len(morph.load_model().counts)
+    other = packed.pack({"choice": array.array("B", [morph.NOT_RANKED] * n)}, {"schema": 1, "trie_sha256": "0" * 64})
+    monkeypatch.setattr(
+        morph, "read_model", lambda name, code="K200": other if name == morph.RANKED_FILE else real(name, code)
+    )
+    morph.load_model.cache_clear()
+    try:
+        with pytest.raises(ResourceError) as info:
+            morph.load_model()
+        assert info.value.code == "K202" and "another" in str(info.value)
+    finally:
+        monkeypatch.undo()
+        morph.load_model.cache_clear()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from importlib import resources
 
@@ -298,3 +299,37 @@ def test_ner_seed_entities(seed_text: str) -> None:
     wanted = {(e, "PERS") for e in SEED_PERS} | {(e, "LOC") for e in SEED_LOC} | {(e, "ORG") for e in SEED_ORG}
     missing = wanted - found
     assert missing <= SEED_MISSES, f"newly missed: {sorted(missing - SEED_MISSES)}"
+
+
+def test_ner_cluster_lexicon_round_trips() -> None:
+    table = {"بيت": ("128=1", "512=7", "32=0", "2048=9"), "كتاب": ("128=1", "512=3", "32=0", "2048=1")}
+    raw = ner.ClusterLexicon.to_bytes(table)
+    assert raw == ner.ClusterLexicon.to_bytes(dict(reversed(table.items())))  # deterministic
+    lexicon = ner.ClusterLexicon.from_bytes(raw)
+    assert dict(lexicon.items()) == table and len(lexicon) == 2
+    assert lexicon.get("قلم") is None and "قلم" not in lexicon and "بيت" in lexicon
+    with pytest.raises(ValueError):
+        ner.ClusterLexicon.to_bytes({"بيت": ("128=1",), "كتاب": ("128=1", "512=3")})
+
+
+def test_ner_shipped_lexicon_has_the_cluster_features() -> None:
+    lexicon = ner.load_model().featurizer.lexicon
+    assert len(lexicon) > 50_000
+    for word in list(itertools.islice(iter(lexicon), 0, None, 10_000)):
+        feats = lexicon[word]
+        assert [f.split("=")[0] for f in feats] == ["128", "512", "32", "2048"], word
+
+
+def test_ner_corrupt_lexicon_is_a_resource_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = ner.read_model
+    monkeypatch.setattr(
+        ner, "read_model", lambda name, code="K200": b"garbage" if name == ner.LEXICON_FILE else real(name, code)
+    )
+    ner.load_model.cache_clear()
+    try:
+        with pytest.raises(khabar.ResourceError) as info:
+            ner.load_model()
+        assert info.value.code == "K203" and ner.LEXICON_FILE in str(info.value)
+    finally:
+        monkeypatch.undo()
+        ner.load_model.cache_clear()

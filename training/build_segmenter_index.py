@@ -1,7 +1,8 @@
-"""Precompute the segmenter's choice for frequent corpus words: src/khabar/models/segmenter_ranked.tsv.gz.
+"""Precompute the segmenter's choice for frequent corpus words: src/khabar/models/segmenter_ranked.bin.gz.
 
 For every ANT word the shipped segmenter model carries counts for (and that is not in
-its gold lexicon), store the index of the best-ranked candidate. At run time
+its gold lexicon), store the index of the best-ranked candidate: one byte per id of the
+model's word trie (255 for none), tied to that trie by its SHA-256. At run time
 ``morph.SegmenterModel.best`` returns that candidate without scoring, so the answer is
 identical and most words of running text skip the ranker. Run after
 training/train_segmenter.py (which calls this):
@@ -11,8 +12,6 @@ training/train_segmenter.py (which calls this):
 
 from __future__ import annotations
 
-import gzip
-import json
 import sys
 from pathlib import Path
 
@@ -38,12 +37,9 @@ def build(model: morph.SegmenterModel) -> list[tuple[str, int]]:
 
 
 def main(out: Path = REPO / "src" / "khabar" / "models" / morph.RANKED_FILE) -> None:
-    data = gzip.decompress((REPO / "src" / "khabar" / "models" / morph.MODEL_FILE).read_bytes())
-    doc = json.loads(data.decode("utf-8"))
-    model = morph.SegmenterModel(doc["weights"], doc["counts"], doc["lexicon"])
+    model = morph.SegmenterModel.from_bytes((REPO / "src" / "khabar" / "models" / morph.MODEL_FILE).read_bytes())
     rows = build(model)
-    payload = "".join(f"{w}\t{i}\n" for w, i in rows).encode("utf-8")
-    out.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
+    out.write_bytes(morph.ranked_bytes(model, dict(rows)))
     print(f"wrote {out} ({len(rows):,} words, {out.stat().st_size / 1e6:.2f} MB)")
     write_manifest()
 

@@ -9,7 +9,7 @@ The gazetteers are hand-written (khabar/lang/ar/gazetteers.py). Word clusters (f
 ``dist``) come from the unlabeled ANT news text (train parts of ant-multisource-v2.1 and
 ant-v1.1-jawharafm, Apache-2.0): PPMI over left/right neighbours, truncated SVD, hierarchical
 spherical k-means (see build_lexicon); only the word -> cluster-id table ships
-(ner_lexicon.tsv.gz). SaudiNewsNet (non-commercial) is never used here.
+(ner_lexicon.bin.gz, packed: ner_features.ClusterLexicon). SaudiNewsNet (non-commercial) is never used here.
 
 Dev split: the LAST 10% of the sentences (sequential, like CAMeL's split); every choice
 and every reported figure comes from a model trained on the first 90%.
@@ -17,9 +17,10 @@ and every reported figure comes from a model trained on the first 90%.
     python training/train_ner.py --dev-only          # train on 90%, print the dev report
     python training/train_ner.py --compare           # learner/feature comparison -> bench/ner_comparison.md
     python training/train_ner.py                     # write ner.crfsuite, ner.stack.crfsuite, ner.json,
-                                                     # ner_lexicon.tsv.gz, ner_attributes.txt.gz (the
+                                                     # ner_lexicon.bin.gz, ner_attributes.txt.gz (the
                                                      # features the two models weigh) and the manifest
-    python training/train_ner.py --lexicon src/khabar/models/ner_lexicon.tsv.gz   # reuse the clusters
+    python training/train_ner.py --lexicon src/khabar/models/ner_lexicon.bin.gz   # reuse the clusters
+    python training/train_ner.py --repack-lexicon OLD.tsv.gz   # rewrite an old TSV lexicon packed, nothing else
     python training/train_ner.py --dev-only --families word,gaz,... --first-c1 0.2  # experiments
 
 Two passes (STACK): the first CRF as above; a second CRF with the same features plus the
@@ -61,6 +62,7 @@ from khabar.components.ner import (
     LEXICON_FILE,
     MODEL_FILE,
     STACK_FILE,
+    ClusterLexicon,
     Featurizer,
     apply_rules,
     stack_features,
@@ -244,10 +246,9 @@ def build_lexicon(data_dir: Path) -> dict[str, tuple[str, ...]]:
 
 
 def write_lexicon(lexicon: dict[str, tuple[str, ...]], path: Path) -> None:
-    """Write the lexicon as gzipped TSV (``word<TAB>feat feat ...``), byte-reproducibly (mtime 0)."""
-    body = "".join(f"{w}\t{' '.join(feats)}\n" for w, feats in sorted(lexicon.items()))
-    with path.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
-        gz.write(body.encode("utf-8"))
+    """Write the lexicon packed (``ClusterLexicon.to_bytes``: marisa trie + uint16 feature ids),
+    byte-reproducibly. (Until 2026-11 it shipped as gzipped TSV, ``word<TAB>feat feat ...``.)"""
+    path.write_bytes(ClusterLexicon.to_bytes(lexicon))
 
 
 def model_attributes(*models: bytes) -> list[str]:
@@ -454,7 +455,9 @@ def compare(data_dir: Path, out: Path) -> None:
 
 
 def read_lexicon(path: Path) -> dict[str, tuple[str, ...]]:
-    """A lexicon written by :func:`write_lexicon`."""
+    """A lexicon written by :func:`write_lexicon`, or an older gzipped TSV one (``*.tsv.gz``)."""
+    if not path.name.endswith(".tsv.gz"):
+        return dict(ClusterLexicon.from_bytes(path.read_bytes()).items())
     text = gzip.decompress(path.read_bytes()).decode("utf-8")
     return {w: tuple(f.split(" ")) for w, _, f in (line.partition("\t") for line in text.splitlines())}
 
@@ -472,7 +475,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--families", help="comma-separated feature families (an experiment; default: SHIP_CONFIG)")
     parser.add_argument("--first-only", action="store_true", help="with --dev-only: stop after the first pass")
     parser.add_argument("--first-c1", type=float, help="L1 weight of the first pass (an experiment)")
+    parser.add_argument("--repack-lexicon", type=Path, help="write an old ner_lexicon.tsv.gz packed; train nothing")
     args = parser.parse_args(argv)
+    if args.repack_lexicon:
+        write_lexicon(read_lexicon(args.repack_lexicon), args.out / LEXICON_FILE)
+        print(f"wrote {args.out / LEXICON_FILE} ({(args.out / LEXICON_FILE).stat().st_size / 1e6:.2f} MB)")
+        if args.out.resolve() == (REPO / "src" / "khabar" / "models").resolve():
+            sys.path.insert(0, str(REPO / "training"))
+            from write_manifest import main as write_manifest
+
+            write_manifest()
+        return 0
     if args.families:
         SHIP_CONFIG["families"] = args.families.split(",")
     if args.first_c1 is not None:

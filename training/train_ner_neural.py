@@ -55,7 +55,7 @@ GAZ = ("LOC", "NAT", "TTL", "ORGC", "ORG", "LOCC", "MISC", "NAME")
 SHAPES = ("A", "D", "L", "LU", "P", "X")
 MAX_CHARS = 20
 SEED = 5
-DEFAULT_LEXICON = REPO / "src" / "khabar" / "models" / "ner_lexicon.tsv.gz"
+DEFAULT_LEXICON = REPO / "src" / "khabar" / "models" / "ner_lexicon.bin.gz"
 
 
 def read_vectors(folder: Path, n_words: int) -> tuple[list[str], np.ndarray]:

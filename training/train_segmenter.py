@@ -1,4 +1,4 @@
-"""Train the Farasa-compatible word segmenter shipped as khabar/models/segmenter.json.gz.
+"""Train the Farasa-compatible word segmenter shipped as khabar/models/segmenter.bin.gz.
 
 Data (read from ``<repo>/../shared/data``; nothing from there is copied into the repo):
 
@@ -11,11 +11,14 @@ Data (read from ``<repo>/../shared/data``; nothing from there is copied into the
 
 What ships: the ranker weights, the pruned ANT word counts and the gold lexicon
 (surface word -> Farasa string).  SaudiNewsNet is never used (non-commercial licence).
+The file is packed (``SegmenterModel.to_bytes``: weights and lexicon as JSON, the counts as a
+marisa trie + uint32 array); schema 1 was one gzipped JSON object (``segmenter.json.gz``).
 
 Usage::
 
     python training/train_segmenter.py            # train on all 45 articles, write the model
     python training/train_segmenter.py --cv 5     # article-level cross-validation only
+    python training/train_segmenter.py --repack OLD.json.gz   # rewrite a schema-1 model packed
 
 The run is deterministic: fixed seeds, sorted iteration, no wall-clock input.
 """
@@ -273,7 +276,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--by-token", action="store_true", help="train on every token, not unique words")
     parser.add_argument("--cache", type=Path, default=None, help="cache file for the ANT counts")
     parser.add_argument("--errors", type=int, default=0, help="print this many CV errors")
+    parser.add_argument("--repack", type=Path, help="write a schema-1 segmenter.json.gz in the packed format, untrained")
     args = parser.parse_args(argv)
+    if args.repack:
+        old = json.loads(gzip.decompress(args.repack.read_bytes()).decode("utf-8"))
+        if old.get("schema") != 1:
+            raise SystemExit(f"{args.repack}: not a schema-1 segmenter model")
+        args.out.write_bytes(SegmenterModel(old["weights"], old["counts"], old["lexicon"]).to_bytes())
+        print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB) from {args.repack}")
+        build_segmenter_index()
+        return 0
 
     t0 = time.perf_counter()
     articles = read_gold(args.data / GOLD_REL)
@@ -286,8 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"({time.perf_counter() - t0:.1f}s)")
         return 0
     model = train_model(articles, counts, args.epochs, not args.by_token)
-    payload = json.dumps(model.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    args.out.write_bytes(gzip.compress(payload.encode("utf-8"), compresslevel=9, mtime=0))
+    args.out.write_bytes(model.to_bytes())
     correct, total, _ = evaluate(model, articles)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB, {len(model.weights)} weights)")
     print(f"training-set accuracy (not a generalisation figure): {correct / total:.4f}")

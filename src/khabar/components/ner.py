@@ -9,7 +9,8 @@ offsets and moves a span's start past the proclitics و ف ب ل ك of its first
 
 Features (shared by training and runtime, :mod:`khabar.components.ner_features`): word
 identity and folded form, the clitic split, affixes, shape, hand-written gazetteers, word
-clusters learnt from unlabeled ANT news (``ner_lexicon.tsv.gz``), the same for the words at
+clusters learnt from unlabeled ANT news (``ner_lexicon.bin.gz``, a packed
+:class:`~khabar.components.ner_features.ClusterLexicon`), the same for the words at
 -2..+2. Per-word features are cached.
 
 When the model ships a second pass (``ner.stack.crfsuite``, ner.json ``"stack"``), a second
@@ -40,17 +41,24 @@ from functools import lru_cache
 from typing import Any, Final
 
 from khabar.components.entity_consistency import make_consistent
-from khabar.components.ner_features import ALL_FAMILIES, STRIPPABLE, Featurizer, phrase_key, stack_features
+from khabar.components.ner_features import (
+    ALL_FAMILIES,
+    STRIPPABLE,
+    ClusterLexicon,
+    Featurizer,
+    phrase_key,
+    stack_features,
+)
 from khabar.doc import Doc, Span
 from khabar.errors import ResourceError
-from khabar.lang.ar import gazetteers
+from khabar.lang.ar import gazetteers, packed
 from khabar.lang.ar.normalize import fold
 from khabar.resources import read_model
 
 NAME = "ner"
 MODEL_FILE: Final = "ner.crfsuite"
 INFO_FILE: Final = "ner.json"
-LEXICON_FILE: Final = "ner_lexicon.tsv.gz"
+LEXICON_FILE: Final = "ner_lexicon.bin.gz"  # word clusters (ClusterLexicon)
 STACK_FILE: Final = "ner.stack.crfsuite"  # the second pass (optional; ner.json "stack")
 ATTRIBUTES_FILE: Final = "ner_attributes.txt.gz"  # features the models weigh (optional; ner.json "attributes")
 LABELS: Final = ("PERS", "LOC", "ORG", "MISC")
@@ -63,6 +71,7 @@ __all__ = [
     "MODEL_FILE",
     "NAME",
     "STACK_FILE",
+    "ClusterLexicon",
     "Featurizer",
     "apply_rules",
     "entity_runs",
@@ -146,7 +155,9 @@ class _Model:
         self, tagger: Any, featurizer: Featurizer, data: bytes, tagger2: Any = None, data2: bytes = b"", window: int = 0
     ) -> None:
         self.tagger = tagger
-        self.data = data  # open_inmemory reads this buffer for the tagger's whole life
+        # open_inmemory keeps a pointer into this buffer (crfsuite reads the model from it for
+        # the tagger's whole life, no copy): the bytes must live as long as the tagger
+        self.data = data
         self.tagger2 = tagger2
         self.data2 = data2
         self.window = window
@@ -193,15 +204,12 @@ def load_model() -> _Model:
     except (ValueError, OSError) as exc:
         raise _resource_error("not a crfsuite model") from exc
     families = info.get("families", ALL_FAMILIES)
-    lexicon: dict[str, tuple[str, ...]] = {}
+    lexicon: ClusterLexicon | None = None
     if "dist" in families:
         try:
-            text = gzip.decompress(read_model(LEXICON_FILE, code="K203")).decode("utf-8")
-        except (OSError, ValueError) as exc:
-            raise _resource_error(f"{LEXICON_FILE}: {exc.__class__.__name__}") from exc
-        for line in text.splitlines():
-            word, _, feats = line.partition("\t")
-            lexicon[word] = tuple(feats.split(" "))
+            lexicon = ClusterLexicon.from_bytes(read_model(LEXICON_FILE, code="K203"))
+        except packed.PackError as exc:
+            raise _resource_error(f"{LEXICON_FILE}: {exc}") from exc
     known: frozenset[str] | None = None
     if info.get("attributes"):
         try:

@@ -29,6 +29,7 @@ The thresholds were chosen on names that the names bench does not test
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Final, NamedTuple
 
@@ -95,7 +96,7 @@ def name_parts() -> frozenset[str]:
     )
 
 
-def is_name(word: str, counts: dict[str, int]) -> bool:
+def is_name(word: str, counts: Mapping[str, int]) -> bool:
     """A gazetteer name, or a word of a multi-word place that is not a common word: it never
     takes the article and is no function word (``بيونغ``, ``سان`` are names; ``شمال`` of
     ``شمال أفريقيا`` takes the article, ``منه`` of ``هوشي منه`` is a function word)."""
@@ -194,7 +195,7 @@ def _with_article(segs: tuple[str, ...], q_len: int, rest: str, name: bool) -> T
     return Target(segs, q_len, name=name)
 
 
-def _lam_lam(conj: str, x: str, counts: dict[str, int]) -> Target | None:
+def _lam_lam(conj: str, x: str, counts: Mapping[str, int]) -> Target | None:
     """Rule 1: ``(و|ف)لل`` + x."""
     c = counts.get
     a_name, d_name = is_name(DET + x, counts), is_name("ل" + x, counts)
@@ -211,7 +212,7 @@ def _lam_lam(conj: str, x: str, counts: dict[str, int]) -> Target | None:
     return None
 
 
-def keeps_suffix(bare: str, pre: tuple[str, ...], suf_len: int, counts: dict[str, int]) -> bool:
+def keeps_suffix(bare: str, pre: tuple[str, ...], suf_len: int, counts: Mapping[str, int]) -> bool:
     """Whether the letters a suffix split would cut off belong to a name (``بيروت``, not
     ``بيرو`` + ``ت``).  (Frequency alone was tried and cut fewer stems than it saved:
     ``أعطاها`` is rare as ``أعطا``.)"""
@@ -229,7 +230,7 @@ MIN_PRONOUN_STEM: Final = 20  # a stem seen this often (and more often than with
 _OBJECT_PRONOUNS: Final = ("هما", "هم", "ها", "ه")
 
 
-def suffixes_by_evidence(rest: str, definite: bool, counts: dict[str, int]) -> tuple[str, ...] | None:
+def suffixes_by_evidence(rest: str, definite: bool, counts: Mapping[str, int]) -> tuple[str, ...] | None:
     """The last suffixes of ``rest`` (a word without its proclitics, ``definite`` when they end
     in the article) when the evidence is clear, else None (the ranker splits what precedes them).
 
@@ -271,20 +272,20 @@ def suffixes_by_evidence(rest: str, definite: bool, counts: dict[str, int]) -> t
     return None
 
 
-def takes_article(rest: str, counts: dict[str, int]) -> bool:
+def takes_article(rest: str, counts: Mapping[str, int]) -> bool:
     """Whether ``ال`` + rest is attested: then rest does not end in a pronoun or the ا of the
     indefinite accusative, which never stand with the article (``السيدا``: ``سيدا`` is whole)."""
     return not rest.startswith(DET) and counts.get(DET + rest, 0) >= MIN_DET_COUNT
 
 
-def _takes_pronoun(word: str, counts: dict[str, int]) -> bool:
+def _takes_pronoun(word: str, counts: Mapping[str, int]) -> bool:
     """Whether the counts attest ``word`` with an attached pronoun (ة is spelt ت before it)."""
     stem = word[:-1] + "ت" if word.endswith("ة") else word
     return any(counts.get(stem + p, 0) for p in _PRONOUNS)
 
 
 def target(
-    bare: str, pre: tuple[str, ...], suf: tuple[str, ...], counts: dict[str, int]
+    bare: str, pre: tuple[str, ...], suf: tuple[str, ...], counts: Mapping[str, int]
 ) -> Target | None:
     """The proclitics ``bare`` must have, or None to keep the ranker's.
 

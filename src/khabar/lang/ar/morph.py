@@ -9,7 +9,9 @@ identities, stem length and edges, and corpus statistics of the candidate stem
 Words seen in the gold training data are looked up first.
 
 The model is built by ``training/train_segmenter.py`` and shipped as
-``khabar/models/segmenter.json.gz``; it is loaded lazily on first use.
+``khabar/models/segmenter.bin.gz`` (ranker weights and gold lexicon in the header, the ANT
+word counts as a marisa trie + array, see :mod:`khabar.lang.ar.packed`), with the
+precomputed choices of ``segmenter_ranked.bin.gz``; both are loaded lazily on first use.
 
 Segments are written as Farasa writes them: ``للبيت`` is ``ل+ال+بيت`` (the ``ال``
 is restored), ``مما`` is ``من+ما``.  :func:`segment_word` returns stand-off
@@ -19,21 +21,26 @@ alongside.
 
 from __future__ import annotations
 
-import gzip
+import array
+import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, NamedTuple
 
+import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type information
+
 from khabar.errors import ResourceError
-from khabar.lang.ar import clitic_evidence
+from khabar.lang.ar import clitic_evidence, packed
 from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
 from khabar.memo import short_memo
-from khabar.resources import read_json_model, read_model
+from khabar.resources import read_model
 
-MODEL_FILE: Final = "segmenter.json.gz"
-RANKED_FILE: Final = "segmenter_ranked.tsv.gz"
-MODEL_SCHEMA: Final = 1
+MODEL_FILE: Final = "segmenter.bin.gz"
+RANKED_FILE: Final = "segmenter_ranked.bin.gz"
+MODEL_SCHEMA: Final = 2  # 1: segmenter.json.gz (one JSON object); 2: packed tables
+NOT_RANKED: Final = 255  # segmenter_ranked.bin.gz: the word has no precomputed choice
 
 _MARKS = re.compile(f"[{DIACRITIC_RANGES}{TATWEEL}]")
 
@@ -202,7 +209,7 @@ _VARIANTS: Final = (
 )
 
 
-def stem_stats(stem: str, counts: dict[str, int]) -> tuple[int, int, int]:
+def stem_stats(stem: str, counts: Mapping[str, int]) -> tuple[int, int, int]:
     """Corpus evidence for a stem: count bucket, ال+stem count bucket, number of attested variants."""
     c_det = 0 if stem.startswith(DET) else counts.get(DET + stem, 0)
     variants = sum(1 for a, b in _VARIANTS if counts.get(a + stem + b, 0) > 0)
@@ -210,7 +217,7 @@ def stem_stats(stem: str, counts: dict[str, int]) -> tuple[int, int, int]:
 
 
 def features(
-    bare: str, cand: Candidate, counts: dict[str, int], stats: tuple[int, int, int] | None = None
+    bare: str, cand: Candidate, counts: Mapping[str, int], stats: tuple[int, int, int] | None = None
 ) -> list[str]:
     """Feature strings of one candidate (shared by training and runtime; ``stats`` = stem_stats of its stem)."""
     pre = "+".join(cand.pre)
@@ -293,23 +300,28 @@ def _fits(bare: str, cand: Candidate, want: clitic_evidence.Target) -> bool:
 
 
 class SegmenterModel:
-    """Ranker weights, corpus counts and the gold lexicon."""
+    """Ranker weights, corpus counts and the gold lexicon.
+
+    ``counts`` is a dict in training and a :class:`khabar.lang.ar.packed.TrieCounts` when
+    loaded from the package; ``ranked`` maps frequent corpus words to the index of their
+    best candidate (the same kind of mapping, or None).
+    """
 
     __slots__ = ("_stats", "counts", "lexicon", "ranked", "weights")
 
     def __init__(
         self,
         weights: dict[str, float],
-        counts: dict[str, int],
+        counts: Mapping[str, int],
         lexicon: dict[str, str],
-        ranked: dict[str, int] | None = None,
+        ranked: Mapping[str, int] | None = None,
     ) -> None:
         self.weights = weights
         self.counts = counts
         self.lexicon = lexicon
         # Frequent corpus words -> index of their best candidate, precomputed with these
         # weights by training/build_segmenter_index.py: the same answer, without ranking.
-        self.ranked: dict[str, int] = ranked or {}
+        self.ranked: Mapping[str, int] = ranked if ranked is not None else {}
         self._stats: dict[str, tuple[int, int, int]] = {}  # stem -> stem_stats (stems recur across words)
 
     def best(self, bare: str) -> Candidate:
@@ -365,31 +377,90 @@ class SegmenterModel:
         cache = self._stats
         stats = cache.get(cand.stem)
         if stats is None:
-            if len(cache) > 500_000:
+            if len(cache) > 65_536:  # bounded: a long run meets new stems in every article
                 cache.clear()
             stats = cache[cand.stem] = stem_stats(cand.stem, self.counts)
         weights = self.weights
         return sum(weights.get(f, 0.0) for f in features(bare, cand, self.counts, stats))
 
-    def to_json(self) -> dict[str, object]:
-        """The JSON document written to the model file."""
-        return {"schema": MODEL_SCHEMA, "weights": self.weights, "counts": self.counts, "lexicon": self.lexicon}
+    def to_bytes(self) -> bytes:
+        """The model file (``segmenter.bin.gz``): weights and lexicon in the header, the counts
+        as a marisa trie of the words and a uint32 array of their counts by trie id.
+        Deterministic: the same model gives the same bytes."""
+        trie = marisa_trie.Trie(sorted(self.counts))
+        values = array.array("I", bytes(4 * len(trie)))
+        for word, idx in trie.items():
+            values[idx] = self.counts[word]
+        meta = {"schema": MODEL_SCHEMA, "weights": self.weights, "lexicon": self.lexicon}
+        return packed.pack({"words": trie, "counts": values}, meta)
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> SegmenterModel:
+        """The model in a file written by :meth:`to_bytes` (no precomputed choices).
+
+        Raises:
+            packed.PackError: when ``raw`` is not such a file.
+        """
+        head, sections = packed.unpack(raw)
+        if head.get("schema") != MODEL_SCHEMA:
+            raise packed.PackError(f"schema {head.get('schema')!r}, not {MODEL_SCHEMA}")
+        try:
+            weights, lexicon = head["weights"], head["lexicon"]
+            counts = packed.TrieCounts(sections["words"], sections["counts"])
+        except KeyError as exc:
+            raise packed.PackError(f"no {exc} section") from exc
+        if not isinstance(weights, dict) or not isinstance(lexicon, dict):
+            raise packed.PackError("weights or lexicon is not an object")
+        return cls(weights, counts, lexicon)
+
+
+def trie_digest(trie: marisa_trie.Trie) -> str:
+    """SHA-256 of a trie's bytes: ties ``segmenter_ranked.bin.gz`` to the model whose key ids it uses."""
+    return hashlib.sha256(trie.tobytes()).hexdigest()
+
+
+def ranked_bytes(model: SegmenterModel, choices: Mapping[str, int]) -> bytes:
+    """The ``segmenter_ranked.bin.gz`` file: one uint8 per counts-trie id (NOT_RANKED for none).
+
+    ``model`` must have been loaded with :meth:`SegmenterModel.from_bytes` (its counts carry the trie)."""
+    counts = model.counts
+    if not isinstance(counts, packed.TrieCounts):
+        raise TypeError("the model's counts must be packed (SegmenterModel.from_bytes)")
+    values = array.array("B", bytes([NOT_RANKED]) * len(counts))
+    for word, idx in choices.items():
+        if not 0 <= idx < NOT_RANKED:
+            raise ValueError(f"candidate index {idx} of {word!r} does not fit")
+        key_id = counts.id(word)
+        if key_id is None:
+            raise ValueError(f"{word!r} has no corpus count")
+        values[key_id] = idx
+    return packed.pack({"choice": values}, {"schema": 1, "trie_sha256": trie_digest(counts.trie)})
+
+
+def _unreadable(name: str, detail: str) -> ResourceError:
+    return ResourceError(
+        f"segmenter model khabar/models/{name} is unreadable ({detail})", hint="reinstall khabar", code="K202"
+    )
 
 
 @lru_cache(maxsize=1)
 def load_model() -> SegmenterModel:
-    """Load the packaged segmenter model (once; raises ResourceError K202 when missing)."""
-    doc = read_json_model(MODEL_FILE, "segmenter model", "K202", MODEL_SCHEMA)
-    ranked: dict[str, int] = {}
+    """Load the packaged segmenter model (once; raises ResourceError K202 when missing or corrupt)."""
     try:
-        for line in gzip.decompress(read_model(RANKED_FILE, code="K202")).decode("utf-8").splitlines():
-            word, _, idx = line.partition("\t")
-            ranked[word] = int(idx)
-    except (OSError, ValueError) as exc:
-        raise ResourceError(
-            f"segmenter index khabar/models/{RANKED_FILE} is unreadable", hint="reinstall khabar", code="K202"
-        ) from exc
-    return SegmenterModel(doc["weights"], doc["counts"], doc["lexicon"], ranked)
+        model = SegmenterModel.from_bytes(read_model(MODEL_FILE, code="K202"))
+    except packed.PackError as exc:
+        raise _unreadable(MODEL_FILE, str(exc)) from exc
+    counts = model.counts
+    assert isinstance(counts, packed.TrieCounts)  # from_bytes packs them
+    try:
+        head, sections = packed.unpack(read_model(RANKED_FILE, code="K202"))
+        ranked = packed.TrieCounts(counts.trie, sections["choice"], missing=NOT_RANKED)
+    except (packed.PackError, KeyError) as exc:
+        raise _unreadable(RANKED_FILE, str(exc)) from exc
+    if head.get("trie_sha256") != trie_digest(counts.trie):
+        raise _unreadable(RANKED_FILE, f"built for another {MODEL_FILE}")
+    model.ranked = ranked
+    return model
 
 
 # --- public API ------------------------------------------------------------------------------

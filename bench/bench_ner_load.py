@@ -1,0 +1,88 @@
+"""Cold-start cost of the NER and segmenter models: CPU seconds and RSS per loader.
+
+    python bench/bench_ner_load.py [--profile N]
+
+Runs in a fresh process (run it with an old checkout on ``PYTHONPATH`` to compare) and
+calls each loader once, in the order a first ``analyze(text, components=["ner"])`` needs
+them, printing the CPU time (user+sys, ``time.process_time``) and the growth of VmRSS
+(``/proc/self/status``) around each, then analyses one sentence of our own with the
+models loaded, and prints the process's peak RSS (VmHWM). A loader that the checkout does
+not have is skipped. ``--profile N`` instead prints the N most expensive functions
+(cumulative) of the whole cold sequence under cProfile. Prints figures; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import time
+from collections.abc import Callable
+
+SENTENCE = "قال وزير الخارجية السعودي في الرياض إن المملكة ستستضيف القمة العربية المقبلة بحضور الأمين العام للأمم المتحدة."
+
+LOADERS: tuple[tuple[str, str, str], ...] = (
+    ("segmenter (morph.load_model)", "khabar.lang.ar.morph", "load_model"),
+    ("names (clitic_evidence.annotated_names)", "khabar.lang.ar.clitic_evidence", "annotated_names"),
+    ("gazetteer names (clitic_evidence.gazetteer_names)", "khabar.lang.ar.clitic_evidence", "gazetteer_names"),
+    ("place parts (clitic_evidence.name_parts)", "khabar.lang.ar.clitic_evidence", "name_parts"),
+    ("stem spelling (clitic_evidence._spelling_model)", "khabar.lang.ar.clitic_evidence", "_spelling_model"),
+    ("NER gazetteers (ner_features._gazetteer_tables)", "khabar.components.ner_features", "_gazetteer_tables"),
+    ("NER (ner.load_model)", "khabar.components.ner", "load_model"),
+)
+
+
+def _rss_kb(field: str = "VmRSS") -> int:
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    return 0
+
+
+def _measure(label: str, fn: Callable[[], object]) -> None:
+    rss0, cpu0 = _rss_kb(), time.process_time()
+    fn()
+    cpu, rss = time.process_time() - cpu0, _rss_kb() - rss0
+    print(f"{label:<52} {cpu:7.3f} CPU-s  {rss / 1024:+8.1f} MB RSS")
+
+
+def cold_sequence() -> None:
+    """Import, load every model, analyse one sentence: the figures of a first use."""
+    _measure("imports (khabar, ner, morph, clitic_evidence)", lambda: [
+        importlib.import_module(m)
+        for m in ("khabar", "khabar.components.ner", "khabar.lang.ar.morph", "khabar.lang.ar.clitic_evidence")
+    ])
+    for label, module, name in LOADERS:
+        fn = getattr(importlib.import_module(module), name, None)
+        if fn is None:
+            print(f"{label:<52} (not in this checkout)")
+            continue
+        _measure(label, fn)
+    import khabar
+
+    _measure("first analyze (ner), models loaded", lambda: khabar.analyze(SENTENCE, components=["ner"]))
+    _measure("second analyze (ner)", lambda: khabar.analyze(SENTENCE, components=["ner"]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--profile", type=int, default=0, help="print the N top functions under cProfile")
+    args = parser.parse_args()
+    cpu0 = time.process_time()
+    if args.profile:
+        import cProfile
+        import pstats
+
+        prof = cProfile.Profile()
+        prof.runcall(cold_sequence)
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(args.profile)
+    else:
+        cold_sequence()
+    import khabar
+
+    print(f"khabar from {khabar.__file__}")
+    print(f"total {time.process_time() - cpu0:.3f} CPU-s (after interpreter start); peak RSS {_rss_kb('VmHWM') / 1024:.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
