@@ -301,3 +301,45 @@ def test_morph_index_of_another_model_raises_k202(monkeypatch: pytest.MonkeyPatc
     finally:
         monkeypatch.undo()
         morph.load_model.cache_clear()
+
+
+def _reference_logp(ngrams: dict[str, dict[str, int]], order: int, word: str) -> float:
+    """Witten-Bell log P(word) over plain dicts (the schema-1 code), to check the packed model."""
+    import math
+
+    totals = {h: sum(n.values()) for h, n in ngrams.items()}
+    padded = "^" * (order - 1) + word + "$"
+    uniform = 1.0 / max(1, len(ngrams.get("", {"": 0})) + 1)
+    total = 0.0
+    for i in range(order - 1, len(padded)):
+        prob = uniform
+        for k in range(order):
+            hist = padded[i - k : i]
+            seen = totals.get(hist)
+            if not seen:
+                break
+            weight = seen / (seen + len(ngrams[hist]))
+            prob = weight * ngrams[hist].get(padded[i], 0) / seen + (1 - weight) * prob
+        total += math.log(prob)
+    return total
+
+
+def test_stem_spelling_model_packed_gives_the_same_floats() -> None:
+    from khabar.lang.ar import clitic_evidence
+
+    spellings = ["بيت", "بيروت", "كتاب", "لبنان", "فرويد"]
+    order = 3
+    ngrams: dict[str, dict[str, int]] = {}
+    for s in spellings:
+        padded = "^" * (order - 1) + s + "$"
+        for i in range(order - 1, len(padded)):
+            for k in range(order):
+                nxt = ngrams.setdefault(padded[i - k : i], {})
+                nxt[padded[i]] = nxt.get(padded[i], 0) + 1
+    model = clitic_evidence._SpellingModel.from_ngrams(ngrams, order)
+    raw = model.to_bytes()
+    again = clitic_evidence._SpellingModel.from_bytes(raw)
+    assert again.to_bytes() == raw
+    for word in [*spellings, "بفرويد", "ولبنان", "غغغ", "ب"]:
+        assert again.logp(word) == _reference_logp(ngrams, order, word), word
+    assert clitic_evidence.spelling_gain("بفرويد", 1) > clitic_evidence.spelling_gain("برسبوليس", 1)

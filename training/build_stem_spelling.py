@@ -1,6 +1,7 @@
-"""Build the character model of stem spellings shipped as src/khabar/models/stem_spelling.json.gz.
+"""Build the character model of stem spellings shipped as src/khabar/models/stem_spelling.bin.gz.
 
     python training/build_stem_spelling.py [--data ../shared/data] [--cache ant_counts.json.gz]
+    python training/build_stem_spelling.py --repack OLD_stem_spelling.json.gz   # schema 1 -> packed
 
 Data: the ANT corpora's word counts (Apache-2.0; the same counts as
 ``training/train_segmenter.py``), words seen at least twice. Each word is split by the
@@ -64,13 +65,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--cache", type=Path, default=None, help="cache file for the ANT counts")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--repack", type=Path, help="write a schema-1 stem_spelling.json.gz packed; build nothing")
     args = parser.parse_args(argv)
+    if args.repack:
+        old = json.loads(gzip.decompress(args.repack.read_bytes()).decode("utf-8"))
+        model = clitic_evidence._SpellingModel.from_ngrams(old["ngrams"], int(old["order"]))
+        args.out.write_bytes(model.to_bytes())
+        print(f"wrote {args.out} ({args.out.stat().st_size / 1e6:.2f} MB) from {args.repack}")
+        if args.out == OUT:
+            write_manifest()
+        return 0
     counts = corpus_counts(args.data, 2, args.cache)
     spellings = stem_spellings(counts)
     table = ngram_counts(spellings, clitic_evidence.SPELLING_ORDER)
-    doc = {"schema": 1, "order": clitic_evidence.SPELLING_ORDER, "ngrams": table}
-    payload = json.dumps(doc, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-    args.out.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
+    model = clitic_evidence._SpellingModel.from_ngrams(table, clitic_evidence.SPELLING_ORDER)
+    args.out.write_bytes(model.to_bytes())  # (schema 1 was this table as gzipped JSON)
     print(f"{len(spellings):,} stem spellings, {len(table):,} histories -> {args.out} "
           f"({args.out.stat().st_size / 1e6:.2f} MB)")
     if args.out == OUT:

@@ -20,22 +20,27 @@ project already has, and leaves the rest (suffixes, ordinary words) to the ranke
    of stem spellings (``بفرويد``, ``وجالينوس``; ``برسبوليس`` and ``ويكيميديا`` stay).
 
 Counts are the ANT word counts shipped with the segmenter; names come from
-:mod:`khabar.lang.ar.gazetteers`; the character model (``stem_spelling.json.gz``) is
-built by ``training/build_stem_spelling.py`` from the ANT words after their proclitics.
+:mod:`khabar.lang.ar.gazetteers`; the character model (``stem_spelling.bin.gz``, packed: a marisa
+trie + arrays) is built by ``training/build_stem_spelling.py`` from the ANT words after their
+proclitics.
 The thresholds were chosen on names that the names bench does not test
 (``training/tune_clitic_evidence.py``).
 """
 
 from __future__ import annotations
 
+import array
 import math
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import Final, NamedTuple
 
+import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type information
+
 from khabar.errors import ResourceError
+from khabar.lang.ar import packed
 from khabar.lang.ar.stopwords import STOP_WORDS
-from khabar.resources import read_json_model
+from khabar.resources import read_json_model, read_model
 
 DET: Final = "ال"
 
@@ -61,7 +66,7 @@ KNOWN_REST: Final = 3  # rule 5: a remainder seen this often is a known word
 # kept whole vs the same letter + a name split); و before an unknown word is far more
 # common in news than a name that starts with و, so it needs less.
 SPELLING_GAIN: Final = {"و": 2.0, "ب": 3.0, "ل": 3.0, "ف": 3.0, "ك": 3.0}
-SPELLING_FILE: Final = "stem_spelling.json.gz"
+SPELLING_FILE: Final = "stem_spelling.bin.gz"
 NAMES_FILE: Final = "names.json.gz"
 SPELLING_ORDER: Final = 4
 ARTICLE_SHARE: Final = 20  # rule 1: the article reading needs 1/20 of the evidence of ل + لX
@@ -141,30 +146,71 @@ def annotated_names() -> frozenset[str]:
 
 
 class _SpellingModel:
-    """Character n-grams of stem spellings with Witten-Bell interpolation (``^`` pads, ``$`` ends)."""
+    """Character n-grams of stem spellings with Witten-Bell interpolation (``^`` pads, ``$`` ends).
 
-    __slots__ = ("ngrams", "order", "totals", "types")
+    Packed: one marisa trie holds ``"h" + history`` (its id indexes ``counts``: the history's
+    total, and ``types``: how many distinct letters follow it) and ``"n" + history + "\t" +
+    letter`` (its id indexes ``counts``: how often the letter follows the history).
+    """
 
-    def __init__(self, ngrams: dict[str, dict[str, int]], order: int) -> None:
-        self.ngrams = ngrams
+    __slots__ = ("counts", "order", "trie", "types")
+
+    def __init__(self, trie: marisa_trie.Trie, counts: array.array[int], types: array.array[int], order: int) -> None:
+        if not len(trie) == len(counts) == len(types) or order < 1:
+            raise packed.PackError("stem spelling model: sections do not match")
+        self.trie = trie
+        self.counts = counts
+        self.types = types
         self.order = order
-        self.totals = {h: sum(nxt.values()) for h, nxt in ngrams.items()}
-        self.types = {h: len(nxt) for h, nxt in ngrams.items()}
+
+    @classmethod
+    def from_ngrams(cls, ngrams: Mapping[str, Mapping[str, int]], order: int) -> _SpellingModel:
+        """The model of a ``history -> next letter -> count`` table (training)."""
+        keys = [f"h{h}" for h in ngrams] + [f"n{h}\t{c}" for h, nxt in ngrams.items() for c in nxt]
+        trie = marisa_trie.Trie(sorted(keys))
+        counts = array.array("I", bytes(4 * len(trie)))
+        types = array.array("I", bytes(4 * len(trie)))
+        for h, nxt in ngrams.items():
+            idx = trie["h" + h]
+            counts[idx], types[idx] = sum(nxt.values()), len(nxt)
+            for c, n in nxt.items():
+                counts[trie[f"n{h}\t{c}"]] = n
+        return cls(trie, counts, types, order)
+
+    def to_bytes(self) -> bytes:
+        """The packed model file (deterministic)."""
+        sections = {"keys": self.trie, "counts": self.counts, "types": self.types}
+        return packed.pack(sections, {"schema": 2, "order": self.order})
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> _SpellingModel:
+        """The model in a file written by :meth:`to_bytes` (PackError when it is not one)."""
+        head, sections = packed.unpack(raw)
+        if head.get("schema") != 2:
+            raise packed.PackError(f"schema {head.get('schema')!r}, not 2")
+        try:
+            return cls(sections["keys"], sections["counts"], sections["types"], int(head["order"]))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise packed.PackError(f"stem spelling model: {exc}") from exc
 
     def logp(self, word: str) -> float:
         """log P(word) as a stem spelling."""
+        trie, counts, types = self.trie, self.counts, self.types
         padded = "^" * (self.order - 1) + word + "$"
-        uniform = 1.0 / max(1, self.types.get("", 1) + 1)
+        root = trie.get("h")
+        uniform = 1.0 / max(1, (types[root] if root is not None else 1) + 1)
         total = 0.0
         for i in range(self.order - 1, len(padded)):
             prob = uniform
             for k in range(self.order):
                 hist = padded[i - k : i]
-                seen = self.totals.get(hist)
+                idx = trie.get("h" + hist)
+                seen = counts[idx] if idx is not None else 0
                 if not seen:
                     break
-                weight = seen / (seen + self.types[hist])
-                prob = weight * self.ngrams[hist].get(padded[i], 0) / seen + (1 - weight) * prob
+                weight = seen / (seen + types[idx])
+                nxt = trie.get(f"n{hist}\t{padded[i]}")
+                prob = weight * (counts[nxt] if nxt is not None else 0) / seen + (1 - weight) * prob
             total += math.log(prob)
         return total
 
@@ -172,12 +218,11 @@ class _SpellingModel:
 @lru_cache(maxsize=1)
 def _spelling_model() -> _SpellingModel:
     """Load the packaged stem-spelling model once (ResourceError K202 when missing or corrupt)."""
-    doc = read_json_model(SPELLING_FILE, "stem spelling model", "K202", 1)
     try:
-        return _SpellingModel(doc["ngrams"], int(doc["order"]))
-    except (KeyError, TypeError, ValueError) as exc:
+        return _SpellingModel.from_bytes(read_model(SPELLING_FILE, code="K202"))
+    except packed.PackError as exc:
         raise ResourceError(
-            f"stem spelling model khabar/models/{SPELLING_FILE} lacks its n-grams", hint="reinstall khabar", code="K202"
+            f"stem spelling model khabar/models/{SPELLING_FILE} is unreadable ({exc})", hint="reinstall khabar", code="K202"
         ) from exc
 
 
