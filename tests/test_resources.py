@@ -17,7 +17,7 @@ def test_resources_manifest_matches_the_shipped_files() -> None:
 
 
 def test_resources_read_model_verifies_the_hash() -> None:
-    assert read_model("segmenter.json.gz")[:2] == b"\x1f\x8b"  # gzip
+    assert read_model("segmenter.bin.gz")[:2] == b"\x1f\x8b"  # gzip
 
 
 def test_resources_unknown_or_missing_file_is_a_resource_error() -> None:

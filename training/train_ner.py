@@ -469,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--compare", action="store_true", help="write bench/ner_comparison.md")
     parser.add_argument("--out", type=Path, default=REPO / "src" / "khabar" / "models", help="model folder")
     parser.add_argument(
-        "--lexicon", type=Path, help="reuse a ner_lexicon.tsv.gz built by an earlier run of this code (skips 2-3 min)"
+        "--lexicon", type=Path, help="reuse a ner_lexicon.bin.gz built by an earlier run of this code (skips 2-3 min)"
     )
     parser.add_argument("--jobs", type=int, default=2, help="processes for the cross-validated first pass")
     parser.add_argument("--families", help="comma-separated feature families (an experiment; default: SHIP_CONFIG)")
