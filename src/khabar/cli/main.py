@@ -15,7 +15,7 @@ import click
 
 from khabar.cli.common import fail, guard
 from khabar.doc import SCHEMA_VERSION
-from khabar.errors import InputError, KhabarError
+from khabar.errors import ConfigError, InputError, KhabarError
 from khabar.inputs import (
     MAX_BYTES,
     Article,
@@ -65,8 +65,14 @@ def _one_line(doc_dict: dict[str, Any]) -> str:
 @click.option("--jsonl", is_flag=True, help="Inputs are JSONL files: one {\"text\", \"id\"?, ...} record a line.")
 @click.option("--components", help="Comma-separated components to run (and what they require), e.g. repair,segment.")
 @click.option("--max-bytes", type=int, default=MAX_BYTES, show_default=True, help="Largest article accepted.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Analysis processes, with --jsonl (output in input order, the same as with 1).",
+)
 @guard
-def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | None, max_bytes: int) -> None:
+def analyze(
+    inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | None, max_bytes: int, workers: int
+) -> None:
     """Analyse articles: repair, sentences, tokens, clitic-split words.
 
     INPUTS are files, directories (every file below) or - for standard input, read as
@@ -80,9 +86,22 @@ def analyze(inputs: tuple[str, ...], fmt: str, jsonl: bool, components: str | No
       khabar analyze --format json examples/article.txt
       khabar analyze --format json corpus/ > docs.jsonl
       khabar analyze --jsonl records.jsonl --components repair > docs.jsonl
+      printf '{"id": "a1", "text": "قال الوزير إن الاجتماع ناجح."}\\n' > records.jsonl
+      khabar analyze --jsonl records.jsonl --workers 2 > docs.jsonl
     """
     from khabar.pipeline import Pipeline
 
+    if workers > 1:
+        from khabar.store.ingest import MAX_WORKERS
+
+        if not jsonl:
+            raise ConfigError("--workers needs --jsonl", hint="give JSONL records: khabar analyze --jsonl FILE --workers N", code="K304")
+        if workers > MAX_WORKERS:
+            raise ConfigError(
+                f"--workers {workers} is out of range", hint=f"give 1 to {MAX_WORKERS} (twice the cores)", code="K304"
+            )
+        _analyze_jsonl_parallel(_components(components), inputs, max_bytes, workers)
+        return
     nlp = Pipeline(_components(components))
     if jsonl:
         _analyze_jsonl(nlp, inputs, max_bytes)
@@ -139,9 +158,9 @@ def _warn_about(article: Article) -> None:
         click.echo(f"warning K120: {name} has no Arabic letters; khabar is built for Arabic text", err=True)
 
 
-def _analyze_one(nlp: Any, article: Article) -> Any:
+def _analyze_one(nlp: Any, article: Article, echo_warnings: bool = True) -> Any:
     """The Doc of one article; an unexpected failure is a coded error for this article only (K172)."""
-    for warning in article.meta.get("warnings", ()):
+    for warning in article.meta.get("warnings", ()) if echo_warnings else ():
         click.echo(f"warning {warning}", err=True)
     try:
         return nlp.analyze(article.text, article.meta)
@@ -175,6 +194,58 @@ def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
                 click.echo(_error_line(exc))
                 continue
             _echo_doc_line(doc)
+    if failed:
+        sys.exit(1)
+
+
+def _analyze_record(job: tuple[str, dict[str, Any]]) -> tuple[bool, str]:
+    """In an analysis worker: ``(True, the Doc JSON line)`` of one record, or ``(False, its error's line)``."""
+    from khabar.store.ingest import worker_pipeline
+
+    text, meta = job
+    try:
+        doc = _analyze_one(worker_pipeline(), Article(text, meta), echo_warnings=False)
+    except KhabarError as exc:
+        return False, json.dumps([exc.code, exc.message, exc.hint], ensure_ascii=False)
+    return True, "".join(doc.iter_json())
+
+
+def _analyze_jsonl_parallel(components: list[str] | None, inputs: Iterable[str], max_bytes: int, workers: int) -> None:
+    """``_analyze_jsonl`` in ``workers`` processes: the same lines, in input order."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from khabar.store.ingest import run_in_workers
+
+    def items() -> Iterable[tuple[Any, Any]]:
+        for path in inputs:
+            for item in iter_jsonl(path, max_bytes):
+                if isinstance(item, KhabarError):
+                    yield None, item  # a record that failed to read: its error line, in its place
+                else:
+                    for warning in item.meta.get("warnings", ()):
+                        click.echo(f"warning {warning}", err=True)
+                    yield _analyze_record, (item.text, item.meta)
+
+    failed = 0
+    try:
+        for result in run_in_workers(items(), workers, None if components is None else tuple(components)):
+            if isinstance(result, KhabarError):
+                exc = result
+            elif result[0]:
+                click.echo(result[1])
+                continue
+            else:
+                code, message, hint = json.loads(result[1])
+                exc = KhabarError(message, hint, code)
+            fail(exc)
+            failed += 1
+            click.echo(_error_line(exc))
+    except BrokenProcessPool as exc:
+        raise InputError(
+            "an analysis worker died (killed, or out of memory); the output stops after the last record written",
+            hint="rerun on the records after it, or use fewer --workers",
+            code="K173",
+        ) from exc
     if failed:
         sys.exit(1)
 
@@ -459,8 +530,6 @@ def serve(db_path: str | None, host: str, port: int, create: bool) -> None:
     Example:
       khabar serve --db news.db --port 8000
     """
-    from khabar.errors import ConfigError
-
     try:
         import uvicorn
 

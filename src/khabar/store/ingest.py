@@ -16,9 +16,11 @@ interruption resumes where it stopped.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import io
 import json
+import multiprocessing
 import os
 import re
 import threading
@@ -45,6 +47,7 @@ from khabar.inputs import (
     scrub_surrogates,
     surrogate_warning,
 )
+from khabar.pipeline import DEFAULT_COMPONENTS
 from khabar.store.db import Store, content_hash
 from khabar.store.rows import PreparedDoc, prepare_doc
 
@@ -424,16 +427,79 @@ def is_stored(store: Store, text: str) -> bool:
     return row is not None
 
 
-# A worker process keeps one Pipeline for its lifetime.
+# A worker process uses one Pipeline for its lifetime: the parent's, loaded before the fork, or its own.
 _WORKER_PIPELINE: Any = None
 
 
 def _worker_init(components: tuple[str, ...] | None) -> None:
     global _WORKER_PIPELINE
-    from khabar.pipeline import Pipeline
+    from khabar.pipeline import Pipeline, resolve
 
     _watch_parent(os.getppid())
-    _WORKER_PIPELINE = Pipeline(components)
+    names = resolve(DEFAULT_COMPONENTS if components is None else components)
+    if _WORKER_PIPELINE is None or _WORKER_PIPELINE.names != names:  # not forked from a loaded parent (spawn)
+        _WORKER_PIPELINE = Pipeline(components)
+
+
+def worker_pipeline() -> Any:
+    """The Pipeline of this analysis worker (see :func:`run_in_workers`)."""
+    return _WORKER_PIPELINE
+
+
+def _fork_context() -> Any:
+    """The ``fork`` start method where the platform has it (Linux), else the default (spawn)."""
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
+def run_in_workers(
+    items: Iterable[tuple[Callable[[Any], Any] | None, Any]],
+    workers: int,
+    components: tuple[str, ...] | None,
+) -> Iterator[Any]:
+    """Run tasks in ``workers`` analysis processes that share this process's loaded models; results in input order.
+
+    Each item is ``(task, arg)``: ``task(arg)`` runs in a worker, where :func:`worker_pipeline`
+    is the pipeline of ``components`` (``task`` must be a module-level function); an item
+    ``(None, value)`` is a result ready here, given back in its place. At most ``8 * workers``
+    items are in flight, so memory stays bounded whatever the input's length.
+
+    The pipeline is built and warmed up (:meth:`~khabar.pipeline.Pipeline.warm_up`) here before
+    the workers are forked, and the collector's view of it is frozen (``gc.freeze``), so the
+    workers share its read-only model pages instead of each loading (and touching) a copy.
+    Where there is no fork (macOS, Windows) each worker loads its own.
+
+    Raises:
+        BrokenProcessPool: a worker died (killed, out of memory); the results before it were given.
+    """
+    global _WORKER_PIPELINE
+    from khabar.pipeline import Pipeline
+
+    context = _fork_context()
+    if context is not None:
+        _WORKER_PIPELINE = Pipeline(components).warm_up()
+        gc.collect()
+        gc.freeze()
+    window = workers * 8
+    try:
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(components,)
+        ) as pool:
+            pending: deque[Future[Any]] = deque()
+            for task, arg in items:
+                if task is None:
+                    done: Future[Any] = Future()
+                    done.set_result(arg)
+                    pending.append(done)
+                else:
+                    pending.append(pool.submit(task, arg))
+                if len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+    finally:
+        if context is not None:
+            gc.unfreeze()
+            _WORKER_PIPELINE = None
 
 
 def _watch_parent(parent: int, every: float = 1.0) -> None:
@@ -501,21 +567,15 @@ def _docs_serial(jobs: Iterable[Article], components: tuple[str, ...] | None) ->
 def _docs_parallel(
     jobs: Iterable[Article], workers: int, components: tuple[str, ...] | None
 ) -> Iterator[PreparedDoc | str]:
-    window = workers * 8
+    def items() -> Iterator[tuple[Callable[[Any], Any] | None, Any]]:
+        for art in jobs:
+            if isinstance(art, AnalysedArticle):  # nothing to analyse: its rows now, in input order
+                yield None, _prepare_analysed(art)
+            else:
+                yield _analyze_and_prepare, (art.text, art.meta)
+
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=_worker_init, initargs=(components,)) as pool:
-            pending: deque[Future[PreparedDoc | str]] = deque()
-            for art in jobs:
-                if isinstance(art, AnalysedArticle):  # nothing to analyse: its rows now, in input order
-                    done: Future[PreparedDoc | str] = Future()
-                    done.set_result(_prepare_analysed(art))
-                    pending.append(done)
-                else:
-                    pending.append(pool.submit(_analyze_and_prepare, (art.text, art.meta)))
-                if len(pending) >= window:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
+        yield from run_in_workers(items(), workers, components)
     except BrokenProcessPool as exc:
         raise InputError(
             "an analysis worker died (killed, or out of memory); the articles stored so far are kept",
@@ -558,7 +618,12 @@ def ingest(
         )
     report = IngestReport()
     comps = None if components is None else tuple(components)
-    seen: set[str] = set()  # hashes queued in this run, not yet committed
+    # Hashes queued in this run and maybe not yet committed (the store knows the older ones): the
+    # last `recent` only, so that a run of millions of articles does not keep a hash for each.
+    # One older than these that reaches the store twice is analysed twice, and stored once.
+    recent = max(10_000, 2 * batch + 16 * workers)
+    seen: set[str] = set()
+    order: deque[str] = deque()
 
     # The store's own files, should it sit inside an input folder (`khabar ingest . --db ./news.db`).
     db_files = frozenset(os.path.realpath(db_path + suffix) for suffix in ("", "-wal", "-shm", "-journal"))
@@ -586,6 +651,9 @@ def ingest(
                     tick()
                     continue
                 seen.add(digest)
+                order.append(digest)
+                if len(order) > recent:
+                    seen.discard(order.popleft())
                 yield item
 
         results = _docs_parallel(to_analyse(), workers, comps) if workers > 1 else _docs_serial(to_analyse(), comps)
