@@ -8,6 +8,7 @@ import math
 import os
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import shared_path
@@ -266,7 +267,36 @@ def test_topics_dev_gate() -> None:
     assert report["macro_f1"] >= DEV_MACRO_F1_FLOOR, format_report(report)
 
 
-@pytest.mark.parametrize("payload", [b"not gzip", gzip.compress(b'{"schema": 2, "labels": []}')])
+def _tiny_doc() -> dict[str, Any]:
+    """A two-label model in the JSON form training builds (scaled integers), vocabulary unsorted."""
+    return {
+        "labels": ["a", "b"],
+        "bias": [0.0, 0.5],
+        "weight_scale": 0.001,
+        "idf_scale": 0.001,
+        "vocab": ["y", "x", "كتاب", "كتاب_جديد"],
+        "idf": [2000, 1000, 1500, 3071],
+        "weights": [0, 1000, 1000, 0, -32000, 17, 5, -3],
+        "sources": {"bbc": {"features": [0, 3], "weights": [3000, 0, -7, 11], "bias": [1.0, 0.0]}},
+    }
+
+
+_TINY = classify.pack_model(_tiny_doc())
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"not gzip",
+        gzip.compress(b'{"schema": 2, "labels": []}'),  # the JSON form of schema 2
+        _TINY[: len(_TINY) // 2],  # a gzip stream cut short
+        gzip.compress(gzip.decompress(_TINY)[:-3]),  # the last array cut short
+        gzip.compress(gzip.decompress(_TINY) + b"\0"),  # trailing bytes
+        gzip.compress(gzip.decompress(_TINY).replace(b'"schema":3', b'"schema":9')),
+        gzip.compress(gzip.decompress(_TINY).replace(b'"weights:bbc"', b'"weights:cnn"')),
+    ],
+    ids=["not-gzip", "json-schema-2", "cut-gzip", "cut-array", "trailing", "schema-9", "missing-section"],
+)
 def test_corrupt_outlet_model_is_a_resource_error(monkeypatch: pytest.MonkeyPatch, payload: bytes) -> None:
     monkeypatch.setattr(classify, "read_model", lambda name, code: payload)
     classify.load_source_model.cache_clear()
@@ -277,6 +307,42 @@ def test_corrupt_outlet_model_is_a_resource_error(monkeypatch: pytest.MonkeyPatc
         assert classify.SOURCE_MODEL_FILE in str(info.value)
     finally:
         classify.load_source_model.cache_clear()
+
+
+def test_packed_model_reads_back_the_numbers_of_the_json_form() -> None:
+    doc = _tiny_doc()
+    assert classify.pack_model(doc) == _TINY  # deterministic bytes
+    model = classify.source_model_from_bytes(_TINY)
+    n = 2
+    for i, feat in enumerate(doc["vocab"]):
+        row = model.rows.row(feat)
+        assert row is not None
+        # the floats the JSON loader built: int * scale
+        assert row[:2] == (doc["idf"][i] * 0.001, tuple(w * 0.001 for w in doc["weights"][i * n : i * n + n]))
+    assert model.rows.row("z") is None and model.rows.row("") is None
+    outlet = model.source_rows["bbc"]
+    assert len(outlet) == 2
+    for row_index, j in enumerate(doc["sources"]["bbc"]["features"]):
+        row = model.rows.row(doc["vocab"][j])
+        assert row is not None
+        expected = tuple(w * 0.001 for w in doc["sources"]["bbc"]["weights"][row_index * n : row_index * n + n])
+        assert outlet.get(row[2]) == expected
+    x = model.rows.row("x")
+    assert x is not None and outlet.get(x[2]) is None  # x has no bbc weights
+    assert model.source_bias == {"bbc": (1.0, 0.0)} and model.bias == (0.0, 0.5)
+    with pytest.raises(ValueError):
+        classify.pack_model({**doc, "vocab": ["x", "x", "y", "z"]})  # a repeated feature
+    with pytest.raises(ValueError):
+        classify.pack_model({**doc, "weights": [40000] * 8})  # beyond int16
+
+
+def test_text_model_prior_and_rows_from_the_json_form() -> None:
+    doc = {k: v for k, v in _tiny_doc().items() if k != "sources"} | {"prior": [1, 3]}
+    model = classify.model_from_json(doc)
+    assert model.prior == (0.25, 0.75) and model.labels == ("a", "b") and len(model.rows) == 4
+    dist = model.probabilities(Counter({"x": 2, "q": 1}))
+    # x alone: value (1 + ln 2) * 1.0, normalised to 1; logits a = 1.0 + 0.0, b = 0.0 + 0.5
+    assert dist["a"] == pytest.approx(math.exp(1.0) / (math.exp(1.0) + math.exp(0.5)))
 
 
 def test_eval_topics_cli_reports_text_only_then_with_the_outlet(tmp_path: Path) -> None:
@@ -301,13 +367,22 @@ def test_eval_topics_cli_reports_text_only_then_with_the_outlet(tmp_path: Path) 
     assert "outlet given" not in result.output
 
 
+def _dict_rows(table: classify.FeatureTable) -> dict[str, tuple[float, tuple[float, ...]]]:
+    """The feature dict the JSON loader built (feature -> (idf, weights) as floats), from a packed table."""
+    n = table.n
+    return {
+        feat: (table.idf[i] * table.idf_scale, tuple(w * table.weight_scale for w in table.weights[i * n : i * n + n]))
+        for feat, i in table.vocab.items()
+    }
+
+
 def _reference_scores(
     feats: Counter[str],
     rows: dict[str, tuple[float, tuple[float, ...]]],
     n: int,
     extra: dict[str, tuple[float, ...]] | None = None,
 ) -> list[float]:
-    """The plain loop over labels, written out here as the reference for _linear_scores."""
+    """The plain loop over a feature dict (as scored before the models were packed): the reference for _linear_scores."""
     scores = [0.0] * n
     norm2 = 0.0
     for feat, count in feats.items():
@@ -335,7 +410,12 @@ def test_six_label_scores_are_the_same_floats_as_the_plain_loop(source: str | No
     )
     feats = features(text, "البنك المركزي يرفع الفائدة")
     model = load_model() if source is None else load_source_model()
-    extra = None if source is None else load_source_model().source_rows[source]
+    rows = _dict_rows(model.rows)
+    outlet = None if source is None else load_source_model().source_rows[source]
+    extra = None
+    if outlet is not None:
+        extra = {feat: more for feat, i in model.rows.vocab.items() if (more := outlet.get(i)) is not None}
+        assert len(extra) == len(outlet)
     n = len(model.labels)
     assert n == 6
-    assert _linear_scores(feats, model.rows, n, extra) == _reference_scores(feats, model.rows, n, extra)
+    assert _linear_scores(feats, model.rows, n, outlet) == _reference_scores(feats, rows, n, extra)

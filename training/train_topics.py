@@ -1,5 +1,5 @@
-"""Train the topic classifiers shipped as src/khabar/models/topics.json.gz (text only) and
-topics_by_source.json.gz (outlet-aware, used when the article's outlet is known).
+"""Train the topic classifiers shipped as src/khabar/models/topics.bin.gz (text only) and
+topics_by_source.bin.gz (outlet-aware, used when the article's outlet is known).
 
 Data: ANT Corpus v2.1 (multi-source Arabic news: AlArabiya, BBC Arabic, CNN Arabic,
 France24, SkyNews Arabia), ``ant-multisource-v2.1/{train,dev}.trec.gz`` under the shared
@@ -12,7 +12,9 @@ Model: multinomial logistic regression (scikit-learn, lbfgs) over sublinear tf-i
 L2-normalised features from ``khabar.components.classify.features`` (the runtime
 function, so training and runtime see identical features). The vocabulary is cut to
 the ``--keep`` features with the largest weights and the model refitted on it, so the
-runtime norm is exact; idf and weights ship as scaled integers in gzip JSON.
+runtime norm is exact; idf and weights ship as scaled integers (int16), packed with the
+vocabulary as a marisa trie by ``classify.pack_model`` (``training/convert_topics.py`` packs the
+same JSON form from the gzip JSON files shipped up to commit 39054a6, without retraining).
 
 Outlet-aware model: the same features, augmented as in Daume III, "Frustratingly easy domain
 adaptation" (ACL 2007): each document's vector appears twice, once in a shared block and once in
@@ -37,9 +39,7 @@ given, and the exact-duplicate conflict analysis. Deterministic: two runs write 
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
-import json
 import math
 import sys
 import time
@@ -359,14 +359,13 @@ def check_labels(model: Any) -> None:
         raise SystemExit(f"unexpected labels {labels}")
 
 
-def write_model(doc: dict[str, Any], path: Path) -> dict[str, Any]:
-    """Write gzip JSON (deterministic bytes) and return it decoded again, as the runtime reads it."""
-    payload = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+def write_model(doc: dict[str, Any], path: Path) -> bytes:
+    """Write the model packed (``classify.pack_model``: deterministic bytes) and return the file's bytes."""
+    packed = classify.pack_model(doc)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(payload, compresslevel=9, mtime=0))
-    print(f"wrote {path} ({path.stat().st_size:,} bytes)")
-    decoded: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
-    return decoded
+    path.write_bytes(packed)
+    print(f"wrote {path} ({len(packed):,} bytes)")
+    return packed
 
 
 def best(dist: dict[str, float]) -> str:
@@ -403,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.part in ("all", "text"):
         doc = text_model(train_f, y, args.min_df, args.keep, args.c)
         print(f"text-only logistic regression C={args.c} on {len(doc['vocab']):,} features ({time.time() - t0:.0f}s)")
-        runtime = classify.model_from_json(write_model(doc, args.models / classify.MODEL_FILE))
+        runtime = classify.model_from_bytes(write_model(doc, args.models / classify.MODEL_FILE))
         pred = [best(runtime.probabilities(f)) for f in dev_f]
         print(f"\n== dev ({CORPUS}/dev.trec.gz), text-only model, title + text ==")
         print(format_report(scores(gold, pred, classify.LABELS)))
@@ -420,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
             f"\noutlet-aware logistic regression C={args.c} on {len(doc['vocab']):,} features, "
             f"{args.keep_per_source:,} per outlet ({time.time() - t0:.0f}s)"
         )
-        outlet_runtime = classify.source_model_from_json(write_model(doc, args.models / classify.SOURCE_MODEL_FILE))
+        outlet_runtime = classify.source_model_from_bytes(write_model(doc, args.models / classify.SOURCE_MODEL_FILE))
         pred = [best(outlet_runtime.probabilities(f, outlet_of(r))) for f, r in zip(dev_f, dev, strict=True)]
         print(f"\n== dev ({CORPUS}/dev.trec.gz), outlet given, outlet-aware model ==")
         print(format_report(scores(gold, pred, classify.LABELS)))
