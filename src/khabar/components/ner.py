@@ -210,10 +210,10 @@ def load_model() -> _Model:
             lexicon = ClusterLexicon.from_bytes(read_model(LEXICON_FILE, code="K203"))
         except packed.PackError as exc:
             raise _resource_error(f"{LEXICON_FILE}: {exc}") from exc
-    known: frozenset[str] | None = None
+    known: list[str] | None = None
     if info.get("attributes"):
         try:
-            known = frozenset(gzip.decompress(read_model(ATTRIBUTES_FILE, code="K203")).decode("utf-8").split("\n"))
+            known = gzip.decompress(read_model(ATTRIBUTES_FILE, code="K203")).decode("utf-8").split("\n")
         except (OSError, ValueError) as exc:
             raise _resource_error(f"{ATTRIBUTES_FILE}: {exc.__class__.__name__}") from exc
     featurizer = Featurizer(families, lexicon, known)

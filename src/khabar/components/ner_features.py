@@ -198,33 +198,46 @@ def _split(token: str) -> tuple[str, str, str]:
     return "+".join(m.form for m in pre), nop, fold(token[core_start:])
 
 
+_WordFeatures = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]
+
+
 class Featurizer:
-    """Feature strings for sentences of whitespace tokens, with a per-word cache.
+    """Feature strings for sentences of whitespace tokens, with a bounded per-word cache.
 
     Args:
         families: the feature families to use (see ``ALL_FAMILIES``).
         lexicon: folded word -> distributional feature strings learnt from unlabeled news
             (family ``dist``); words missing from it get none.
+        known: the features the loaded models weigh (None: keep every feature).
+
+    The cache keeps the features of the last ``CACHE_SIZE`` to ``2 * CACHE_SIZE`` distinct
+    words (two generations: when the newer fills up, the older is dropped), each about
+    0.7 KB: with ``known``, a cached feature string is the one object of the ``known``
+    table, not a copy per word.
     """
+
+    CACHE_SIZE: int = 16_384
 
     def __init__(
         self,
         families: Iterable[str] = ALL_FAMILIES,
         lexicon: Mapping[str, Sequence[str]] | None = None,
-        known: frozenset[str] | None = None,
+        known: Iterable[str] | None = None,
     ) -> None:
         self.families = frozenset(families)
         self.lexicon: Mapping[str, Sequence[str]] = lexicon or {}
         # Features the loaded models have weights for: the others change no score, so they are
-        # dropped before they cost a string conversion and a look-up in crfsuite.
-        self.known = known
+        # dropped before they cost a string conversion and a look-up in crfsuite. Each maps to
+        # itself, so that cached features share one string object per feature.
+        self.known: dict[str, str] | None = None if known is None else {x: x for x in known}
         unknown = self.families - set(ALL_FAMILIES)
         if unknown:
             raise ValueError(f"unknown feature families: {sorted(unknown)}")
-        self._cache: dict[str, tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]] = {}
+        self._cache: dict[str, _WordFeatures] = {}
+        self._older: dict[str, _WordFeatures] = {}
         self._lock = threading.Lock()
 
-    def _word(self, token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    def _word(self, token: str) -> _WordFeatures:
         """(own features, neighbour features for offsets -2,-1,+1,+2, (folded nop key, core))."""
         fam = self.families
         pre, nop, core = _split(token)
@@ -266,19 +279,22 @@ class Featurizer:
             if known is None:
                 ctx = tuple(tuple([off + s for s in near]) for off in offsets)
             else:
-                ctx = tuple(tuple([x for x in [off + s for s in near] if x in known]) for off in offsets)
+                get = known.get
+                ctx = tuple(tuple([k for k in [get(off + s) for s in near] if k is not None]) for off in offsets)
         if known is not None:
-            own = [x for x in own if x in known]
+            get = known.get
+            own = [k for k in [get(x) for x in own] if k is not None]
         return tuple(own), ctx, (nop, core)
 
-    def word(self, token: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]:
+    def word(self, token: str) -> _WordFeatures:
         """The cached per-word part of the features."""
         hit = self._cache.get(token)
         if hit is None:
-            hit = self._word(token)
+            hit = self._older.get(token) or self._word(token)
             with self._lock:
-                if len(self._cache) > 300_000:
-                    self._cache.clear()
+                if len(self._cache) >= self.CACHE_SIZE:
+                    self._older = self._cache
+                    self._cache = {}
                 self._cache[token] = hit
         return hit
 
