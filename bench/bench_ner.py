@@ -81,7 +81,7 @@ def speed(data: Path, n_articles: int) -> None:
         ("tag_sentences per article", lambda: [ner.tag_sentences(a, None) for a in articles]),
         ("tag_tokens per sentence", lambda: [ner.tag_tokens(s) for s in sentences]),
     ):
-        ner.load_model().featurizer._cache.clear()
+        ner.load_model().featurizer.clear_cache()
         t0, c0 = time.perf_counter(), time.process_time()
         run()
         cold, cold_cpu = time.perf_counter() - t0, time.process_time() - c0
