@@ -108,6 +108,14 @@ def test_run_in_workers_keeps_input_order_with_ready_items() -> None:
     assert list(run_in_workers(items * 5, 2, ("dates",))) == [2, "ready", 4, 0, 7] * 5
 
 
+def test_run_in_workers_loads_nothing_without_a_task(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(self: Pipeline) -> Pipeline:
+        raise AssertionError("no task, nothing to load")
+
+    monkeypatch.setattr(Pipeline, "warm_up", refuse)
+    assert list(run_in_workers([(None, 1), (None, "two")], 2, None)) == [1, "two"]
+
+
 def test_warm_up_loads_the_lazy_models() -> None:
     from khabar.components import classify, ner
     from khabar.lang.ar import morph

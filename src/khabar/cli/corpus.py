@@ -20,7 +20,10 @@ if TYPE_CHECKING:
 @click.command()
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--db", "db_path", default="khabar.db", show_default=True, help="The SQLite store to write.")
-@click.option("--workers", type=click.IntRange(min=1), default=1, show_default=True, help="Analysis processes.")
+@click.option(
+    "--workers", type=click.IntRange(min=1), default=1, show_default=True,
+    help="Analysis processes; started once the models are loaded, so they share them.",
+)
 @click.option("--batch", type=click.IntRange(min=1), default=100, show_default=True, help="Documents per transaction.")
 @click.option(
     "--progress/--no-progress", default=None, help="Show a progress bar on stderr (default: when it is a terminal)."

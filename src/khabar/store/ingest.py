@@ -463,14 +463,39 @@ def run_in_workers(
     ``(None, value)`` is a result ready here, given back in its place. At most ``8 * workers``
     items are in flight, so memory stays bounded whatever the input's length.
 
-    The pipeline is built and warmed up (:meth:`~khabar.pipeline.Pipeline.warm_up`) here before
-    the workers are forked, and the collector's view of it is frozen (``gc.freeze``), so the
+    At the first task, the pipeline is built and warmed up (:meth:`~khabar.pipeline.Pipeline.warm_up`)
+    here, then the workers are forked, and the collector's view of it is frozen (``gc.freeze``), so the
     workers share its read-only model pages instead of each loading (and touching) a copy.
     Where there is no fork (macOS, Windows) each worker loads its own.
 
     Raises:
         BrokenProcessPool: a worker died (killed, out of memory); the results before it were given.
     """
+    window = workers * 8
+    pool: ProcessPoolExecutor | None = None
+    try:
+        pending: deque[Future[Any]] = deque()
+        for task, arg in items:
+            if task is None:
+                done: Future[Any] = Future()
+                done.set_result(arg)
+                pending.append(done)
+            else:
+                if pool is None:  # at the first task: nothing is loaded for a run that has none
+                    pool = _start_pool(workers, components)
+                pending.append(pool.submit(task, arg))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+            _end_pool()
+
+
+def _start_pool(workers: int, components: tuple[str, ...] | None) -> ProcessPoolExecutor:
+    """The worker pool of :func:`run_in_workers`, forked from this process once its models are loaded."""
     global _WORKER_PIPELINE
     from khabar.pipeline import Pipeline
 
@@ -478,28 +503,15 @@ def run_in_workers(
     if context is not None:
         _WORKER_PIPELINE = Pipeline(components).warm_up()
         gc.collect()
-        gc.freeze()
-    window = workers * 8
-    try:
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(components,)
-        ) as pool:
-            pending: deque[Future[Any]] = deque()
-            for task, arg in items:
-                if task is None:
-                    done: Future[Any] = Future()
-                    done.set_result(arg)
-                    pending.append(done)
-                else:
-                    pending.append(pool.submit(task, arg))
-                if len(pending) >= window:
-                    yield pending.popleft().result()
-            while pending:
-                yield pending.popleft().result()
-    finally:
-        if context is not None:
-            gc.unfreeze()
-            _WORKER_PIPELINE = None
+        gc.freeze()  # the collector of a worker then never writes to the pages of the loaded models
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(components,))
+
+
+def _end_pool() -> None:
+    global _WORKER_PIPELINE
+    if _WORKER_PIPELINE is not None:
+        gc.unfreeze()
+        _WORKER_PIPELINE = None
 
 
 def _watch_parent(parent: int, every: float = 1.0) -> None:
