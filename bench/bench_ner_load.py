@@ -1,6 +1,6 @@
 """Cold-start cost of the NER and segmenter models: CPU seconds and RSS per loader.
 
-    python bench/bench_ner_load.py [--profile N]
+    python bench/bench_ner_load.py [--profile N] [--articles N]
 
 Runs in a fresh process (run it with an old checkout on ``PYTHONPATH`` to compare) and
 calls each loader once, in the order a first ``analyze(text, components=["ner"])`` needs
@@ -8,7 +8,9 @@ them, printing the CPU time (user+sys, ``time.process_time``) and the growth of 
 (``/proc/self/status``) around each, then analyses one sentence of our own with the
 models loaded, and prints the process's peak RSS (VmHWM). A loader that the checkout does
 not have is skipped. ``--profile N`` instead prints the N most expensive functions
-(cumulative) of the whole cold sequence under cProfile. Prints figures; asserts nothing.
+(cumulative) of the whole cold sequence under cProfile. ``--articles N`` then analyses N
+SaudiNewsNet articles (seed 13; evaluation only) with components ``ner`` and prints the RSS
+growth, CPU time and the sizes of the NER/segmenter caches. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -64,9 +66,51 @@ def cold_sequence() -> None:
     _measure("second analyze (ner)", lambda: khabar.analyze(SENTENCE, components=["ner"]))
 
 
+def _cache_sizes() -> str:
+    from khabar.components import ner
+    from khabar.lang.ar import morph
+
+    featurizer = ner.load_model().featurizer
+    seg = morph.load_model()
+    sizes = {
+        "featurizer": len(featurizer._cache) + len(getattr(featurizer, "_older", {})),
+        "segmenter stems": len(seg._stats),
+        "counts cache": len(getattr(seg.counts, "_cache", {})),
+        "segment_word": morph.segment_word.cache_info().currsize,  # type: ignore[attr-defined]
+    }
+    return ", ".join(f"{k} {v:,}" for k, v in sizes.items())
+
+
+def over_articles(n: int) -> None:
+    """RSS and CPU over ``n`` articles once the models are loaded."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from saudinewsnet import load_articles
+
+    import khabar
+
+    texts = load_articles(n=n)
+    nlp = khabar.load(["ner"])
+    nlp.analyze(SENTENCE)
+    rss0, cpu0 = _rss_kb(), time.process_time()
+    words = 0
+    for i, text in enumerate(texts, 1):
+        words += len(text.split())
+        nlp.analyze(text)
+        if i % max(1, n // 4) == 0 or i == n:
+            cpu = time.process_time() - cpu0
+            print(
+                f"{i:>6} articles {words:>9,} words: {cpu:7.1f} CPU-s ({words / cpu:,.0f} words/CPU-s), "
+                f"RSS {(_rss_kb() - rss0) / 1024:+7.1f} MB; caches: {_cache_sizes()}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", type=int, default=0, help="print the N top functions under cProfile")
+    parser.add_argument("--articles", type=int, default=0, help="then analyse N SaudiNewsNet articles")
     args = parser.parse_args()
     cpu0 = time.process_time()
     if args.profile:
@@ -82,6 +126,8 @@ def main() -> None:
 
     print(f"khabar from {khabar.__file__}")
     print(f"total {time.process_time() - cpu0:.3f} CPU-s (after interpreter start); peak RSS {_rss_kb('VmHWM') / 1024:.1f} MB")
+    if args.articles:
+        over_articles(args.articles)
 
 
 if __name__ == "__main__":
