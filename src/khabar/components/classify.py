@@ -17,10 +17,11 @@ learnt, not just its desk prior. Any other or missing source uses the text-only 
 Both models are built by ``training/train_topics.py`` and shipped packed (:func:`pack_model`) as
 ``khabar/models/topics.bin.gz`` and ``topics_by_source.bin.gz``: the vocabulary as a marisa
 trie, idf and weights as int16 arrays by trie id (the scaled integers training rounds to; an
-outlet's rows are found through an int32 slot array by the same id). Each file is read lazily
-on first use, in well under a tenth of a second, with no dict of the vocabulary built. Runtime
-is pure Python (no numpy): a trie lookup per feature, its weights read as ``int * scale`` (the
-floats the JSON model files gave, so every probability is the same float), and a softmax.
+outlet's rows come with their trie ids, turned at load into an int32 slot array by id). Each
+file is read lazily on first use, in well under a tenth of a second, with no dict of the
+vocabulary built. Runtime is pure Python (no numpy): a trie lookup per feature, its weights
+read as ``int * scale`` (the floats the JSON model files gave, so every probability is the
+same float), and a softmax.
 """
 
 from __future__ import annotations
@@ -145,7 +146,8 @@ def source_key(name: str) -> str | None:
 
 Weights = tuple[float, ...]
 # Packed model files: magic, header length (uint32 LE), JSON header, then the sections it lists
-# (the vocabulary trie, then little-endian int16 / int32 arrays indexed by the trie's key ids).
+# (the vocabulary trie, little-endian int16 idf / weights indexed by the trie's key ids, then per
+# outlet the int32 trie ids of its rows and its int16 weights).
 _MAGIC: Final = b"khabar-topics\n"
 _ITEMSIZE: Final = {"h": 2, "i": 4}
 
@@ -348,11 +350,9 @@ def pack_model(doc: dict[str, Any]) -> bytes:
             index: list[int] = part["features"]
             if len(part["weights"]) != n * len(index):
                 raise ValueError(f"sources[{key!r}]: feature and weight arrays differ in length")
-            slots = [-1] * len(vocab)
-            for row, j in enumerate(index):
-                slots[ids[j]] = row
+            outlet_ids = [ids[j] for j in index]  # row r of the outlet's weights is for trie id outlet_ids[r]
             header["sources"][str(key)] = {"bias": [float(b) for b in part["bias"]]}
-            sections.append((f"slots:{key}", "i", _le_bytes(_int_array("i", slots, f"sources[{key!r}] slots"))))
+            sections.append((f"ids:{key}", "i", _le_bytes(_int_array("i", outlet_ids, f"sources[{key!r}] ids"))))
             sections.append((f"weights:{key}", "h", _le_bytes(_int_array("h", part["weights"], f"sources[{key!r}]"))))
     if "trained_on" in doc:
         header["trained_on"] = doc["trained_on"]
@@ -427,10 +427,17 @@ def source_model_from_bytes(raw: bytes) -> SourceTopicModel:
     source_rows: dict[str, OutletRows] = {}
     source_bias: dict[str, Weights] = {}
     for key, part in dict(header["sources"]).items():
-        slots = parts[f"slots:{key}"]
-        if len(slots) != len(rows):
-            raise ValueError(f"sources[{key!r}]: slot array differs from the vocabulary in length")
-        source_rows[str(key)] = OutletRows(slots, parts[f"weights:{key}"], n, rows.weight_scale)
+        ids = parts[f"ids:{key}"]
+        if len(ids) and (min(ids) < 0 or max(ids) >= len(rows)):
+            raise ValueError(f"sources[{key!r}]: a feature id beyond the vocabulary")
+        # trie id -> the outlet's row, -1 for none: built here (the file keeps only the outlet's ids)
+        slots = array("i", [-1]) * len(rows)
+        for row, i in enumerate(ids):
+            slots[i] = row
+        weights = parts[f"weights:{key}"]
+        if len(weights) != n * len(ids):
+            raise ValueError(f"sources[{key!r}]: id and weight arrays differ in length")
+        source_rows[str(key)] = OutletRows(slots, weights, n, rows.weight_scale)
         source_bias[str(key)] = _floats(part["bias"], n, f"sources[{key!r}] bias")
     return SourceTopicModel(labels, rows, _floats(header["bias"], n, "bias"), source_rows, source_bias)
 
