@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import math
 import subprocess
 import sys
 from itertools import pairwise
 from pathlib import Path
 
+import marisa_trie  # type: ignore[import-not-found, unused-ignore]
 import pytest
 from conftest import REPO, shared_path
 
@@ -131,11 +134,92 @@ def test_glue_import_does_no_io() -> None:
 
 def test_glue_missing_lexicon_raises_resource_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(glue, "_LEXICON", None)
-    monkeypatch.setattr(glue, "LEXICON_FILE", "missing_lexicon.tsv.gz")
+    monkeypatch.setattr(glue, "LEXICON_FILE", "missing_lexicon.bin.gz")
     with pytest.raises(ResourceError) as info:
         glue._lexicon()
     assert info.value.code == "K201"
     assert "reinstall" in info.value.hint
+
+
+def _tiny_tables() -> dict[str, dict[str, int]]:
+    return {
+        "uni": {"في": 300000, "المدينة": 12, "سلام": 1},
+        "bi": {"في المدينة": 7},
+        "char": {"^": -1, "س": -2345, "^س": -14189, "م$": 0},
+        "backoff": {"^": -105, "س": -3},
+    }
+
+
+def test_glue_pack_lexicon_round_trips_every_value() -> None:
+    tables = _tiny_tables()
+    unpacked = glue.unpack_lexicon(glue.pack_lexicon(tables, ["test"]))
+    assert set(unpacked) == set(tables)
+    for name, table in tables.items():
+        trie, values = unpacked[name]
+        assert {key: values[trie[key]] for key in trie} == table
+    # the smallest array type that holds the values: counts >= 65536 need 32 bits, bigrams fit 8
+    assert unpacked["uni"][1].typecode == "I" and unpacked["bi"][1].typecode == "B"
+    assert unpacked["char"][1].typecode == "h"
+    # the bytes depend on the tables only, not on the order their keys came in
+    shuffled = {name: dict(reversed(table.items())) for name, table in reversed(tables.items())}
+    assert glue.pack_lexicon(tables, ["test"]) == glue.pack_lexicon(shuffled, ["test"])
+
+
+def test_glue_lexicon_thousandths_give_the_decimal_floats() -> None:
+    # Format 2 stored log values as 3-decimal strings; value / 1000 must be that very float.
+    for millis in range(-15000, 1):
+        text = f"{millis / 1000:.3f}"
+        assert millis / 1000 == float(text), text
+
+
+def test_glue_packed_lexicon_lookups(monkeypatch: pytest.MonkeyPatch) -> None:
+    packed = glue.pack_lexicon(_tiny_tables(), ["test"])
+    monkeypatch.setattr(glue, "read_model", lambda name, code: packed)
+    monkeypatch.setattr(glue, "_LEXICON", None)
+    for cached in (glue._count, glue._pair_count, glue._char_terms):
+        cached.cache_clear()
+    try:
+        assert glue._count("في") == 300000 and glue._count("غير") == 0
+        assert glue._pair_count("في", "المدينة") == 7 and glue._pair_count("المدينة", "في") == 0
+        assert glue._lexicon().log_total == math.log(300013)
+        # ^س is kept; س after the unseen history م backs off by -0.003 to the unigram -2.345
+        assert glue._char_terms("^س") == (-14.189,)
+        assert glue._char_terms("مس") == (0.0, -2.345)
+        assert glue._char_terms("سز") == (-0.003, glue._CHAR_FLOOR)
+    finally:
+        for cached in (glue._count, glue._pair_count, glue._char_terms):
+            cached.cache_clear()
+
+
+@pytest.mark.parametrize("damage", ["not gzip", "garbage", "truncated", "format", "trailing", "no table"])
+def test_glue_corrupt_lexicon_raises_resource_error(monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    body = gzip.decompress(glue.pack_lexicon(_tiny_tables(), ["test"]))
+    if damage == "garbage":
+        body = b"not a lexicon at all"
+    elif damage == "truncated":
+        body = body[:-5]
+    elif damage == "format":
+        assert b'"format":3' in body
+        body = body.replace(b'"format":3', b'"format":2')
+    elif damage == "trailing":
+        body += b"\0"
+    elif damage == "no table":
+        body = gzip.decompress(glue.pack({"uni.keys": marisa_trie.Trie(["x"])}, {"format": glue.FORMAT_VERSION}))
+    raw = b"\x1f\x8b not gzip" if damage == "not gzip" else gzip.compress(body)
+    monkeypatch.setattr(glue, "read_model", lambda name, code: raw)
+    monkeypatch.setattr(glue, "_LEXICON", None)
+    with pytest.raises(ResourceError) as info:
+        glue._lexicon()
+    assert info.value.code == "K201"
+    assert "rebuild" in info.value.hint
+
+
+def test_glue_caches_are_bounded() -> None:
+    caches = [v for v in vars(glue).values() if hasattr(v, "cache_info")]
+    assert len(caches) >= 5
+    for cached in caches:
+        maxsize = cached.cache_info().maxsize
+        assert maxsize is not None and maxsize <= 1 << 15, cached
 
 
 # --- evaluation gate -------------------------------------------------------------------------

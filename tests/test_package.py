@@ -33,6 +33,6 @@ def test_package_public_api() -> None:
 
 def test_package_models_ship_inside_and_stay_small() -> None:
     files = {p.name: p for p in resources.files("khabar.models").iterdir() if p.name.endswith(".gz")}
-    assert {"ar_lexicon.tsv.gz", "segmenter.bin.gz"} <= set(files)
+    assert {"ar_lexicon.bin.gz", "segmenter.bin.gz"} <= set(files)
     total = sum(len(p.read_bytes()) for p in files.values())
     assert total < 40 * 1024 * 1024

@@ -8,14 +8,19 @@ Licence: Apache-2.0, plus the authors' citation licence. Cite:
   Textual Classification", AICCSA 2017; and "An Arabic Multi-source News Corpus: Experimenting
   on Single-document Extractive Summarization", Arabian Journal for Science and Engineering, 2021.
 
-Only derived counts ship (folded word unigrams and bigrams), never the text. Nothing from
-SaudiNewsNet (CC BY-NC-SA) is read here: that corpus is used for evaluation only (bench/).
+Only derived counts ship (folded word unigrams and bigrams, and a character n-gram model of
+word spellings), never the text. Nothing from SaudiNewsNet (CC BY-NC-SA) is read here: that
+corpus is used for evaluation only (bench/).
 
-The output is deterministic: documents are read in file order, exact-duplicate bodies are
-counted once, and entries are written sorted by (-count, key).
+The file is packed for a fast load (``khabar.lang.ar.glue.pack_lexicon``, a
+``khabar.lang.ar.packed`` file: one marisa trie of keys per table and an integer array of
+values indexed by key id, gzipped). Character log-probabilities and backoff weights are
+stored in thousandths (rounded to 3 decimals, as the TSV of format 2 wrote them). The output
+is deterministic: documents are read in file order, exact-duplicate bodies are counted once,
+and the gzip header has no name or time.
 
 Usage:
-    python training/build_lexicon.py [--data ../shared/data] [--out src/khabar/models/ar_lexicon.tsv.gz]
+    python training/build_lexicon.py [--data ../shared/data] [--out src/khabar/models/ar_lexicon.bin.gz]
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
-from khabar.lang.ar.glue import FORMAT_VERSION, WORD_RE, fold
+from khabar.lang.ar.glue import FORMAT_VERSION, WORD_RE, fold, pack_lexicon
 
 CORPORA = ("ant-multisource-v2.1/train.trec.gz", "ant-v1.1-jawharafm/train.trec.gz")
 TEXT_RE = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL)
@@ -116,29 +121,36 @@ def char_model(words: list[str]) -> tuple[dict[str, float], dict[str, float]]:
     return logp, backoff
 
 
+def thousandths(value: float) -> int:
+    """``value`` rounded to 3 decimals, in thousandths (``-1.2345`` -> ``-1235``).
+
+    Rounded through the decimal string, so ``thousandths(v) / 1000 == float(f"{v:.3f}")`` exactly.
+    """
+    return int(f"{value:.3f}".replace(".", ""))
+
+
 def write(out: Path, uni: Counter[str], bi: Counter[tuple[str, str]], ndocs: int) -> None:
-    """Write the gzip TSV: header, ``U word n``, ``B w1 w2 n``, ``C ngram logp``, ``K hist w`` lines."""
+    """Write the packed, gzipped lexicon: unigram, bigram, character n-gram and backoff tables."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    unis = sorted(((w, n) for w, n in uni.items() if n >= MIN_UNIGRAM), key=lambda x: (-x[1], x[0]))
-    bis = sorted(((k, n) for k, n in bi.items() if n >= MIN_BIGRAM), key=lambda x: (-x[1], x[0]))
-    char_logp, char_backoff = char_model([w for w, _ in unis])
-    lines = [
-        f"# khabar ar_lexicon format={FORMAT_VERSION}",
-        "# folded Arabic word unigram/bigram counts derived from the ANT Corpus train splits",
-        "# (Chouigui, Ben Khiroun, Elayeb; AICCSA 2017 / AJSE 2021), licence Apache-2.0",
-        (f"# docs={ndocs} tokens={sum(uni.values())} unigrams={len(unis)} bigrams={len(bis)}"
+    unis = {w: n for w, n in uni.items() if n >= MIN_UNIGRAM}
+    bis = {f"{a} {b}": n for (a, b), n in bi.items() if n >= MIN_BIGRAM}
+    char_logp, char_backoff = char_model(sorted(unis, key=lambda w: (-unis[w], w)))
+    about = [
+        f"khabar ar_lexicon format={FORMAT_VERSION}",
+        "folded Arabic word unigram/bigram counts derived from the ANT Corpus train splits",
+        "(Chouigui, Ben Khiroun, Elayeb; AICCSA 2017 / AJSE 2021), licence Apache-2.0",
+        (f"docs={ndocs} tokens={sum(uni.values())} unigrams={len(unis)} bigrams={len(bis)}"
          f" min_unigram={MIN_UNIGRAM} min_bigram={MIN_BIGRAM}"),
-        (f"# char model: order={CHAR_ORDER} min_ngram={MIN_CHAR_NGRAM} ngrams={len(char_logp)}"
-         f" backoffs={len(char_backoff)} (word types padded ^word$)"),
+        (f"char model: order={CHAR_ORDER} min_ngram={MIN_CHAR_NGRAM} ngrams={len(char_logp)}"
+         f" backoffs={len(char_backoff)} (word types padded ^word$; log values in thousandths)"),
     ]
-    lines += [f"U\t{w}\t{n}" for w, n in unis]
-    lines += [f"B\t{a}\t{b}\t{n}" for (a, b), n in bis]
-    lines += [f"C\t{g}\t{v:.3f}" for g, v in sorted(char_logp.items())]
-    lines += [f"K\t{h}\t{v:.3f}" for h, v in sorted(char_backoff.items())]
-    payload = ("\n".join(lines) + "\n").encode("utf-8")
-    # mtime=0 and no file name in the gzip header keep the output byte-identical across runs.
-    with open(out, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
-        gz.write(payload)
+    tables = {
+        "uni": unis,
+        "bi": bis,
+        "char": {g: thousandths(v) for g, v in char_logp.items()},
+        "backoff": {h: thousandths(v) for h, v in char_backoff.items()},
+    }
+    out.write_bytes(pack_lexicon(tables, about))  # deterministic: gzip mtime 0, no file name
     print(f"wrote {out} ({out.stat().st_size:,} bytes): {len(unis):,} unigrams, {len(bis):,} bigrams,"
           f" {len(char_logp):,} character n-grams from {ndocs:,} ANT documents")
 
@@ -148,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data",
                         help="folder holding the ANT corpora (default: <repo>/../shared/data)")
-    parser.add_argument("--out", type=Path, default=REPO / "src" / "khabar" / "models" / "ar_lexicon.tsv.gz",
+    parser.add_argument("--out", type=Path, default=REPO / "src" / "khabar" / "models" / "ar_lexicon.bin.gz",
                         help="output file")
     args = parser.parse_args(argv)
     for rel in CORPORA:

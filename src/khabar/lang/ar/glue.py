@@ -32,20 +32,23 @@ Lookups fold orthography (ى->ي, أإآ->ا, ة->ه, no diacritics or tatweel),
 
 from __future__ import annotations
 
-import gzip
+import array
 import math
 import re
 from functools import lru_cache
 
+import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type information
+
 from khabar.errors import ResourceError
 from khabar.lang.ar.normalize import fold as normalize_fold
+from khabar.lang.ar.packed import PackError, pack, unpack
 from khabar.resources import read_model
 
 __all__ = ["FORMAT_VERSION", "PROCLITICS", "WORD_RE", "fold", "restore_spaces", "split_glued"]
 
 #: Version of the lexicon file layout written by training/build_lexicon.py.
-FORMAT_VERSION = 2
-LEXICON_FILE = "ar_lexicon.tsv.gz"
+FORMAT_VERSION = 3
+LEXICON_FILE = "ar_lexicon.bin.gz"
 
 # Arabic letters (base block + the extended letters used for Persian/Urdu loans).
 LETTERS = "\u0621-\u063a\u0641-\u064a\u0671-\u06d3\u06d5\u06fa-\u06fc"
@@ -117,10 +120,10 @@ _MIN_COUNT_2 = 1000  # two-letter parts must be frequent function words (في, �
 # Two-letter function words (folded) that glue onto their neighbours. Any other two-letter part
 # (حل, حد, ظل; transliterations سي, دي) must have been seen beside the part it is cut from:
 # ``يضمحل`` is a rare word, not ``يضم حل``.
-_FUNCTION_2 = frozenset(
-    "في من عن مع ما لا لم لن قد او اي ان ام كل هو هي لو له به لك لي ثم اذ بل ضد تم بن ذا ذو ذي كم بد"
-    .split()
-)
+_FUNCTION_2 = frozenset((
+    "في", "من", "عن", "مع", "ما", "لا", "لم", "لن", "قد", "او", "اي", "ان", "ام", "كل", "هو", "هي",
+    "لو", "له", "به", "لك", "لي", "ثم", "اذ", "بل", "ضد", "تم", "بن", "ذا", "ذو", "ذي", "كم", "بد",
+))
 _MIN_OOV_PART = 6  # an unknown part must be this long (short unknown bits are noise)
 _FINAL_BONUS = 9.0  # a cut right after an inner ة/ى
 _THRESHOLD = 6.25  # margin (nats) the split must win by
@@ -140,17 +143,24 @@ _NEG_INF = float("-inf")
 
 
 class _Lexicon:
-    """Folded unigram and bigram counts (bigram keys are ``"w1 w2"``) and the character model."""
+    """The packed tables: one trie of keys per table, values in an array indexed by key id.
 
-    __slots__ = ("bi", "char", "char_backoff", "log_total", "uni")
+    ``uni``: folded word -> count; ``bi``: ``"w1 w2"`` -> count; ``char``: character n-gram
+    ``history + letter`` -> log P(letter | history) in thousandths; ``backoff``: history -> log
+    weight of the shorter history, in thousandths (the training script rounds both to 3 decimals,
+    so ``value / 1000`` is exactly the float of that decimal).
+    """
 
-    def __init__(self, uni: dict[str, int], bi: dict[str, int],
-                 char: dict[str, float], char_backoff: dict[str, float]) -> None:
-        self.uni = uni
-        self.bi = bi
-        self.char = char  # "history" + "letter" -> log P(letter | history)
-        self.char_backoff = char_backoff  # history -> log weight of the shorter history
-        self.log_total = math.log(max(1, sum(uni.values())))
+    __slots__ = ("backoff", "backoff_value", "bi", "bi_count", "char", "char_value", "log_total", "total",
+                 "uni", "uni_count")
+
+    def __init__(self, tables: dict[str, tuple[marisa_trie.Trie, array.array[int]]]) -> None:
+        self.uni, self.uni_count = tables["uni"]
+        self.bi, self.bi_count = tables["bi"]
+        self.char, self.char_value = tables["char"]
+        self.backoff, self.backoff_value = tables["backoff"]
+        self.log_total = math.log(max(1, sum(self.uni_count)))
+        self.total = math.exp(self.log_total)  # as the smoothing has always divided by it
 
 
 _LEXICON: _Lexicon | None = None
@@ -169,91 +179,152 @@ def _lexicon() -> _Lexicon:
     return _LEXICON
 
 
+# The file is a khabar.lang.ar.packed file: for each table, a marisa trie of its keys
+# ("<table>.keys") and an array of its values indexed by key id ("<table>.values"); the
+# header carries the format and provenance lines ("about").
+_TABLES = ("uni", "bi", "char", "backoff")
+_TYPECODES = "BbHhIi"  # the packer takes the smallest that holds a table's values
+_READ_ERRORS = (PackError, OSError, EOFError, ValueError, KeyError, TypeError, AttributeError)
+
+
+def pack_lexicon(tables: dict[str, dict[str, int]], about: list[str]) -> bytes:
+    """The gzipped lexicon file for ``tables`` (a :mod:`khabar.lang.ar.packed` file).
+
+    Args:
+        tables: for each of ``uni``, ``bi``, ``char``, ``backoff``: key -> integer value
+            (counts; log values in thousandths).
+        about: provenance lines kept in the header.
+
+    Returns:
+        Bytes that :func:`unpack_lexicon` reads back; the same tables always give the same bytes.
+    """
+    sections: dict[str, marisa_trie.Trie | array.array[int]] = {}
+    for name in _TABLES:
+        table = tables[name]
+        trie = marisa_trie.Trie(table)
+        values = [0] * len(trie)
+        for key, key_id in trie.items():
+            values[key_id] = table[key]
+        low, high = min(values, default=0), max(values, default=0)
+        code = next(c for c in _TYPECODES if _fits(c, low, high))
+        sections[name + ".keys"] = trie
+        sections[name + ".values"] = array.array(code, values)
+    return pack(sections, {"format": FORMAT_VERSION, "about": about})
+
+
+def _fits(code: str, low: int, high: int) -> bool:
+    """True when every value in [low, high] fits typecode ``code``."""
+    bits = 8 * array.array(code).itemsize
+    if code.islower():
+        return -(1 << (bits - 1)) <= low and high < 1 << (bits - 1)
+    return low >= 0 and high < 1 << bits
+
+
+def unpack_lexicon(raw: bytes) -> dict[str, tuple[marisa_trie.Trie, array.array[int]]]:
+    """The tables of a lexicon file: name -> (trie of keys, values indexed by trie id).
+
+    Raises:
+        PackError: the bytes are not a packed file of this format, or a table is incomplete.
+    """
+    header, sections = unpack(raw)
+    if header.get("format") != FORMAT_VERSION:
+        raise PackError(f"format {header.get('format')}, {FORMAT_VERSION} needed")
+    tables: dict[str, tuple[marisa_trie.Trie, array.array[int]]] = {}
+    for name in _TABLES:
+        trie, values = sections.get(name + ".keys"), sections.get(name + ".values")
+        if not isinstance(trie, marisa_trie.Trie) or not isinstance(values, array.array) or len(trie) != len(values):
+            raise PackError(f"table {name} is missing or incomplete")
+        tables[name] = (trie, values)
+    return tables
+
+
 def _read_lexicon() -> _Lexicon:
-    """Parse ``khabar/models/ar_lexicon.tsv.gz``."""
+    """Read ``khabar/models/ar_lexicon.bin.gz`` (written by training/build_lexicon.py)."""
     raw = read_model(LEXICON_FILE, code="K201")
-    uni: dict[str, int] = {}
-    bi: dict[str, int] = {}
-    char: dict[str, float] = {}
-    char_backoff: dict[str, float] = {}
     try:
-        text = gzip.decompress(raw).decode("utf-8")
-        # One pass, one rpartition per line: the file has ~950k lines and loading must stay fast.
-        for line in text.split("\n"):
-            tag = line[:2]
-            if tag == "B\t":
-                pair, _, value = line[2:].rpartition("\t")
-                bi[pair.replace("\t", " ")] = int(value)
-            elif tag == "U\t":
-                word, _, value = line[2:].rpartition("\t")
-                uni[word] = int(value)
-            elif tag == "C\t":
-                gram, _, value = line[2:].rpartition("\t")
-                char[gram] = float(value)
-            elif tag == "K\t":
-                hist, _, value = line[2:].rpartition("\t")
-                char_backoff[hist] = float(value)
-    except (OSError, EOFError, ValueError, IndexError) as exc:
+        return _Lexicon(unpack_lexicon(raw))
+    except _READ_ERRORS as exc:
         raise ResourceError(
-            f"Arabic lexicon {LEXICON_FILE} is corrupt ({exc})",
-            hint="reinstall khabar; the file ships in the package",
+            f"Arabic lexicon {LEXICON_FILE} is corrupt or of another format ({exc})",
+            hint="reinstall khabar, or rebuild it with training/build_lexicon.py",
             code="K201",
         ) from exc
-    if not char:
-        raise ResourceError(
-            f"Arabic lexicon {LEXICON_FILE} has no character model (format {FORMAT_VERSION} needed)",
-            hint="rebuild it with training/build_lexicon.py or reinstall khabar",
-            code="K201",
-        )
-    return _Lexicon(uni, bi, char, char_backoff)
 
 
-@lru_cache(maxsize=1 << 18)
-def _known_logp(word: str) -> float | None:
-    """log P(word) if it may stand as a part of a split, else None."""
+# Trie lookups cost ~1-2 us against ~0.05 us for a dict: the hot ones sit behind caches.
+# Cache sizes: bench/bench_glue.py over 3,000 articles shows each cache's fill and hits; these
+# bounds keep the caches to ~30 MB (the 2^17-2^18 entries they had grew past 120 MB) while
+# the frequent tokens, substrings and n-grams, which make nearly all the hits, stay cached.
+@lru_cache(maxsize=1 << 15)
+def _count(word: str) -> int:
+    """Folded unigram count of ``word`` (0 when unseen)."""
     lex = _lexicon()
-    count = lex.uni.get(word, 0)
+    key_id = lex.uni.get(word)
+    return 0 if key_id is None else lex.uni_count[key_id]
+
+
+@lru_cache(maxsize=1 << 12)  # few repeats: a bigram is asked about within one token
+def _pair_count(first: str, second: str) -> int:
+    """Folded bigram count of ``first second`` (0 when unseen or pruned)."""
+    lex = _lexicon()
+    key_id = lex.bi.get(first + " " + second)
+    return 0 if key_id is None else lex.bi_count[key_id]
+
+
+def _known_logp(word: str) -> float | None:
+    """log P(word) if it may stand as a part of a split, else None (uncached: only the cached
+    :func:`_part_logp` asks)."""
+    count = _count(word)
     if count == 0 or (len(word) == 2 and count < _MIN_COUNT_2 and word not in _FUNCTION_2) or word in _NOT_PARTS:
         return None
-    return math.log(count) - lex.log_total
+    return math.log(count) - _lexicon().log_total
 
 
-def _char_logp(lex: _Lexicon, word: str) -> float:
+def _char_logp(word: str) -> float:
     """log P_char(word): the character n-gram model of word spellings (backoff form)."""
     padded = "^" + word + "$"
-    char, backoff = lex.char, lex.char_backoff
     total = 0.0
     for i in range(1, len(padded)):
-        hist = padded[max(0, i - _CHAR_ORDER + 1):i]
-        letter = padded[i]
-        while True:
-            logp = char.get(hist + letter)
-            if logp is not None:
-                total += logp
-                break
-            if not hist:
-                total += _CHAR_FLOOR
-                break
-            total += backoff.get(hist, 0.0)
-            hist = hist[1:]
+        for term in _char_terms(padded[max(0, i - _CHAR_ORDER + 1):i + 1]):
+            total += term  # one term at a time, in model order: the sum stays bit-identical
     return total
+
+
+@lru_cache(maxsize=1 << 14)
+def _char_terms(gram: str) -> tuple[float, ...]:
+    """The log terms for the last letter of ``gram`` after the others: the backoff weights of
+    the histories that miss it, then its probability (or the floor for an unseen letter)."""
+    lex = _lexicon()
+    hist, letter = gram[:-1], gram[-1]
+    terms: list[float] = []
+    while True:
+        key_id = lex.char.get(hist + letter)
+        if key_id is not None:
+            terms.append(lex.char_value[key_id] / 1000)
+            break
+        if not hist:
+            terms.append(_CHAR_FLOOR)
+            break
+        key_id = lex.backoff.get(hist)
+        terms.append(0.0 if key_id is None else lex.backoff_value[key_id] / 1000)
+        hist = hist[1:]
+    return tuple(terms)
 
 
 def _oov_logp(word: str) -> float:
     """log P(word) for a word the counts do not know."""
-    return _OOV_BASE + _OOV_SCALE * _char_logp(_lexicon(), word)
+    return _OOV_BASE + _OOV_SCALE * _char_logp(word)
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 12)  # asked once per new token or unknown part, rarely again
 def _word_logp(key: str) -> float:
     """Best one-word explanation: known word, clitics + known stem, or unknown word."""
-    lex = _lexicon()
-    uni = lex.uni
+    log_total = _lexicon().log_total
     n = len(key)
     best = _oov_logp(key)
-    count = uni.get(key, 0)
+    count = _count(key)
     if count:
-        best = max(best, math.log(count) - lex.log_total)
+        best = max(best, math.log(count) - log_total)
     for plen in range(min(_MAX_PREFIX, n - 2) + 1):
         prefix = key[:plen]
         if plen and prefix not in _PREFIX_SET:
@@ -263,12 +334,12 @@ def _word_logp(key: str) -> float:
             if shape is None or (not prefix and not cut):
                 continue
             stem = key[plen:n - cut]
-            stem_count = uni.get(stem, 0)
+            stem_count = _count(stem)
             if not stem_count and shape[1] and stem.endswith("ت"):
-                stem_count = uni.get(stem[:-1] + "ه", 0)  # ة is spelt ت before a pronoun
+                stem_count = _count(stem[:-1] + "ه")  # ة is spelt ت before a pronoun
             if not stem_count:
                 continue
-            score = math.log(stem_count) - lex.log_total
+            score = math.log(stem_count) - log_total
             if prefix:
                 score += _LOG_PREFIX
             score += shape[0] * _LOG_INFLECTION + shape[1] * _LOG_PRONOUN
@@ -288,7 +359,7 @@ def _needs_support(word: str) -> bool:
     return len(word) == 2 and word not in _FUNCTION_2
 
 
-@lru_cache(maxsize=1 << 18)
+@lru_cache(maxsize=1 << 15)
 def _part_logp(word: str) -> tuple[float | None, bool]:
     """Score of ``word`` as one part of a split, and whether it is a known word."""
     known = _known_logp(word)
@@ -301,14 +372,14 @@ def _part_logp(word: str) -> tuple[float | None, bool]:
 
 def _bigram_logp(lex: _Lexicon, first: str, second: str) -> float:
     """log P(second | first), Dirichlet-smoothed towards the unigram P(second)."""
-    c_first = lex.uni.get(first, 0)
-    c_second = lex.uni.get(second, 0)
-    c_pair = lex.bi.get(first + " " + second, 0)
-    p_second = c_second / math.exp(lex.log_total)
+    c_first = _count(first)
+    c_second = _count(second)
+    c_pair = _pair_count(first, second)
+    p_second = c_second / lex.total
     return math.log((c_pair + _MU * p_second) / (c_first + _MU))
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 12)  # _token_analysis caches the tokens; this only adds spelling variants
 def _analyse(key: str, finals: tuple[int, ...], hamzas: tuple[int, ...] = ()) -> tuple[tuple[int, ...], float]:
     """Best segmentation of a folded token: (cut offsets, margin over one word).
 
@@ -319,7 +390,7 @@ def _analyse(key: str, finals: tuple[int, ...], hamzas: tuple[int, ...] = ()) ->
     if n < 2 * _MIN_PART or n > _MAX_LETTERS:
         return (), _NEG_INF
     lex = _lexicon()
-    count = lex.uni.get(key, 0)
+    count = _count(key)
     if count >= _WORD_COUNT or count >= _SAFE_COUNT and not finals:
         return (), _NEG_INF
     # best[(start, end)] = (score of key[:end] ending with word key[start:end], prev start, known)
@@ -346,7 +417,7 @@ def _analyse(key: str, finals: tuple[int, ...], hamzas: tuple[int, ...] = ()) ->
                 if prev is None:
                     continue
                 prev_word = key[prev_start:start]
-                if (_needs_support(word) or _needs_support(prev_word)) and not lex.bi.get(prev_word + " " + word):
+                if (_needs_support(word) or _needs_support(prev_word)) and not _pair_count(prev_word, word):
                     continue  # a short content word with no evidence beside its neighbour
                 if known and prev[2]:
                     score = prev[0] + _bigram_logp(lex, prev_word, word)
@@ -391,7 +462,7 @@ def _is_name(letters: str) -> bool:
     return any(letters.startswith(q) and letters[len(q) :] in names for q in PROCLITIC_SURFACES)
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=1 << 15)
 def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
     """(cut offsets in ``token``, margin, folded key) for a run of Arabic letters."""
     if _MARK_RE.search(token) is None:  # the common case: letters only
@@ -433,8 +504,8 @@ def split_glued(token: str) -> tuple[int, ...]:
 
 def _pmi(lex: _Lexicon, first: str, second: str) -> float:
     """log P(second | first) - log P(second); 0 when either word is unknown (no evidence)."""
-    c_second = lex.uni.get(second, 0)
-    if not c_second or not first or first not in lex.uni:
+    c_second = _count(second)
+    if not c_second or not first or not _count(first):
         return 0.0
     return _bigram_logp(lex, first, second) - (math.log(c_second) - lex.log_total)
 
