@@ -216,7 +216,7 @@ class Featurizer:
     table, not a copy per word.
     """
 
-    CACHE_SIZE: int = 16_384
+    CACHE_SIZE: int = 32_768  # 16,384 was measured ~10-25% slower over 1,500 articles, 32,768 within noise of unbounded
 
     def __init__(
         self,
