@@ -1,6 +1,7 @@
 """Cold-start cost of the NER and segmenter models: CPU seconds and RSS per loader.
 
     python bench/bench_ner_load.py [--profile N] [--articles N]
+    python bench/bench_ner_load.py --cache-sizes 16384,32768,1000000 [--articles 1500]
 
 Runs in a fresh process (run it with an old checkout on ``PYTHONPATH`` to compare) and
 calls each loader once, in the order a first ``analyze(text, components=["ner"])`` needs
@@ -10,7 +11,10 @@ models loaded, and prints the process's peak RSS (VmHWM). A loader that the chec
 not have is skipped. ``--profile N`` instead prints the N most expensive functions
 (cumulative) of the whole cold sequence under cProfile. ``--articles N`` then analyses N
 SaudiNewsNet articles (seed 13; evaluation only) with components ``ner`` and prints the RSS
-growth, CPU time and the sizes of the NER/segmenter caches. Prints figures; asserts nothing.
+growth, CPU time and the sizes of the NER/segmenter caches. ``--cache-sizes`` instead
+tokenises the articles (components ``segment``) and times ``ner.tag_sentences`` over all of
+them once per size of the Featurizer's per-word cache (``Featurizer.CACHE_SIZE``, cache and
+``segment_word`` memo emptied before each), in CPU seconds. Prints figures; asserts nothing.
 """
 
 from __future__ import annotations
@@ -107,11 +111,48 @@ def over_articles(n: int) -> None:
             )
 
 
+def cache_sizes(sizes: list[int], n: int) -> None:
+    """NER tokens per CPU second over ``n`` articles for each Featurizer cache size."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from saudinewsnet import load_articles
+
+    import khabar
+    from khabar.components import ner
+    from khabar.lang.ar import morph
+
+    nlp = khabar.load(["segment"])
+    articles: list[list[list[str]]] = []
+    for text in load_articles(n=n):
+        doc = nlp.analyze(text)
+        groups: dict[int, list[str]] = {}
+        for tok in doc["tokens"]:
+            groups.setdefault(int(tok.attrs["sentence"]), []).append(doc.text[tok.start : tok.end])
+        articles.append(list(groups.values()))
+    n_tokens = sum(len(s) for a in articles for s in a)
+    featurizer = ner.load_model().featurizer
+    for size in sizes:
+        featurizer.CACHE_SIZE = size
+        featurizer.clear_cache()
+        morph.segment_word.cache_clear()  # type: ignore[attr-defined]
+        cpu0 = time.process_time()
+        for sentences in articles:
+            ner.tag_sentences(sentences, None)
+        cpu = time.process_time() - cpu0
+        print(f"cache {size:>9,} words/generation: {n_tokens / cpu:,.0f} tokens/CPU-s ({len(articles)} articles, {n_tokens:,} tokens)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profile", type=int, default=0, help="print the N top functions under cProfile")
     parser.add_argument("--articles", type=int, default=0, help="then analyse N SaudiNewsNet articles")
+    parser.add_argument("--cache-sizes", default="", help="comma-separated Featurizer cache sizes to time instead")
     args = parser.parse_args()
+    if args.cache_sizes:
+        cache_sizes([int(x) for x in args.cache_sizes.split(",")], args.articles or 1500)
+        return
     cpu0 = time.process_time()
     if args.profile:
         import cProfile
