@@ -32,6 +32,7 @@ import gzip
 import json
 import re
 import sys
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -107,7 +108,7 @@ def _function_word(word: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _counts() -> dict[str, int]:
+def _counts() -> Mapping[str, int]:
     from khabar.lang.ar import morph
 
     return morph.load_model().counts
