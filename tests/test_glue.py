@@ -219,7 +219,7 @@ def test_glue_caches_are_bounded() -> None:
     assert len(caches) >= 5
     for cached in caches:
         maxsize = cached.cache_info().maxsize
-        assert maxsize is not None and maxsize <= 1 << 15, cached
+        assert maxsize is not None and maxsize <= 1 << 16, cached
 
 
 # --- evaluation gate -------------------------------------------------------------------------
