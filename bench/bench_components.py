@@ -24,10 +24,11 @@ CPU milliseconds per 1,000 words on it and on the normal articles, and their rat
 <= 1.2). The components run on it directly, not through ``Pipeline.analyze``, whose work budget
 (K131) would cut such a text.
 
-``--identity BASE`` checks that this tree's summarize, keywords, referents, classify and dates
-give byte-identical Doc JSON to their versions at git revision BASE (their source read with
-``git show``, run in this process on the same Docs, the other components shared), over the N
-articles (and the long one with ``--long``); it prints the number of identical Docs.
+``--identity BASE`` checks that this tree's summarize, keywords, referents, quotes, classify and
+dates give byte-identical Doc JSON to their versions at git revision BASE (their source, and that of
+the modules they are made of: ``khabar.dates``, the quotes steps, read with ``git show``, run in
+this process on the same Docs, the other components shared), over the N articles (and the long one
+with ``--long``); it prints the number of identical Docs.
 
 ``--paired BASE`` times those same components here and at BASE in turns on the same Docs
 (old, new, old, new ..., best of 3): on a machine shared with other jobs, CPU seconds of two
@@ -55,7 +56,15 @@ DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 REPO = Path(__file__).resolve().parent.parent
 DAY_FILE = "2015-07-21.zip"
 # The components whose speed work is checked for identical output with --identity.
-IDENTITY_COMPONENTS = ("keywords", "summarize", "referents", "classify", "dates")
+IDENTITY_COMPONENTS = ("keywords", "summarize", "referents", "quotes", "classify", "dates")
+# The modules each one imports that are loaded at the revision too (in this order), and each
+# component's own source file.
+BASE_SUPPORT = {
+    "summarize": ("khabar.components.keywords",),
+    "dates": ("khabar.dates",),
+    "quotes": tuple(f"khabar.components.quotes.{m}" for m in ("view", "frames", "content", "speakers")),
+}
+BASE_PATHS = {"quotes": "src/khabar/components/quotes/__init__.py"}
 
 
 def load_selection(data: Path, n: int) -> list[dict[str, Any]]:
@@ -192,34 +201,49 @@ def _git_show(rev: str, path: str) -> str:
     ).stdout
 
 
-def base_modules(rev: str) -> dict[str, types.ModuleType]:
-    """The IDENTITY_COMPONENTS as they were at ``rev``, as fresh modules (summarize importing the old keywords)."""
-    import importlib
-
-    # this tree's keywords first, so the swap below can put it back (else "this tree" would get the old one)
-    importlib.import_module("khabar.components.keywords")
-    loaded: dict[str, types.ModuleType] = {}
-    for name in IDENTITY_COMPONENTS:
-        path = f"src/khabar/components/{name}.py"
-        try:
-            source = _git_show(rev, path)
-        except subprocess.CalledProcessError:
-            continue  # not there at rev (dates before it existed)
-        mod_name = f"_khabar_at_{rev}_{name}"
-        mod = types.ModuleType(mod_name)
-        mod.__file__ = f"{rev}:{path}"
-        key = "khabar.components.keywords"
-        current = sys.modules.get(key)
-        sys.modules[mod_name] = mod
-        if "keywords" in loaded:
-            sys.modules[key] = loaded["keywords"]
-        try:
-            exec(compile(source, mod.__file__, "exec"), mod.__dict__)  # noqa: S102 - our own source at a git revision
-        finally:
+def _exec_at(rev: str, path: str, swap: dict[str, types.ModuleType]) -> types.ModuleType:
+    """The source at ``path`` and git revision ``rev`` as a fresh module, its imports of the
+    module names in ``swap`` answered by those modules (this tree's are put back after)."""
+    source = _git_show(rev, path)
+    mod_name = f"_khabar_at_{rev}_{path.replace('/', '_')}"
+    mod = types.ModuleType(mod_name)
+    mod.__file__ = f"{rev}:{path}"
+    saved = {key: sys.modules.get(key) for key in swap}
+    sys.modules[mod_name] = mod
+    sys.modules.update(swap)
+    try:
+        exec(compile(source, mod.__file__, "exec"), mod.__dict__)  # noqa: S102 - our own source at a git revision
+    finally:
+        for key, current in saved.items():
             if current is not None:
                 sys.modules[key] = current
             else:
                 sys.modules.pop(key, None)
+    return mod
+
+
+def base_modules(rev: str) -> dict[str, types.ModuleType]:
+    """The IDENTITY_COMPONENTS as they were at ``rev``, as fresh modules, each importing the
+    BASE_SUPPORT modules as they were at ``rev`` (summarize the old keywords, quotes its old steps)."""
+    import importlib
+
+    # this tree's modules first, so the swaps can put them back (else "this tree" would get the old ones)
+    for name in IDENTITY_COMPONENTS:
+        for key in BASE_SUPPORT.get(name, ()):
+            importlib.import_module(key)
+    old_by_key: dict[str, types.ModuleType] = {}  # module name -> its version at rev
+    loaded: dict[str, types.ModuleType] = {}
+    for name in IDENTITY_COMPONENTS:
+        try:
+            for key in BASE_SUPPORT.get(name, ()):
+                if key not in old_by_key:
+                    path = "src/" + key.replace(".", "/") + ".py"
+                    old_by_key[key] = _exec_at(rev, path, dict(old_by_key))
+            path = BASE_PATHS.get(name, f"src/khabar/components/{name}.py")
+            mod = _exec_at(rev, path, dict(old_by_key))
+        except subprocess.CalledProcessError:
+            continue  # not there at rev (dates before it existed)
+        old_by_key[f"khabar.components.{name}"] = mod
         loaded[name] = mod
     return loaded
 
