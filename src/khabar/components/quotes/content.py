@@ -36,6 +36,47 @@ class _Quote:
     mode: str  # how to find an implicit speaker: "clause", "verb", "continue", "none"
 
 
+class _Taken:
+    """Spans already taken by quotations, over offsets ``[0, size]``: whether one overlaps a span, or
+    holds an offset, in O(log size) (a Fenwick tree of the largest end per start prefix), so that
+    checking every pair or source against every quotation does not grow with the square of the text."""
+
+    __slots__ = ("size", "tree")
+
+    def __init__(self, size: int) -> None:
+        self.size = size + 1
+        self.tree = [-1] * (self.size + 1)
+
+    def add(self, start: int, end: int) -> None:
+        tree, i = self.tree, start + 1
+        while i <= self.size:
+            tree[i] = max(tree[i], end)
+            i += i & -i
+
+    def _max_end_before(self, t: int) -> int:
+        """The largest end of a span that starts before offset ``t`` (-1 when none)."""
+        tree, i, best = self.tree, min(t, self.size), -1
+        while i > 0:
+            best = max(best, tree[i])
+            i -= i & -i
+        return best
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when a span ``(s, e)`` has ``s < end and start < e``."""
+        return self._max_end_before(end) > start
+
+    def holds(self, x: int) -> bool:
+        """True when a span ``(s, e)`` has ``s <= x < e``."""
+        return self._max_end_before(x + 1) > x
+
+
+def _taken(v: _View, quotes: list[_Quote]) -> _Taken:
+    taken = _Taken(len(v.text))
+    for q in quotes:
+        taken.add(q.start, q.end)
+    return taken
+
+
 def _breaks_clause(v: _View, j: int, j0: int, frames: dict[int, _Frame]) -> bool:
     """True when token ``j`` starts a new clause: a new cue, a narrator add-on, a post-posed source."""
     if j <= j0:
@@ -231,7 +272,7 @@ def _find_quotes(v: _View, frames: dict[int, _Frame]) -> list[_Quote]:
                 j += 1  # "كتب على موقعه: أن «...»"
             k = v.pair_open.get(j)
             if k is None:
-                k = next((n for n, p in enumerate(v.pairs) if p.stray and p.open_tok == fr.at), None)
+                k = v.stray_pair_at(fr.at)
             if k is not None and k not in used:
                 add_direct(k, i, fr, mode)
             elif k is None and j < v.n and v.sent[j] == v.sent[fr.at]:
@@ -270,9 +311,9 @@ def _find_quotes(v: _View, frames: dict[int, _Frame]) -> list[_Quote]:
 
 def _attribute_pairs(v: _View, frames: dict[int, _Frame], quotes: list[_Quote], used: set[int]) -> None:
     """Quotations in marks not introduced by a verb: a cue after them, a bare colon, or none."""
-    taken = [(q.start, q.end) for q in quotes]
+    taken = _taken(v, quotes)
     for k, p in enumerate(v.pairs):
-        if k in used or any(s < p.end and p.start < e for s, e in taken):
+        if k in used or taken.overlaps(p.start, p.end):
             continue
         open_tok = p.open_tok
         after = p.close_tok + 1 if p.close_tok is not None else v.n
@@ -353,14 +394,14 @@ def _colon_speaker(v: _View, colon: int) -> tuple[int, int] | None:
 
 def _source_quotes(v: _View, frames: dict[int, _Frame], quotes: list[_Quote], used: set[int]) -> None:
     """``وبحسب المصدر، فإن ...`` (content after) and ``...، بحسب المصدر.`` (content before)."""
-    taken = [(q.start, q.end) for q in quotes]
+    taken = _taken(v, quotes)
     for i, fr in sorted(frames.items()):
         if fr.cue.kind != speech.SOURCE or fr.speaker is None:
             continue
         head = _fold(v.text[fr.speaker[0] : fr.speaker[1]]).split()
         if not head or head[0] in speech.DATA_WORDS or head[0][1:] in speech.DATA_WORDS:
             continue  # "بحسب الإحصاءات": data, not a speaker
-        if any(s <= v.start[i] < e for s, e in taken):
+        if taken.holds(v.start[i]):
             continue
         first = v.sent_first.get(v.sent[i], i)
         lo = hi = -1
@@ -394,8 +435,8 @@ def _source_quotes(v: _View, frames: dict[int, _Frame], quotes: list[_Quote], us
         kind, start, end = _content(v, lo, hi, set(used))
         if lo < i and v.conj_clitic[lo] and start == v.start[lo]:
             start += 1  # "واستغرق العمل ... وفقا للمخرج": the conjunction is the narrator's
-        if any(s < end and start < e for s, e in taken):
+        if taken.overlaps(start, end):
             continue
         _content(v, lo, hi, used)
-        taken.append((start, end))
+        taken.add(start, end)
         quotes.append(_Quote(kind, start, end, i, (fr.cue_start, fr.cue_end), "", fr.speaker, "none"))

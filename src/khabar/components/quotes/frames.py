@@ -512,8 +512,10 @@ def _issuer(v: _View, i: int) -> tuple[int, int] | None:
 
 def _frames(v: _View) -> dict[int, _Frame]:
     frames: dict[int, _Frame] = {}
-    for i in range(v.n):
-        if v.inside[i]:
+    # Only the tokens that can start a cue (a speech word, a source pair's first word) are read.
+    table, pairs = speech.cue_table(), speech.SOURCE_PAIRS
+    for i, f in enumerate(v.fold):
+        if f not in table and f not in pairs and not (f[:1] == "و" and f[1:] in pairs) or v.inside[i]:
             continue
         found = _cue_at(v, i)
         if found is None:

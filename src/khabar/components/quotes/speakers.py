@@ -11,6 +11,7 @@ nearby. Speakers are linked to their entity referents when there are any.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from typing import Any
 
 from khabar.components.quotes.content import _looks_like_verb, _Quote
@@ -27,7 +28,8 @@ def _resolve(v: _View, quotes: list[_Quote], frames: dict[int, _Frame]) -> list[
     """Speaker objects in quotation order; implicit ones from the history of speakers."""
     order = sorted(range(len(quotes)), key=lambda n: (quotes[n].anchor, quotes[n].start))
     out: list[dict[str, Any] | None] = [None] * len(quotes)
-    history: list[tuple[int, tuple[int, int], str]] = []  # (anchor token, span, gender)
+    history: list[tuple[int, tuple[int, int], str]] = []  # (anchor token, span, gender), anchors in order
+    quoted: set[int] = set()  # sentences of the history's anchors
     named: dict[int, list[tuple[int, tuple[int, int], str]]] = {}  # speakers named by any cue, per sentence
     for i, fr in frames.items():
         if fr.speaker is not None and _can_head(_fold(v.text[fr.speaker[0] : fr.speaker[1]].split()[0])):
@@ -38,14 +40,16 @@ def _resolve(v: _View, quotes: list[_Quote], frames: dict[int, _Frame]) -> list[
             out[n] = _speaker_obj(v, q.speaker, implicit=False, before=None)
             # (a plural subject after a singular VSO verb, "وأكد المصابون": the speaker is plural)
             history.append((q.anchor, q.speaker, "p" if _plural_head(v, q.speaker) else q.gender))
+            quoted.add(v.sent[min(q.anchor, v.n - 1)])
             continue
         if q.mode == "none":
             continue
-        span, gender = _implicit(v, q, history, named)
+        span, gender = _implicit(v, q, history, named, quoted)
         if span is None:
             continue
         out[n] = _speaker_obj(v, span, implicit=True, before=v.start[q.anchor] if q.anchor < v.n else None)
         history.append((q.anchor, span, gender or q.gender))
+        quoted.add(v.sent[min(q.anchor, v.n - 1)])
     return out
 
 
@@ -54,11 +58,22 @@ def _implicit(
     q: _Quote,
     history: list[tuple[int, tuple[int, int], str]],
     named: dict[int, list[tuple[int, tuple[int, int], str]]],
+    quoted_sents: set[int],
 ) -> tuple[tuple[int, int] | None, str]:
+    """The implicit speaker of ``q`` and its gender; ``history`` in anchor order, ``quoted_sents`` the
+    sentences of its anchors."""
     anchor = min(q.anchor, v.n - 1)
     sent = v.sent[anchor]
     # 1. An earlier speaker in the same sentence ("قال X ...، مضيفا أن", "على لسان X ...، مضيفا").
-    same = [h for h in history if v.sent[min(h[0], v.n - 1)] == sent and h[0] < anchor]
+    # (the history's anchors come in token order, so its entries in this sentence are at its end:
+    # read back to the sentence before, not the whole history, which grows with the text)
+    same = []
+    for h in reversed(history):
+        h_sent = v.sent[min(h[0], v.n - 1)]
+        if h_sent < sent:
+            break
+        if h_sent == sent and h[0] < anchor:
+            same.append(h)
     same += [h for h in named.get(sent, []) if h[0] < anchor]
     for _tok, span, gender in sorted(same, reverse=True):
         if _compatible(gender, q.gender):
@@ -76,7 +91,7 @@ def _implicit(
     #    ("وصعّد وزير الخارجية، بوريس جونسون، من حدة ... . وقال إن ...").
     if q.mode == "verb" and sent > 0 and sent - 1 in v.sent_first:
         prev_first = v.sent_first[sent - 1]
-        quoted = any(v.sent[min(h[0], v.n - 1)] == sent - 1 for h in history) or (sent - 1) in named
+        quoted = (sent - 1) in quoted_sents or (sent - 1) in named
         if not quoted:
             found = _sentence_subject(v, prev_first, min(first, prev_first + 7), persons_only=True)
             if found is not None:
@@ -251,13 +266,13 @@ def _speaker_obj(v: _View, span: tuple[int, int], implicit: bool, before: int | 
     if implicit and ref is not None and before is not None:
         # The latest mention of the same referent before the quotation.
         # (not a mention that starts with an honorific pronoun, "سموه": not an explicit mention)
-        earlier = [
-            m
-            for m in v.mentions.get(ref, [])
-            if m[0] < before and _can_head(_fold(v.text[m[0] : m[1]].split()[0] if v.text[m[0] : m[1]].split() else ""))
-        ]
-        if earlier:
-            span = max(earlier)
+        # (read back from ``before`` in the sorted mentions: the first that fits is the latest)
+        mentions = v.sorted_mentions(ref)
+        for m in reversed(mentions[: bisect_left(mentions, (before,))]):
+            words = v.text[m[0] : m[1]].split()
+            if _can_head(_fold(words[0] if words else "")):
+                span = m
+                break
     return {
         "start": span[0],
         "end": span[1],

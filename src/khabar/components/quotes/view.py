@@ -13,11 +13,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
 
 from khabar.doc import Doc
 from khabar.lang.ar import abbreviations, speech
 from khabar.lang.ar.normalize import fold
-from khabar.memo import short_memo
+from khabar.memo import MAX_MEMO_CHARS, MEMO_MAXSIZE, short_memo
 
 SHORT_QUOTE = 3  # words: a quotation this short inside a speaker phrase is a name (لـ«الشرق الأوسط»)
 
@@ -30,6 +31,27 @@ _SINGLE = re.compile(f"[{_SINGLE_QUOTES}]")
 @short_memo(maxsize=100_000)  # tokens over MAX_MEMO_CHARS are not memoised
 def _fold(token: str) -> str:
     return fold(token)
+
+
+# Folded tokens of the views built so far (short tokens only; emptied when it reaches
+# MEMO_MAXSIZE): a plain dict read in one pass, cheaper than a memoised call per token.
+_FOLDED: dict[str, str] = {}
+
+
+def _fold_all(words: list[str]) -> list[str]:
+    """``[fold(w) for w in words]``."""
+    get = _FOLDED.get
+    out = [get(w) for w in words]
+    if None in out:
+        if len(_FOLDED) > MEMO_MAXSIZE:
+            _FOLDED.clear()
+        for i, f in enumerate(out):
+            if f is None:
+                w = words[i]
+                f = out[i] = fold(w)
+                if len(w) <= MAX_MEMO_CHARS:
+                    _FOLDED[w] = f
+    return out  # type: ignore[return-value]  # (no None left)
 
 
 @dataclass(slots=True)
@@ -56,12 +78,15 @@ class _View:
         self.end = [t.end for t in tokens]
         self.kind = [str(t.attrs.get("kind", "")) for t in tokens]
         self.sent = [int(t.attrs.get("sentence", 0)) for t in tokens]
-        self.fold = [_fold(text[s:e]) for s, e in zip(self.start, self.end, strict=True)]
+        self.fold = _fold_all([text[s:e] for s, e in zip(self.start, self.end, strict=True)])
         sentences = doc["sentences"]
         self.sent_para = [int(s.attrs.get("paragraph", 0)) for s in sentences]
         self.sent_first: dict[int, int] = {}
+        prev = None
         for i, s in enumerate(self.sent):
-            self.sent_first.setdefault(s, i)
+            if s != prev:  # (a sentence's first token is where its number changes)
+                self.sent_first.setdefault(s, i)
+                prev = s
         # Tokens that begin with the prepositions ب ل ك (a speaker is never inside them).
         self.prep_clitic = [False] * self.n
         self.cue_letter: set[int] = set()  # tokens whose first letter ends a cue (the ل of وفقا لمنديز)
@@ -87,6 +112,7 @@ class _View:
         self.tok_ent: dict[int, int] = {}
         self.referent_of: dict[tuple[int, int], int] = {}
         self.mentions: dict[int, list[tuple[int, int]]] = {}
+        self._sorted_mentions: dict[int, list[tuple[int, int]]] = {}
         self.referent_by_text: dict[str, int] = {}  # a speaker NER missed, named like a known mention
         for k, e in enumerate(self.entities):
             first = bisect_right(self.end, e.start)
@@ -104,21 +130,23 @@ class _View:
 
     # --------------------------------------------------------------- pairs
     def _pairs(self, doc: Doc) -> None:
-        # Precomputed once, so each pair costs O(log n): the first token of each token's
-        # paragraph (stray closing marks start there) and a running count of word tokens.
-        self.para_first = [0] * self.n
-        for i in range(1, self.n):
-            self.para_first[i] = self.para_first[i - 1] if self.para(i) == self.para(i - 1) else i
-        word_count = [0] * (self.n + 1)
-        for i in range(self.n):
-            word_count[i + 1] = word_count[i] + (self.kind[i] != "punct")
-        tok_at = {s: i for i, s in enumerate(self.start) if self.kind[i] == "punct"}
+        # A running count of word tokens, once, so each pair costs O(log n).
+        self._stray_at: dict[int, int] | None = None
+        self._para_first: list[int] | None = None
         raw: list[tuple[int | None, int | None, int]] = []  # open pos, close pos, end of span
         for q in doc["quote_pairs"]:
             o, c = q.attrs.get("open"), q.attrs.get("close")
             raw.append((o[0] if o else None, c[0] if c else None, q.end))
         if _SINGLE.search(self.text):
             raw.extend(_single_quote_pairs(self.text))
+        if not raw:  # (no marks: nothing below to index)
+            self.pairs = []
+            self.pair_open = {}
+            self.pair_close = {}
+            self.inside = [False] * self.n
+            return
+        word_count = list(accumulate((k != "punct" for k in self.kind), initial=0))  # words before each token
+        tok_at = {s: i for i, s in enumerate(self.start) if self.kind[i] == "punct"}
         opens = sorted(r[0] for r in raw if r[0] is not None)
         pairs: list[_Pair] = []
         for o_pos, c_pos, span_end in sorted(raw, key=lambda r: r[0] if r[0] is not None else r[1] or 0):
@@ -199,9 +227,32 @@ class _View:
         return None
 
     def _para_start(self, close: int) -> int:
-        return self.start[self.para_first[close]]
+        if self._para_first is None:
+            # Once per view, so each stray mark costs O(1): the first token of each token's paragraph.
+            sent_para, n_sents = self.sent_para, len(self.sent_para)
+            paras = [sent_para[s] if s < n_sents else s for s in self.sent]  # self.para of each token
+            first = self._para_first = [0] * self.n
+            for i in range(1, self.n):
+                first[i] = first[i - 1] if paras[i] == paras[i - 1] else i
+        return self.start[self._para_first[close]]
 
     # -------------------------------------------------------------- helpers
+    def sorted_mentions(self, ref: int) -> list[tuple[int, int]]:
+        """The (start, end) mentions of referent ``ref``, sorted (computed once per referent)."""
+        done = self._sorted_mentions.get(ref)
+        if done is None:
+            done = self._sorted_mentions[ref] = sorted(self.mentions.get(ref, []))
+        return done
+
+    def stray_pair_at(self, tok: int) -> int | None:
+        """The first stray pair whose opening token (a colon) is ``tok``, else None."""
+        if self._stray_at is None:
+            self._stray_at = {}
+            for k, p in enumerate(self.pairs):
+                if p.stray and p.open_tok is not None:
+                    self._stray_at.setdefault(p.open_tok, k)
+        return self._stray_at.get(tok)
+
     def para(self, tok: int) -> int:
         s = self.sent[tok]
         return self.sent_para[s] if s < len(self.sent_para) else s
