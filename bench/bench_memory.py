@@ -154,7 +154,19 @@ def child_pipeline(path: str, every: int = 500) -> None:
     report("end", n, t0)
     from khabar.memo import memo_sizes
 
-    print(json.dumps({"memo": memo_sizes(), "lru": lru_sizes()}), flush=True)
+    print(json.dumps({"memo": memo_sizes(), "lru": lru_sizes(), "hits": hit_rates()}), flush=True)
+
+
+def hit_rates() -> dict[str, float]:
+    """The share of calls answered from the cache, of every short_memo cache that was called."""
+    from khabar.memo import _MEMOS
+
+    rates = {}
+    for f in _MEMOS:
+        info = f.cache_info()
+        if info.hits + info.misses:
+            rates[f.__qualname__] = info.hits / (info.hits + info.misses)
+    return rates
 
 
 def lru_sizes() -> dict[str, tuple[int, int]]:
@@ -182,6 +194,7 @@ def one_process(path: Path) -> None:
             for label, caches in (("short_memo caches", row["memo"]), ("other lru caches", row["lru"])):
                 sizes = ", ".join(f"{k.rsplit('.', 1)[1]} {v[0]}/{v[1]}" for k, v in caches.items() if k not in row["memo"] or caches is row["memo"])
                 print(f"    {label} (entries/max): {sizes}")
+            print("    short_memo hit rates: " + ", ".join(f"{k} {v:.3f}" for k, v in row["hits"].items()))
             continue
         print(f"    {row['at']:<26} RSS {row['rss']:7.1f}  peak {row['hwm']:7.1f}  CPU {row['cpu']:7.1f}")
     proc.wait()
