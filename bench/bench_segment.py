@@ -1,0 +1,186 @@
+"""The segment component: identical words/tokens layers, and its CPU cost cold and warm.
+
+Data: SaudiNewsNet (../shared/data/saudinewsnet, CC BY-NC-SA, used here for measurement
+only): the first N articles of ``2015-07-21.zip`` in file order (as in bench_components);
+the seed article (../shared/seed/000_f7a595203ed4f7d3.txt); and every string constant with an
+Arabic letter in tests/*.py (one text each). Words are whitespace-separated words of the
+original text. Prints figures; asserts nothing.
+
+``--dump FILE`` writes one JSON line per text: the four layers of segment (paragraphs,
+sentences, ``tokens`` and ``words``) from
+``Pipeline(["repair", "segment"])``. ``--compare FILE`` recomputes them and prints how many
+texts are identical to those in FILE (dumped by an earlier tree).
+
+``--paired BASE`` times ``segment.predict`` with ``time.process_time`` over the repaired Docs
+of the first ``--articles`` articles, here and at git revision BASE (a worktree under /tmp),
+each in a fresh process (models loaded, caches empty: the "cold" pass, what an ingest sees),
+then once more in that process (caches warm), in turns old, new, old, new ... (``--repeat``,
+best of R): CPU milliseconds per 1,000 words.
+
+    python bench/bench_segment.py --dump /tmp/seg_base.jsonl [--articles 1000]
+    python bench/bench_segment.py --compare /tmp/seg_base.jsonl [--articles 1000]
+    python bench/bench_segment.py --paired REV [--articles 500] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+REPO = Path(__file__).resolve().parent.parent
+DAY_FILE = "2015-07-21.zip"
+SEED = REPO.parent / "shared" / "seed" / "000_f7a595203ed4f7d3.txt"
+
+
+def load_texts(data: Path, n: int) -> list[str]:
+    """The first ``n`` non-empty article bodies of SaudiNewsNet 2015-07-21, in file order."""
+    path = data / "saudinewsnet" / "dataset" / DAY_FILE
+    if not path.is_file():
+        raise SystemExit(f"no {path}: pass --data PATH/TO/shared/data")
+    out: list[str] = []
+    with zipfile.ZipFile(path) as zf:
+        for name in sorted(zf.namelist()):
+            if name.endswith(".json"):
+                out.extend(a["content"] for a in json.loads(zf.read(name)) if a.get("content", "").strip())
+                if len(out) >= n:
+                    return out[:n]
+    return out
+
+
+def test_strings() -> list[str]:
+    """Every string constant with an Arabic letter in tests/*.py (sorted, distinct)."""
+    found: set[str] = set()
+    for path in sorted((REPO / "tests").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            value = node.value if isinstance(node, ast.Constant) else None
+            if isinstance(value, str) and any("\u0600" <= ch <= "\u06ff" for ch in value):
+                found.add(value)
+    return sorted(found)
+
+
+def all_texts(data: Path, n: int) -> list[tuple[str, str]]:
+    """(label, text) of the identity set: the articles, the seed, the tests' strings."""
+    texts = [(f"snn{i}", t) for i, t in enumerate(load_texts(data, n))]
+    if SEED.is_file():
+        texts.append(("seed", SEED.read_text(encoding="utf-8")))
+    texts += [(f"test{i}", t) for i, t in enumerate(test_strings())]
+    return texts
+
+
+def layers(texts: list[tuple[str, str]]) -> list[str]:
+    """One JSON line per text: label, tokens and words layers."""
+    from khabar.pipeline import Pipeline
+
+    nlp = Pipeline(["repair", "segment"])
+    out = []
+    for label, text in texts:
+        d = nlp.analyze(text).to_dict()
+        row = {"id": label, **{k: d.get(k) for k in ("paragraphs", "sentences", "tokens", "words")}}
+        out.append(json.dumps(row, ensure_ascii=False))
+    return out
+
+
+def child(data: Path, n: int) -> None:
+    """Cold then warm CPU seconds of segment.predict in this (fresh) process, as JSON."""
+    import khabar
+    from khabar.components import segment
+    from khabar.doc import Doc
+    from khabar.pipeline import Pipeline
+
+    texts = load_texts(data, n)
+    words = sum(len(t.split()) for t in texts)
+    repair = Pipeline(["repair"])
+    docs: list[Doc] = [repair(Doc(t)) for t in texts]
+    segment.predict(repair(Doc("قال")))  # loads the segmenter model (one word in the caches)
+    secs = []
+    for _ in range(2):
+        t0 = time.process_time()
+        for doc in docs:
+            segment.predict(doc)
+        secs.append(time.process_time() - t0)
+    print(json.dumps({"khabar": str(Path(khabar.__file__).resolve()), "words": words, "cold": secs[0], "warm": secs[1]}))
+
+
+def _worktree(rev: str) -> Path:
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", rev], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    tree = Path(f"/tmp/khabar-{sha}")
+    if not tree.exists():
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), sha], check=True)
+    return tree
+
+
+def run_child(tree: Path, data: Path, n: int) -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "--child", "--articles", str(n), "--data", str(data)]
+    env = {**os.environ, "PYTHONPATH": str(tree / "src")}
+    done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+    res: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if not res["khabar"].startswith(str(tree)):
+        raise SystemExit(f"the run imported khabar from {res['khabar']}, not {tree}")
+    return res
+
+
+def paired(rev: str, data: Path, n: int, repeat: int) -> None:
+    trees = {"old": _worktree(rev), "new": REPO}
+    best: dict[str, dict[str, float]] = {}
+    words = 0
+    for _ in range(repeat):
+        for name, tree in trees.items():
+            res = run_child(tree, data, n)
+            words = res["words"]
+            got = best.setdefault(name, {"cold": float("inf"), "warm": float("inf")})
+            got["cold"] = min(got["cold"], res["cold"])
+            got["warm"] = min(got["warm"], res["warm"])
+    print(f"data: SaudiNewsNet {DAY_FILE}, first {n} articles, {words:,} words; best of {repeat}, in turns")
+    print(f"segment.predict CPU ms per 1,000 words   old ({rev})   new   speed-up")
+    for kind in ("cold", "warm"):
+        old, new = (best[k][kind] / words * 1e6 for k in ("old", "new"))
+        print(f"  {kind:<5} (fresh process{', second pass' if kind == 'warm' else ''}) {old:8.1f} {new:8.1f}   {old / new:5.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=None, help="1000 for --dump/--compare, 500 for --paired")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--dump", type=Path)
+    parser.add_argument("--compare", type=Path)
+    parser.add_argument("--paired", metavar="BASE")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.data, args.articles or 500)
+    elif args.dump or args.compare:
+        texts = all_texts(args.data, args.articles or 1000)
+        lines = layers(texts)
+        if args.dump:
+            args.dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            print(f"wrote {len(lines)} texts' segment layers to {args.dump}")
+        else:
+            old = args.compare.read_text(encoding="utf-8").splitlines()
+            same = sum(1 for a, b in zip(old, lines, strict=False) if a == b)
+            n_snn = sum(1 for label, _ in texts if label.startswith("snn"))
+            print(f"texts: {n_snn} SaudiNewsNet articles + seed + {len(texts) - n_snn - 1} test strings = {len(lines)}")
+            print(f"identical segment layers (paragraphs, sentences, tokens, words): {same} of {len(lines)} (file has {len(old)})")
+            for label_line_a, label_line_b in zip(old, lines, strict=False):
+                if label_line_a != label_line_b:
+                    print("  first difference:", json.loads(label_line_b)["id"])
+                    break
+    elif args.paired:
+        paired(args.paired, args.data, args.articles or 500, args.repeat)
+    else:
+        parser.error("one of --dump, --compare, --paired")
+
+
+if __name__ == "__main__":
+    main()
