@@ -18,6 +18,7 @@ phrases met early. A phrase inside a better one is dropped (``كوريا`` after
 from __future__ import annotations
 
 import gzip
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -106,31 +107,54 @@ def doc_terms(doc: Doc, keep: bool = True) -> list[Term]:
 
 def _terms(tokens: list[Span], words: list[Span], text: str) -> list[Term]:
     n = len(tokens)
-    pieces: list[list[Span] | None] = [None] * n  # the words of each token, in layer order
+    # The words of each token, in layer order: the word itself when it is the only one (most
+    # tokens: a bare base word), else a list.
+    pieces: list[Span | list[Span] | None] = [None] * n
     for w in words:
         i = w.attrs.get("token")
         if isinstance(i, int) and 0 <= i < n:
             p = pieces[i]
             if p is None:
-                pieces[i] = [w]
-            else:
+                pieces[i] = w
+            elif type(p) is list:
                 p.append(w)
+            else:
+                pieces[i] = [p, w]  # type: ignore[list-item]  # (p is a Span here)
     keys = _KEYS
+    new = tuple.__new__  # a Term without its Python-level __new__ (one per token)
+    stop_words = STOP_WORDS
+    word_kinds = _WORD_KINDS
     terms: list[Term] = []
     append = terms.append
     for tok, ws in zip(tokens, pieces, strict=True):
         attrs = tok.attrs
-        sentence = int(attrs.get("sentence", 0))
-        if not ws or attrs.get("kind") not in _WORD_KINDS:
-            append(Term(tok.start, tok.end, "", sentence, True))
+        sentence = attrs.get("sentence", 0)
+        if type(sentence) is not int:
+            sentence = int(sentence)
+        if not ws or attrs.get("kind") not in word_kinds:
+            append(new(Term, (tok.start, tok.end, "", sentence, True, "")))
             continue
+        if type(ws) is not list:
+            w_attrs = ws.attrs  # type: ignore[union-attr]
+            if w_attrs.get("role") != "base":
+                append(new(Term, (tok.start, tok.end, "", sentence, True, "")))  # a bare clitic such as a lone و
+                continue
+            t_start, t_end = tok.start, tok.end
+            if "form" not in w_attrs and ws.start == t_start and ws.end == t_end:  # type: ignore[union-attr]
+                # the base word is the whole token as written: its key is the surface's
+                surface = text[t_start:t_end]
+                key = keys.get(surface) or word_key(surface)
+                stop = key in stop_words or len(key) < 2
+                append(new(Term, (t_start, t_end, key, sentence, stop, surface)))
+                continue
+            ws = [ws]  # type: ignore[list-item]
         b = None
         for w in ws:
             if w.attrs.get("role") == "base":
                 b = w
                 break
         if b is None:  # a bare clitic such as a lone و
-            append(Term(tok.start, tok.end, "", sentence, True))
+            append(new(Term, (tok.start, tok.end, "", sentence, True, "")))
             continue
         b_start = b.start
         b_attrs = b.attrs
@@ -143,12 +167,12 @@ def _terms(tokens: list[Span], words: list[Span], text: str) -> list[Term]:
                     continue
                 if text[w.start : w.end] == "ال" and str(w.attrs.get("form", "ال")) == "ال":
                     start = w.start  # keep the article in the displayed span
-        stop = key in STOP_WORDS or len(key) < 2
+        stop = key in stop_words or len(key) < 2
         if not stop:
             surface = text[tok.start : tok.end]
             if surface != base_form:  # else its key is the base word's
-                stop = (keys.get(surface) or word_key(surface)) in STOP_WORDS
-        append(Term(start, b.end, key, sentence, stop, text[start:b_start] + base_form))
+                stop = (keys.get(surface) or word_key(surface)) in stop_words
+        append(new(Term, (start, b.end, key, sentence, stop, text[start:b_start] + base_form)))
     return terms
 
 
@@ -185,13 +209,15 @@ class _Candidate:
     start: int
     end: int
     first: int  # sentence of the first occurrence
-    form: str  # its words in their underlying spelling, as first met
+    i: int  # its first and last term, as first met (its form is read from them when it is chosen)
+    j: int
     count: int = 0
 
 
 def _candidates(terms: list[Term]) -> dict[tuple[str, ...], _Candidate]:
     """Every run of 1–3 content terms inside one sentence, with its first occurrence and count."""
     found: dict[tuple[str, ...], _Candidate] = {}
+    get = found.get
     n = len(terms)
     for i, first in enumerate(terms):
         if first.stop:
@@ -203,12 +229,16 @@ def _candidates(terms: list[Term]) -> dict[tuple[str, ...], _Candidate]:
             if t.stop or t.sentence != sentence:
                 break
             keys = (*keys, t.key)
-            cand = found.get(keys)
+            cand = get(keys)
             if cand is None:
-                form = " ".join(x.form for x in terms[i : j + 1])
-                cand = found[keys] = _Candidate(keys, first.start, t.end, sentence, form)
+                cand = found[keys] = _Candidate(keys, first.start, t.end, sentence, i, j)
             cand.count += 1
     return found
+
+
+def _form(terms: list[Term], cand: _Candidate) -> str:
+    """The candidate's words in their underlying spelling, as first met."""
+    return " ".join(x.form for x in terms[cand.i : cand.j + 1])
 
 
 def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
@@ -240,36 +270,53 @@ def predict(doc: Doc, top: int = 10) -> list[Span]:
     for keys, cand in cands.items():
         if len(keys) == 1:
             word_count[keys[0]] = cand.count
-    scored: list[tuple[float, _Candidate]] = []
+    # (-score, start, -words, n) orders as the sort by (-score, start, -words) did: no two
+    # candidates share a start and a length; a heap pops the best few without sorting them all.
+    ranked: list[tuple[float, int, int, int]] = []
+    by_n: list[_Candidate] = []
     n_docs, df = _load_idf()
     idfs: dict[str, float] = {}  # idf(key), looked up once per word
+    positions: dict[int, float] = {}  # the position factor, computed once per sentence
+    log = math.log
     for keys, cand in cands.items():
-        if len(keys) > 1 and cand.count < 2:
-            continue
-        if len(set(keys)) < len(keys):
-            continue  # "محادثات محادثات": a repetition, not a phrase
-        cohesion = cand.count / min(word_count[k] for k in keys)
-        position = 1.0 / math.log2(2 + cand.first)
-        for k in keys:
-            if k not in idfs:
-                idfs[k] = math.log((n_docs + 1) / (df.get(k, 0) + 1))  # as idf(k)
-        weight = sum(idfs[k] for k in keys)
-        scored.append((cand.count * weight * cohesion * position, cand))
-    scored.sort(key=lambda sc: (-sc[0], sc[1].start, -len(sc[1].keys)))
+        count = cand.count
+        if len(keys) == 1:
+            k = keys[0]
+            cohesion = count / word_count[k]
+            weight = idfs.get(k)
+            if weight is None:
+                weight = idfs[k] = log((n_docs + 1) / (df.get(k, 0) + 1))  # as idf(k)
+        else:
+            if count < 2:
+                continue
+            if len(set(keys)) < len(keys):
+                continue  # "محادثات محادثات": a repetition, not a phrase
+            cohesion = count / min(word_count[k] for k in keys)
+            for k in keys:
+                if k not in idfs:
+                    idfs[k] = log((n_docs + 1) / (df.get(k, 0) + 1))  # as idf(k)
+            weight = sum(idfs[k] for k in keys)
+        position = positions.get(cand.first)
+        if position is None:
+            position = positions[cand.first] = 1.0 / math.log2(2 + cand.first)
+        ranked.append((-(count * weight * cohesion * position), cand.start, -len(keys), len(by_n)))
+        by_n.append(cand)
+    heapq.heapify(ranked)
     chosen: list[tuple[float, _Candidate]] = []
-    for score, cand in scored:
+    while ranked and len(chosen) < top:
+        neg_score, _, _, n = heapq.heappop(ranked)
+        cand = by_n[n]
         if any(_contains(c.keys, cand.keys) for _, c in chosen):
             continue
-        chosen.append((score, cand))
-        if len(chosen) == top:
-            break
+        chosen.append((-neg_score, cand))
     best = chosen[0][0] if chosen and chosen[0][0] > 0 else 1.0
     text = doc.text
     spans = []
     for s, c in chosen:
         attrs: dict[str, object] = {"key": " ".join(c.keys), "score": round(s / best, 4), "count": c.count}
-        if c.form != text[c.start : c.end]:
-            attrs["form"] = c.form  # خطة where the first occurrence reads خطت (خطتها)
+        form = _form(terms, c)
+        if form != text[c.start : c.end]:
+            attrs["form"] = form  # خطة where the first occurrence reads خطت (خطتها)
         spans.append(Span(c.start, c.end, "", attrs))
     return spans
 
