@@ -45,7 +45,7 @@ from khabar.doc import Doc
 from khabar.errors import ResourceError
 from khabar.lang.ar.chars import LETTER_RANGES
 from khabar.lang.ar.normalize import fold
-from khabar.memo import short_memo
+from khabar.memo import MAX_MEMO_CHARS, MEMO_MAXSIZE, short_memo
 from khabar.resources import read_model
 
 NAME = "classify"
@@ -87,9 +87,8 @@ _ARABIC_SOURCE_NAMES: Final = (
 MAX_WORDS: Final = 5000
 
 
-@short_memo(maxsize=200_000)  # tokens over MAX_MEMO_CHARS are not memoised
-def light_stem(word: str) -> str:
-    """The light stem of a folded word: ``والاقتصاديه`` -> ``اقتصاد``."""
+def _light_stem(word: str) -> str:
+    """:func:`light_stem` without its memo."""
     if len(word) > 3 and word[0] == "و":
         word = word[1:]
     for prefix in _PREFIXES:
@@ -100,6 +99,43 @@ def light_stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 2:
             word = word[: -len(suffix)]
     return word
+
+
+#: light_stem, memoised (tokens over MAX_MEMO_CHARS are not)
+light_stem = short_memo(maxsize=200_000)(_light_stem)
+light_stem.__doc__ = """The light stem of a folded word: ``والاقتصاديه`` -> ``اقتصاد``."""
+
+# The stems of an article's words, read from two plain dicts (this generation and the one
+# before, MEMO_MAXSIZE // 2 words each, so the frequent words stay): one dict look-up per
+# distinct word instead of a memoised call.
+_STEMS: list[dict[str, str]] = [{}, {}]
+
+
+def _stems_of(words: set[str]) -> dict[str, str]:
+    """``{w: light_stem(w) for w in words}``."""
+    new, old = _STEMS
+    out: dict[str, str] = {}
+    for w in words:
+        stem = new.get(w)
+        if stem is None:
+            stem = old.get(w)
+            if stem is None:
+                stem = _light_stem(w)
+            if len(w) <= MAX_MEMO_CHARS:
+                new[w] = stem
+        out[w] = stem
+    if len(new) >= MEMO_MAXSIZE // 2:
+        _STEMS[:] = [{}, new]
+    return out
+
+
+def _clear_stems(clear_memo: Any = light_stem.cache_clear) -> None:  # type: ignore[attr-defined]
+    """Empty both stem caches (``light_stem.cache_clear``: a bench's cold pass)."""
+    clear_memo()
+    _STEMS[:] = [{}, {}]
+
+
+light_stem.cache_clear = _clear_stems  # type: ignore[attr-defined]
 
 
 def features(text: str, title: str | None = None) -> Counter[str]:
@@ -117,7 +153,7 @@ def features(text: str, title: str | None = None) -> Counter[str]:
     words = _WORD.findall(folded)
     if len(words) > MAX_WORDS:
         words = words[:MAX_WORDS]
-    stem_of = {w: light_stem(w) for w in set(words)}  # each distinct word stemmed once
+    stem_of = _stems_of(set(words))  # each distinct word stemmed once
     stems = [stem_of[w] for w in words]
     feats: Counter[str] = Counter(stems)
     feats.update([a + "_" + b for a, b in pairwise(stems)])
