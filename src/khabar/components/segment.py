@@ -124,10 +124,16 @@ def split_clitics(token: str) -> tuple[tuple[int, int, str, str], ...]:
     return tuple(pieces)
 
 
+_split_clitics = split_clitics.__wrapped__  # type: ignore[attr-defined]  # (functools.wraps)
+
+
 @short_memo(maxsize=200_000)  # tokens over MAX_MEMO_CHARS are not memoised
 def _word_layout(token: str) -> tuple[tuple[int, int, str, str | None], ...]:
     """``split_clitics`` with the form kept only where it differs from the surface."""
-    return tuple((s, e, role, None if form == token[s:e] else form) for s, e, role, form in split_clitics(token))
+    # split_clitics' own cache is passed by: this one holds the same tokens (segment_word's
+    # cache, which NER reads too, stays in the way)
+    pieces = _split_clitics(token)
+    return tuple((s, e, role, None if form == token[s:e] else form) for s, e, role, form in pieces)
 
 
 def predict(doc: Doc) -> dict[str, list[Span]]:
@@ -148,30 +154,44 @@ def predict(doc: Doc) -> dict[str, list[Span]]:
                 sentences.append(Span(*to_orig(a, b), "", {"paragraph": len(paragraphs) - 1}))
             s_start = s_end
     sentence_starts = [s.start for s in sentences]
+    n_sentences = len(sentence_starts)
     sent_i = 0
+    next_sentence = sentence_starts[1] if n_sentences > 1 else -1  # -1: in the last sentence
+    original = doc.text
+    layouts: dict[str, tuple[tuple[int, int, str, str | None], ...]] = {}  # tokens recur within an article
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "punct"
-        o_start, o_end = to_orig(m.start(), m.end())
-        while sent_i + 1 < len(sentence_starts) and sentence_starts[sent_i + 1] <= o_start:
+        offset, m_end = m.span()
+        o_start, o_end = to_orig(offset, m_end)
+        while 0 <= next_sentence <= o_start:
             sent_i += 1
+            next_sentence = sentence_starts[sent_i + 1] if sent_i + 1 < n_sentences else -1
         tok_i = len(tokens)
         tokens.append(Span(o_start, o_end, "", {"kind": kind, "sentence": sent_i}))
         if kind != "arabic":
             words.append(Span(o_start, o_end, "", {"token": tok_i, "role": "base"}))
             continue
-        offset = m.start()
         surface = m.group()
-        unchanged = o_end - o_start == len(surface)  # no edit inside the token: offsets shift
+        layout = layouts.get(surface)
+        if layout is None:
+            layout = layouts[surface] = _word_layout(surface)
+        unchanged = o_end - o_start == m_end - offset  # no edit inside the token: offsets shift
         # an edit inside the token (tatweel dropped, presentation forms folded): every word whose
         # original letters read otherwise carries its form, so readers of doc.text see the letters
-        verbatim = unchanged and doc.text.startswith(surface, o_start)
-        for s, e, role, form in _word_layout(surface):
+        if unchanged and original.startswith(surface, o_start):
+            for s, e, role, form in layout:
+                attrs: dict[str, object] = {"token": tok_i, "role": role}
+                if form is not None:
+                    attrs["form"] = form
+                words.append(Span(o_start + s, o_start + e, "", attrs))
+            continue
+        for s, e, role, form in layout:
             if unchanged:
                 w_start, w_end = o_start + s, o_start + e
             else:
                 w_start, w_end = to_orig(offset + s, offset + e)
-            attrs: dict[str, object] = {"token": tok_i, "role": role}
-            if not verbatim and form is None and doc.text[w_start:w_end] != surface[s:e]:
+            attrs = {"token": tok_i, "role": role}
+            if form is None and original[w_start:w_end] != surface[s:e]:
                 form = surface[s:e]
             if form is not None:
                 attrs["form"] = form

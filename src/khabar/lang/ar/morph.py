@@ -33,7 +33,7 @@ import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type i
 
 from khabar.errors import ResourceError
 from khabar.lang.ar import clitic_evidence, packed
-from khabar.lang.ar.chars import DIACRITIC_RANGES, TATWEEL, is_arabic_letter
+from khabar.lang.ar.chars import DIACRITIC_RANGES, LETTER_RANGES, TATWEEL, is_arabic_letter
 from khabar.memo import short_memo
 from khabar.resources import read_model
 
@@ -43,6 +43,7 @@ MODEL_SCHEMA: Final = 2  # 1: segmenter.json.gz (one JSON object); 2: packed tab
 NOT_RANKED: Final = 255  # segmenter_ranked.bin.gz: the word has no precomputed choice
 
 _MARKS = re.compile(f"[{DIACRITIC_RANGES}{TATWEEL}]")
+_LETTERS = re.compile(f"[{LETTER_RANGES}]+")  # the letters of is_arabic_letter: most words are only these
 
 DET: Final = "ال"
 
@@ -115,6 +116,10 @@ _PROCLITIC_SEGMENTS: Final = frozenset(seg for segs in _PROCLITICS.values() for 
 _SUFFIXES: Final = _build_suffixes()
 _MAX_PRE: Final = max(len(s) for s in _PROCLITICS)
 _MAX_SUF: Final = max(len(s) for s in _SUFFIXES)
+# The pieces of a candidate's Farasa string, built once: "و+ب+" for (و, ب), "+ه" for (ه,), "من+ما" of مما.
+_PRE_HEADS: Final = {segs: "".join(s + "+" for s in segs) for segs in _PROCLITICS.values()}
+_SUFFIX_KEYS: Final = {k: [(seq, "".join("+" + s for s in seq)) for seq in seqs] for k, seqs in _SUFFIXES.items()}
+_CONTRACTION_KEYS: Final = {k: "+".join(form for form, _s, _e in v) for k, v in _CONTRACTIONS.items()}
 
 
 class Candidate(NamedTuple):
@@ -144,39 +149,45 @@ def candidates(bare: str) -> list[Candidate]:
     Returns:
         Candidates in a deterministic order; the unsegmented word is always first.
     """
-    n = len(bare)
-    out: dict[str, Candidate] = {}
+    return list(_keyed_candidates(bare).values())
 
-    def add(cand: Candidate) -> None:
-        key = cand.farasa()
+
+def _keyed_candidates(bare: str) -> dict[str, Candidate]:
+    """:func:`candidates` keyed by their Farasa strings (``Candidate.farasa``), in the same order."""
+    n = len(bare)
+    out: dict[str, Candidate] = {bare: Candidate((), 0, bare, (), 0, "")}  # keyed by the Farasa string
+
+    def add(key: str, cand: Candidate) -> None:
         old = out.get(key)
         # Equal strings from different structures (ل+ه as prefix+stem or stem+suffix):
         # keep the one with the longer stem, then the fewer proclitics.
         if old is None or (len(cand.stem), -len(cand.pre)) > (len(old.stem), -len(old.pre)):
             out[key] = cand
 
-    add(Candidate((), 0, bare, (), 0, ""))
     for p_len in range(min(_MAX_PRE, n - 1) + 1):
         pre = _PROCLITICS.get(bare[:p_len])
         if pre is None:
             continue
         rest = bare[p_len:]
+        head = _PRE_HEADS[pre]  # "و+ب+" (the key of the segments before the stem)
         contraction = _CONTRACTIONS.get(rest)
         if contraction is not None:
-            add(Candidate(pre, p_len, rest, (), 0, rest))
-        for s_len in range(min(_MAX_SUF, len(rest) - 1) + 1):
-            seqs = _SUFFIXES.get(rest[len(rest) - s_len :] if s_len else "")
+            add(head + _CONTRACTION_KEYS[rest], Candidate(pre, p_len, rest, (), 0, rest))
+        merged = pre and pre[-1] == DET and bare[:p_len].endswith("لل")
+        n_rest = len(rest)
+        for s_len in range(min(_MAX_SUF, n_rest - 1) + 1):
+            seqs = _SUFFIX_KEYS.get(rest[n_rest - s_len :] if s_len else "")
             if not seqs:
                 continue
-            stem = rest[: len(rest) - s_len]
+            stem = rest[: n_rest - s_len]
             if len(stem) < 2 and pre:
                 continue
-            for suf in seqs:
-                add(Candidate(pre, p_len, stem, suf, s_len, ""))
-                if pre and pre[-1] == DET and bare[:p_len].endswith("لل"):
+            for suf, tail in seqs:
+                add(head + stem + tail, Candidate(pre, p_len, stem, suf, s_len, ""))
+                if merged:
                     # ل + ال + لعب is written للعب: the stem's own ل merged too.
-                    add(Candidate(pre, p_len, "ل" + stem, suf, s_len, ""))
-    return list(out.values())
+                    add(head + "ل" + stem + tail, Candidate(pre, p_len, "ل" + stem, suf, s_len, ""))
+    return out
 
 
 # --- features ----------------------------------------------------------------------------
@@ -211,9 +222,15 @@ _VARIANTS: Final = (
 
 def stem_stats(stem: str, counts: Mapping[str, int]) -> tuple[int, int, int]:
     """Corpus evidence for a stem: count bucket, ال+stem count bucket, number of attested variants."""
-    c_det = 0 if stem.startswith(DET) else counts.get(DET + stem, 0)
-    variants = sum(1 for a, b in _VARIANTS if counts.get(a + stem + b, 0) > 0)
-    return _bucket(counts.get(stem, 0)), _bucket(c_det), variants
+    get = counts.get
+    c_stem = get(stem, 0)
+    c_det = 0 if stem.startswith(DET) else get(DET + stem, 0)
+    # (the first two variants are the stem and ال + stem, looked up just above)
+    variants = (c_stem > 0) + (get(DET + stem, 0) > 0 if stem.startswith(DET) else c_det > 0)
+    for a, b in _VARIANTS[2:]:
+        if get(a + stem + b, 0) > 0:
+            variants += 1
+    return min(c_stem.bit_length(), 20), min(c_det.bit_length(), 20), variants
 
 
 def features(
@@ -327,12 +344,13 @@ class SegmenterModel:
     def best(self, bare: str) -> Candidate:
         """The best candidate for a bare Arabic word: the gold lexicon's, else the ranker's
         checked against the lexical evidence of :mod:`khabar.lang.ar.clitic_evidence`."""
-        cands = candidates(bare)
+        keyed = _keyed_candidates(bare)
+        cands = list(keyed.values())
         known = self.lexicon.get(bare)
         if known is not None:
-            for cand in cands:
-                if cand.farasa() == known:
-                    return cand
+            cand = keyed.get(known)
+            if cand is not None:
+                return cand
             direct = _spelled(bare, known)
             if direct is not None:
                 return direct
@@ -380,8 +398,8 @@ class SegmenterModel:
             if len(cache) > 65_536:  # bounded: a long run meets new stems in every article
                 cache.clear()
             stats = cache[cand.stem] = stem_stats(cand.stem, self.counts)
-        weights = self.weights
-        return sum(weights.get(f, 0.0) for f in features(bare, cand, self.counts, stats))
+        get = self.weights.get
+        return sum([get(f, 0.0) for f in features(bare, cand, self.counts, stats)])
 
     def to_bytes(self) -> bytes:
         """The model file (``segmenter.bin.gz``): weights and lexicon in the header, the counts
@@ -468,6 +486,17 @@ def load_model() -> SegmenterModel:
 
 def _bare(word: str) -> tuple[str, list[int]] | None:
     """The word without diacritics/tatweel and each bare letter's index, or None if not all-Arabic."""
+    found = _bare_letters(word)
+    if found is None:
+        return None
+    bare, index = found
+    return bare, list(range(len(word))) if index is None else index
+
+
+def _bare_letters(word: str) -> tuple[str, list[int] | None] | None:
+    """:func:`_bare`, with None for the index of a word that is bare already (letter i at index i)."""
+    if _LETTERS.fullmatch(word):
+        return word, None
     letters: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(word):
@@ -515,20 +544,25 @@ def segment_with(model: SegmenterModel, word: str) -> tuple[Morph, ...]:
     """Segment one word with a given model (what :func:`segment_word` does with the packaged one)."""
     if not word:
         return ()
-    bare_index = _bare(word)
+    bare_index = _bare_letters(word)
     if bare_index is None:
         return (Morph(0, len(word), word, "stem"),)
-    bare, index = bare_index
+    return _segment_bare(model, word, *bare_index)
+
+
+def _segment_bare(model: SegmenterModel, word: str, bare: str, index: list[int] | None) -> tuple[Morph, ...]:
+    """:func:`segment_with` of an all-Arabic ``word`` given its ``_bare`` form and letter index."""
     if len(bare) < 2:
         return (Morph(0, len(word), bare, "stem"),)
     cand = model.best(bare)
     parts = _morphs_of(cand, len(bare))
     n = len(bare)
     last = len(parts) - 1
+    at = range(len(word)) if index is None else index
     morphs: list[Morph] = []
     for k, (s, e, form, kind) in enumerate(parts):
-        start = 0 if k == 0 else index[s]
-        end = start if s == e else len(word) if k == last or e >= n else index[e]
+        start = 0 if k == 0 else at[s]
+        end = start if s == e else len(word) if k == last or e >= n else at[e]
         morphs.append(Morph(start, end, form, kind))
     return tuple(morphs)
 
@@ -552,9 +586,10 @@ def segment_word(word: str) -> tuple[Morph, ...]:
     """
     if not word:
         return ()
-    if _bare(word) is None:
+    bare_index = _bare_letters(word)
+    if bare_index is None:
         return (Morph(0, len(word), word, "stem"),)
-    return segment_with(load_model(), word)
+    return _segment_bare(load_model(), word, *bare_index)
 
 
 # Letters that a word-final letter becomes before an attached pronoun: وزارة -> وزارتها,
