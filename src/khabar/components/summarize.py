@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Final
 
 from khabar.components.keywords import Term, doc_terms, idf
 from khabar.doc import Doc, Span
+from khabar.memo import MAX_MEMO_CHARS, MEMO_MAXSIZE
 
 if TYPE_CHECKING:
     from khabar.pipeline import Pipeline
@@ -105,6 +106,11 @@ def rank_sentences(doc: Doc) -> list[tuple[int, float]]:
     return _rank(doc, _word_count(doc))
 
 
+# (stem, idf) of the keys met so far: this generation and the one before, MEMO_MAXSIZE // 2
+# keys each (the frequent keys stay), shared by the articles of a run.
+_KEY_WEIGHTS: list[dict[str, tuple[str, float]]] = [{}, {}]
+
+
 def _rank(doc: Doc, lengths: list[int]) -> list[tuple[int, float]]:
     """:func:`rank_sentences` given the words per sentence (:func:`_word_count`)."""
     sentences = doc["sentences"]
@@ -113,17 +119,23 @@ def _rank(doc: Doc, lengths: list[int]) -> list[tuple[int, float]]:
     n = len(sentences)
     per_sentence: list[list[str]] = [[] for _ in sentences]
     weights: dict[str, float] = {}
-    key_weight: dict[str, tuple[str, float]] = {}  # key -> (stem, idf): each distinct key stemmed and looked up once
+    key_weight, older = _KEY_WEIGHTS  # key -> (stem, idf): each key stemmed and looked up once
     for term in doc_terms(doc):
         key = term.key
         if key and not term.stop and 0 <= term.sentence < n:
             known = key_weight.get(key)
             if known is None:
-                known = key_weight[key] = (light_stem(key), idf(key))
+                known = older.get(key)
+                if known is None:
+                    known = (light_stem(key), idf(key))
+                if len(key) <= MAX_MEMO_CHARS:
+                    key_weight[key] = known
             stem, key_idf = known
             per_sentence[term.sentence].append(stem)
             # a stem weighs as its most common spelling: idf is counted on whole base words
             weights[stem] = min(weights.get(stem, math.inf), key_idf)
+    if len(key_weight) >= MEMO_MAXSIZE // 2:
+        _KEY_WEIGHTS[:] = [{}, key_weight]
     all_stems = [s for stems in per_sentence for s in stems]
     centroid = _vector(all_stems, weights)
     centroid_norm = _norm(centroid)
@@ -149,12 +161,18 @@ def _rank(doc: Doc, lengths: list[int]) -> list[tuple[int, float]]:
 
 def _word_count(doc: Doc) -> list[int]:
     """Words (Arabic, Latin, number tokens) per sentence."""
-    counts = [0] * len(doc["sentences"])
+    n = len(doc["sentences"])
+    counts = [0] * n
     for tok in doc["tokens"]:
-        i = tok.attrs.get("sentence")
-        if tok.attrs.get("kind") in ("arabic", "latin", "number") and isinstance(i, int) and i < len(counts):
-            counts[i] += 1
+        attrs = tok.attrs
+        if attrs.get("kind") in _COUNTED_KINDS:
+            i = attrs.get("sentence")
+            if isinstance(i, int) and i < n:
+                counts[i] += 1
     return counts
+
+
+_COUNTED_KINDS: Final = frozenset({"arabic", "latin", "number"})
 
 
 def _choose(
