@@ -220,16 +220,37 @@ _VARIANTS: Final = (
 )
 
 
+# _VARIANTS by shape, for stem_stats: stem + ending, ال + stem + ending, prefix + stem
+_STEM_ENDINGS: Final = tuple(b for a, b in _VARIANTS if not a and b)
+_DET_ENDINGS: Final = tuple(b for a, b in _VARIANTS if a == DET and b)
+_STEM_PREFIXES: Final = tuple(a for a, b in _VARIANTS if a and a != DET and not b)
+assert len(_STEM_ENDINGS) + len(_DET_ENDINGS) + len(_STEM_PREFIXES) + 2 == len(_VARIANTS)
+
+
 def stem_stats(stem: str, counts: Mapping[str, int]) -> tuple[int, int, int]:
     """Corpus evidence for a stem: count bucket, ال+stem count bucket, number of attested variants."""
     get = counts.get
+    # Packed counts: when no counted word starts with the stem (half the stems of unseen
+    # words) or with ال + stem, none of the variants there can be counted: skip their look-ups.
+    trie = counts.trie if isinstance(counts, packed.TrieCounts) else None
     c_stem = get(stem, 0)
-    c_det = 0 if stem.startswith(DET) else get(DET + stem, 0)
-    # (the first two variants are the stem and ال + stem, looked up just above)
-    variants = (c_stem > 0) + (get(DET + stem, 0) > 0 if stem.startswith(DET) else c_det > 0)
-    for a, b in _VARIANTS[2:]:
-        if get(a + stem + b, 0) > 0:
+    variants = int(c_stem > 0)
+    if c_stem or trie is None or next(trie.iterkeys(stem), None) is not None:
+        for b in _STEM_ENDINGS:
+            if get(stem + b, 0) > 0:
+                variants += 1
+    det_stem = DET + stem
+    n_det = 0
+    if trie is None or next(trie.iterkeys(det_stem), None) is not None:
+        n_det = get(det_stem, 0)
+        variants += n_det > 0
+        for b in _DET_ENDINGS:
+            if get(det_stem + b, 0) > 0:
+                variants += 1
+    for a in _STEM_PREFIXES:
+        if get(a + stem, 0) > 0:
             variants += 1
+    c_det = 0 if stem.startswith(DET) else n_det
     return min(c_stem.bit_length(), 20), min(c_det.bit_length(), 20), variants
 
 
