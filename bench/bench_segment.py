@@ -130,8 +130,8 @@ def run_child(tree: Path, data: Path, n: int) -> dict[str, Any]:
     return res
 
 
-def paired(rev: str, data: Path, n: int, repeat: int) -> None:
-    trees = {"old": _worktree(rev), "new": REPO}
+def paired(rev: str, data: Path, n: int, repeat: int, new: str | None = None) -> None:
+    trees = {"old": _worktree(rev), "new": _worktree(new) if new else REPO}
     best: dict[str, dict[str, float]] = {}
     words = 0
     for _ in range(repeat):
@@ -142,7 +142,7 @@ def paired(rev: str, data: Path, n: int, repeat: int) -> None:
             got["cold"] = min(got["cold"], res["cold"])
             got["warm"] = min(got["warm"], res["warm"])
     print(f"data: SaudiNewsNet {DAY_FILE}, first {n} articles, {words:,} words; best of {repeat}, in turns")
-    print(f"segment.predict CPU ms per 1,000 words   old ({rev})   new   speed-up")
+    print(f"segment.predict CPU ms per 1,000 words   old ({rev})   new ({new or 'this tree'})   speed-up")
     for kind in ("cold", "warm"):
         old, new = (best[k][kind] / words * 1e6 for k in ("old", "new"))
         print(f"  {kind:<5} (fresh process{', second pass' if kind == 'warm' else ''}) {old:8.1f} {new:8.1f}   {old / new:5.2f}x")
@@ -156,6 +156,7 @@ def main() -> None:
     parser.add_argument("--compare", type=Path)
     parser.add_argument("--paired", metavar="BASE")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--new", metavar="REV", help="with --paired: time REV as the new side (default: this tree)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -177,7 +178,7 @@ def main() -> None:
                     print("  first difference:", json.loads(label_line_b)["id"])
                     break
     elif args.paired:
-        paired(args.paired, args.data, args.articles or 500, args.repeat)
+        paired(args.paired, args.data, args.articles or 500, args.repeat, args.new)
     else:
         parser.error("one of --dump, --compare, --paired")
 
