@@ -235,3 +235,28 @@ def test_segment_title_keeps_the_quotation_cue() -> None:
     (q,) = items
     cue = q["cue"]
     assert isinstance(cue, dict) and cue["text"] == "وأوضح"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_segment_leaves_the_garbage_collector_as_it_found_it(enabled: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from khabar.components import segment
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        doc = khabar.analyze("وقال الوزير إن المحادثات انتهت.", components=["repair"])
+        assert len(segment.predict(doc)["words"]) > 5
+        assert gc.isenabled() is enabled
+
+        def broken(_doc: khabar.Doc) -> None:
+            assert not gc.isenabled()  # paused during the call
+            raise RuntimeError("boom")
+
+        monkeypatch.setattr(segment, "_predict", broken)
+        with pytest.raises(RuntimeError):
+            segment.predict(doc)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
