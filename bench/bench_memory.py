@@ -21,6 +21,11 @@ Three measurements, each in fresh processes (prints figures, asserts nothing):
     each, so the sum is the memory the tree really holds).
 
     python bench/bench_memory.py [--n 3000] [--only a,b,c] [--data ../shared/data]
+    python bench/bench_memory.py --memo-cost repair,segment [--n 1000]
+
+``--memo-cost COMPONENTS`` prints the CPU cost of the memo cap instead: two processes at once
+(so they share the same machine load), one with KHABAR_MEMO_MAXSIZE=200000 and one with the
+default, run COMPONENTS over the first N articles and print their CPU seconds (model loading excluded).
 
 ``KHABAR_MEMO_MAXSIZE=200000 python bench/bench_memory.py --only b`` measures (b) with the
 memo caches as large as their decorators ask (the size before the cap of khabar.memo).
@@ -184,6 +189,32 @@ def lru_sizes() -> dict[str, tuple[int, int]]:
     return sizes
 
 
+def child_cost(path: str, components: str) -> None:
+    """Run in a child: CPU seconds of ``components`` over the records of ``path`` once the models are loaded."""
+    from khabar.inputs import iter_jsonl
+    from khabar.memo import MEMO_MAXSIZE
+    from khabar.pipeline import Pipeline
+
+    nlp = Pipeline(components.split(",")).warm_up()
+    records = [item for item in iter_jsonl(path) if not isinstance(item, Exception)]
+    t0 = time.process_time()
+    for item in records:
+        nlp.analyze(item.text, item.meta)
+    print(f"    memo cap {MEMO_MAXSIZE:>7}: {time.process_time() - t0:6.1f} CPU s for {len(records)} articles", flush=True)
+
+
+def memo_cost(path: Path, components: str) -> None:
+    print(f"memo cap cost: {components} over the articles, two processes at once (same load)")
+    procs = [
+        subprocess.Popen([sys.executable, __file__, "--child-cost", str(path), "--components", components],
+                         env={**os.environ, "KHABAR_MEMO_MAXSIZE": cap} if cap else {
+                             k: v for k, v in os.environ.items() if k != "KHABAR_MEMO_MAXSIZE"})
+        for cap in ("200000", "")
+    ]
+    for proc in procs:
+        proc.wait()
+
+
 def one_process(path: Path) -> None:
     print("(b) one process, the full pipeline over the articles (MB; CPU s since the process started)")
     proc = subprocess.Popen([sys.executable, __file__, "--child-pipeline", str(path)], stdout=subprocess.PIPE, text=True)
@@ -239,10 +270,22 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=3000, help="SaudiNewsNet articles for (b) and (c)")
     parser.add_argument("--only", default="a,b,c", help="which measurements: a, b, c (comma-separated)")
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
+    parser.add_argument("--memo-cost", metavar="COMPONENTS", help="print the CPU cost of the memo cap instead")
     parser.add_argument("--child-pipeline", help=argparse.SUPPRESS)
+    parser.add_argument("--child-cost", help=argparse.SUPPRESS)
+    parser.add_argument("--components", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child_pipeline:
         child_pipeline(args.child_pipeline)
+        return
+    if args.child_cost:
+        child_cost(args.child_cost, args.components)
+        return
+    if args.memo_cost:
+        with tempfile.TemporaryDirectory(prefix="khabar_bench_mem_") as tmp:
+            path = Path(tmp) / "articles.jsonl"
+            print(f"articles: {write_jsonl(args.n, args.data, path)}")
+            memo_cost(path, args.memo_cost)
         return
     only = set(args.only.split(","))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False)
