@@ -97,15 +97,28 @@ def _description(doc: Doc, mention: Span) -> Span | None:
     return Span(start, tokens[end_tok].end)
 
 
-def _repaired_text(doc: Doc, span: Span) -> str:
-    """The mention as it reads in the repaired view (glued words separated)."""
-    return doc.repaired_text(span).strip()
+def _repaired_texts(doc: Doc, spans: list[Span]) -> list[str]:
+    """Each mention as it reads in the repaired view (glued words separated), stripped:
+    ``doc.repaired_text(span).strip()``, with the repaired view and its map read once."""
+    if not doc.edits:
+        text = doc.text
+        return [text[s.start : s.end].strip() for s in spans]
+    repaired = doc.repaired
+    to_derived = doc.repaired_map.to_derived
+    return [repaired[to_derived(s.start) : to_derived(s.end)].strip() for s in spans]
 
 
 def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
     """Entities with a ``referent`` id, and the referents (id, label, name, mentions, descriptions)."""
     entities = doc["entities"]
-    keys = [_key_words(_repaired_text(doc, e)) for e in entities]
+    texts = _repaired_texts(doc, entities)
+    key_of: dict[str, tuple[str, ...]] = {}  # (a name is mentioned many times)
+    keys = []
+    for t in texts:
+        key = key_of.get(t)
+        if key is None:
+            key = key_of[t] = _key_words(t)
+        keys.append(key)
     # Fullest mentions first, so short ones can attach to them; ties in text order.
     order = sorted(range(len(entities)), key=lambda i: (-len(keys[i]), entities[i].start))
     groups: list[dict[str, Any]] = []
@@ -155,7 +168,7 @@ def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
             {
                 "id": n,
                 "label": g["label"],
-                "name": _repaired_text(doc, entities[g["name_mention"]]),
+                "name": texts[g["name_mention"]],
                 "mentions": mentions,
                 "descriptions": descriptions,
             }
