@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import hashlib
 import json
 import os
 import subprocess
@@ -72,7 +73,8 @@ def all_texts(data: Path, n: int) -> list[tuple[str, str]]:
     texts = [(f"snn{i}", t) for i, t in enumerate(load_texts(data, n))]
     if SEED.is_file():
         texts.append(("seed", SEED.read_text(encoding="utf-8")))
-    texts += [(f"test{i}", t) for i, t in enumerate(test_strings())]
+    # a test string is named by its text, so dumps made before a test was added still line up
+    texts += [("test:" + hashlib.sha1(t.encode("utf-8")).hexdigest()[:16], t) for t in test_strings()]
     return texts
 
 
@@ -168,15 +170,16 @@ def main() -> None:
             args.dump.write_text("\n".join(lines) + "\n", encoding="utf-8")
             print(f"wrote {len(lines)} texts' segment layers to {args.dump}")
         else:
-            old = args.compare.read_text(encoding="utf-8").splitlines()
-            same = sum(1 for a, b in zip(old, lines, strict=False) if a == b)
+            old = {json.loads(line)["id"]: line for line in args.compare.read_text(encoding="utf-8").splitlines()}
+            new = {label: line for (label, _t), line in zip(texts, lines, strict=True)}
+            both = [label for label in new if label in old]
+            differ = [label for label in both if old[label] != new[label]]
             n_snn = sum(1 for label, _ in texts if label.startswith("snn"))
             print(f"texts: {n_snn} SaudiNewsNet articles + seed + {len(texts) - n_snn - 1} test strings = {len(lines)}")
-            print(f"identical segment layers (paragraphs, sentences, tokens, words): {same} of {len(lines)} (file has {len(old)})")
-            for label_line_a, label_line_b in zip(old, lines, strict=False):
-                if label_line_a != label_line_b:
-                    print("  first difference:", json.loads(label_line_b)["id"])
-                    break
+            print(f"in both this tree and the file: {len(both)} (file has {len(old)}, this tree {len(new)})")
+            print(f"identical segment layers (paragraphs, sentences, tokens, words): {len(both) - len(differ)} of {len(both)}")
+            if differ:
+                print("  differ:", ", ".join(differ[:10]))
     elif args.paired:
         paired(args.paired, args.data, args.articles or 500, args.repeat, args.new)
     else:
