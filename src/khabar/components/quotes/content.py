@@ -39,25 +39,27 @@ class _Quote:
 class _Taken:
     """Spans already taken by quotations, over offsets ``[0, size]``: whether one overlaps a span, or
     holds an offset, in O(log size) (a Fenwick tree of the largest end per start prefix), so that
-    checking every pair or source against every quotation does not grow with the square of the text."""
+    checking every pair or source against every quotation does not grow with the square of the text.
+    The tree is a dict of the nodes set so far: nothing is allocated per character of the text."""
 
     __slots__ = ("size", "tree")
 
     def __init__(self, size: int) -> None:
         self.size = size + 1
-        self.tree = [-1] * (self.size + 1)
+        self.tree: dict[int, int] = {}
 
     def add(self, start: int, end: int) -> None:
         tree, i = self.tree, start + 1
         while i <= self.size:
-            tree[i] = max(tree[i], end)
+            if tree.get(i, -1) < end:
+                tree[i] = end
             i += i & -i
 
     def _max_end_before(self, t: int) -> int:
         """The largest end of a span that starts before offset ``t`` (-1 when none)."""
-        tree, i, best = self.tree, min(t, self.size), -1
+        get, i, best = self.tree.get, min(t, self.size), -1
         while i > 0:
-            best = max(best, tree[i])
+            best = max(best, get(i, -1))
             i -= i & -i
         return best
 
