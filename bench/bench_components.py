@@ -22,7 +22,7 @@ The issue's baseline is ``b15868e``.
 between them, until it has ``--long-words`` words, default 140,000) and prints each component's
 CPU milliseconds per 1,000 words on it and on the normal articles, and their ratio (target
 <= 1.2). The components run on it directly, not through ``Pipeline.analyze``, whose work budget
-(K131) would cut such a text.
+(K131) would cut such a text. With ``--repeat R`` its figures too are the best of R.
 
 ``--identity BASE`` checks that this tree's summarize, keywords, referents, quotes, classify and
 dates give byte-identical Doc JSON to their versions at git revision BASE (their source, and that of
@@ -182,10 +182,14 @@ def measure(records: list[dict[str, Any]], repeat: int, long: dict[str, Any] | N
         doc = Doc(long["text"], long["meta"])
         long_s: dict[str, float] = {}
         for name, module in modules:
-            gc.collect()
-            t0 = time.process_time()
-            module.set_annotations(doc, module.predict(doc))
-            long_s[name] = time.process_time() - t0
+            long_s[name] = float("inf")
+            for _ in range(repeat):  # best of R, as the normal articles' figures (one run is noisy)
+                run = _copy_doc(doc)
+                gc.collect()
+                t0 = time.process_time()
+                module.set_annotations(run, module.predict(run))
+                long_s[name] = min(long_s[name], time.process_time() - t0)
+            doc = run
         out["long_words"] = len(long["text"].split())
         out["long_s"] = long_s
         out["head_articles"] = head
