@@ -43,6 +43,7 @@ import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type i
 
 from khabar.doc import Doc
 from khabar.errors import ResourceError
+from khabar.gcpause import gc_paused
 from khabar.lang.ar.chars import LETTER_RANGES
 from khabar.lang.ar.normalize import fold
 from khabar.memo import MAX_MEMO_CHARS, MEMO_MAXSIZE, short_memo
@@ -546,6 +547,7 @@ def classify_text(text: str, title: str | None = None, source: str | None = None
     return model.probabilities(features(text, title))
 
 
+@gc_paused
 def predict(doc: Doc) -> dict[str, float]:
     """The topic distribution of ``doc`` (its repaired text; ``meta["title"]`` and ``meta["source"]`` when given)."""
     title = doc.meta.get("title")

@@ -26,6 +26,7 @@ from typing import Final, NamedTuple
 
 from khabar.doc import Doc, Span
 from khabar.errors import ResourceError
+from khabar.gcpause import gc_paused
 from khabar.lang.ar.normalize import fold
 from khabar.lang.ar.stopwords import STOP_WORDS
 from khabar.memo import MAX_MEMO_CHARS
@@ -247,6 +248,7 @@ def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
     return any(outer[i : i + k] == inner for i in range(len(outer) - k + 1))
 
 
+@gc_paused
 def predict(doc: Doc, top: int = 10) -> list[Span]:
     """The ``top`` key phrases of ``doc``, best first (needs the ``segment`` layers).
 

@@ -51,6 +51,7 @@ from khabar.components.ner_features import (
 )
 from khabar.doc import Doc, Span
 from khabar.errors import ResourceError
+from khabar.gcpause import gc_paused
 from khabar.lang.ar import gazetteers, packed
 from khabar.lang.ar.normalize import fold
 from khabar.resources import read_model
@@ -312,6 +313,7 @@ def _start_after_proclitics(doc: Doc, token_index: int, token: Span, words_by_to
     return start if start < token.end else token.start
 
 
+@gc_paused
 def predict(doc: Doc) -> list[Span]:
     """Entity spans in original offsets, label in {PERS, LOC, ORG, MISC}, over doc["tokens"] grouped by their "sentence" attribute (the segment component has run; tokens are on the repaired view, so a glued الولاياتالمتحدةوكوريا is already 3 tokens and yields LOC الولايات المتحدة + LOC كوريا, each with exact original offsets). Where the first token of an entity carries proclitics و/ف/ب/ل/ك (see doc["words"], role "proclitic", attrs["token"] = token index), the span starts after them (والعراق -> LOC over العراق; keep ال inside). An entity span covering several tokens runs from the first token's start to the last token's end."""
     tokens = doc["tokens"]

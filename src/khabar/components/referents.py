@@ -23,6 +23,7 @@ from operator import attrgetter
 from typing import Any
 
 from khabar.doc import Doc, Span
+from khabar.gcpause import gc_paused
 from khabar.lang.ar.normalize import fold
 
 NAME = "referents"
@@ -108,6 +109,7 @@ def _repaired_texts(doc: Doc, spans: list[Span]) -> list[str]:
     return [repaired[to_derived(s.start) : to_derived(s.end)].strip() for s in spans]
 
 
+@gc_paused
 def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
     """Entities with a ``referent`` id, and the referents (id, label, name, mentions, descriptions)."""
     entities = doc["entities"]

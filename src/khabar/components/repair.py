@@ -33,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from khabar.doc import Doc, Edit, Span
+from khabar.gcpause import gc_paused
 from khabar.lang.ar import compat, glue
 from khabar.lang.ar.chars import (
     DIACRITIC_RANGES,
@@ -383,6 +384,7 @@ def _merge(edits: list[Edit]) -> list[Edit]:
     return out
 
 
+@gc_paused
 def predict(doc: Doc) -> tuple[list[Edit], list[Span]]:
     """Compute the repairs and the quote pairs of ``doc`` (nothing is written to it)."""
     text = doc.text

@@ -9,11 +9,10 @@ token/word distinction.
 
 from __future__ import annotations
 
-import gc
 import re
-import threading
 
 from khabar.doc import Doc, Span
+from khabar.gcpause import gc_paused
 from khabar.lang.ar import abbreviations, morph
 from khabar.lang.ar.chars import (
     ARABIC_DIGITS,
@@ -138,30 +137,10 @@ def _word_layout(token: str) -> tuple[tuple[int, int, str, str | None], ...]:
     return tuple((s, e, role, None if form == token[s:e] else form) for s, e, role, form in pieces)
 
 
-_GC_LOCK = threading.Lock()
-_gc_pause = [0, False]  # predict calls running, whether the collector was on when the first began
-
-
+@gc_paused  # the layers' Spans and new cache entries all outlive the call (see khabar.gcpause)
 def predict(doc: Doc) -> dict[str, list[Span]]:
     """Paragraphs, sentences, tokens and words of ``doc`` in original offsets."""
-    # The layers are a Span per token and per word (plus cache entries for new words), and all
-    # of them outlive the call: with the collector on, every 700 of them set off a collection,
-    # and every 10th/100th of those walks the older generations (the loaded models, the caches,
-    # the Docs the caller holds): a third to half of this component's CPU, measured. Nothing
-    # made here can form a cycle, so the collector waits until the call returns (and counts
-    # its objects then); calls in several threads share one pause.
-    with _GC_LOCK:
-        if _gc_pause[0] == 0:
-            _gc_pause[1] = gc.isenabled()
-            gc.disable()
-        _gc_pause[0] += 1
-    try:
-        return _predict(doc)
-    finally:
-        with _GC_LOCK:
-            _gc_pause[0] -= 1
-            if _gc_pause[0] == 0 and _gc_pause[1]:
-                gc.enable()
+    return _predict(doc)
 
 
 def _predict(doc: Doc) -> dict[str, list[Span]]:

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Final
 
 from khabar.components.keywords import Term, doc_terms, idf
 from khabar.doc import Doc, Span
+from khabar.gcpause import gc_paused
 from khabar.memo import MAX_MEMO_CHARS, MEMO_MAXSIZE
 
 if TYPE_CHECKING:
@@ -192,6 +193,7 @@ def _choose(
     return sorted(chosen)
 
 
+@gc_paused
 def predict(doc: Doc, sentences: int | None = None, words: int | None = None) -> list[Span]:
     """The summary: whole sentences of ``doc``, in article order.
 

@@ -38,6 +38,7 @@ from khabar.components.quotes.frames import MAX_SPEAKER_WORDS, MAX_WINDOW, _fram
 from khabar.components.quotes.speakers import _resolve
 from khabar.components.quotes.view import SHORT_QUOTE, _View
 from khabar.doc import Doc, Span
+from khabar.gcpause import gc_paused
 
 __all__ = [
     "MAX_SPEAKER_WORDS",
@@ -54,6 +55,7 @@ __all__ = [
 NAME = "quotes"
 
 
+@gc_paused
 def predict(doc: Doc) -> list[Span]:
     """The quotations of ``doc`` (segmented; entities and referents used when present)."""
     if not doc["tokens"]:
