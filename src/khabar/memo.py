@@ -14,6 +14,10 @@ every token of news text); ``bench/bench_memory.py`` prints the cost of the
 cap in RSS and the ``KHABAR_MEMO_MAXSIZE`` environment variable (read at
 import) sets another one. Each cache thus holds at most
 ``MEMO_MAXSIZE * MAX_MEMO_CHARS`` characters of keys.
+
+The other per-word caches (glue's lru_caches, the packed tables' look-up caches, the
+segmenter's stem statistics, the NER feature cache, keywords' keys) are sized from
+:data:`MEMO_MAXSIZE` too (1x or 2x), so the one setting bounds them all.
 """
 
 from __future__ import annotations

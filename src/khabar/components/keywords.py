@@ -29,7 +29,7 @@ from khabar.errors import ResourceError
 from khabar.gcpause import gc_paused
 from khabar.lang.ar.normalize import fold
 from khabar.lang.ar.stopwords import STOP_WORDS
-from khabar.memo import MAX_MEMO_CHARS
+from khabar.memo import MAX_MEMO_CHARS, MEMO_MAXSIZE
 from khabar.resources import read_model
 
 NAME = "keywords"
@@ -43,7 +43,7 @@ _WORD_KINDS: Final = frozenset({"arabic", "latin"})
 _IDF: tuple[int, dict[str, int]] | None = None
 # word_key's memo: short words only, emptied when full (a bound on its memory, a few MB).
 _KEYS: dict[str, str] = {}
-_MAX_KEYS: Final = 50_000
+_MAX_KEYS: Final = MEMO_MAXSIZE + MEMO_MAXSIZE // 2  # 49,152 by default
 
 
 class Term(NamedTuple):

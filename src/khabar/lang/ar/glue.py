@@ -42,6 +42,7 @@ import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type i
 from khabar.errors import ResourceError
 from khabar.lang.ar.normalize import fold as normalize_fold
 from khabar.lang.ar.packed import PackError, pack, unpack
+from khabar.memo import MEMO_MAXSIZE
 from khabar.resources import read_model
 
 __all__ = ["FORMAT_VERSION", "PROCLITICS", "WORD_RE", "fold", "restore_spaces", "split_glued"]
@@ -256,7 +257,7 @@ def _read_lexicon() -> _Lexicon:
 # bounds keep the caches to ~60 MB (the 2^17-2^18 entries they had took ~100 MB) while the
 # frequent tokens, substrings and n-grams, which make nearly all the hits, stay cached (halving
 # the large ones saves ~30 MB more but costs ~40% more misses and ~25% of the speed).
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=2 * MEMO_MAXSIZE)
 def _count(word: str) -> int:
     """Folded unigram count of ``word`` (0 when unseen)."""
     lex = _lexicon()
@@ -291,7 +292,7 @@ def _char_logp(word: str) -> float:
     return total
 
 
-@lru_cache(maxsize=1 << 15)
+@lru_cache(maxsize=MEMO_MAXSIZE)
 def _char_terms(gram: str) -> tuple[float, ...]:
     """The log terms for the last letter of ``gram`` after the others: the backoff weights of
     the histories that miss it, then its probability (or the floor for an unseen letter)."""
@@ -360,7 +361,7 @@ def _needs_support(word: str) -> bool:
     return len(word) == 2 and word not in _FUNCTION_2
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=2 * MEMO_MAXSIZE)
 def _part_logp(word: str) -> tuple[float | None, bool]:
     """Score of ``word`` as one part of a split, and whether it is a known word."""
     known = _known_logp(word)
@@ -463,7 +464,7 @@ def _is_name(letters: str) -> bool:
     return any(letters.startswith(q) and letters[len(q) :] in names for q in PROCLITIC_SURFACES)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=2 * MEMO_MAXSIZE)
 def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
     """(cut offsets in ``token``, margin, folded key) for a run of Arabic letters."""
     if _MARK_RE.search(token) is None:  # the common case: letters only

@@ -34,7 +34,7 @@ import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type i
 from khabar.errors import ResourceError
 from khabar.lang.ar import clitic_evidence, packed
 from khabar.lang.ar.chars import DIACRITIC_RANGES, LETTER_RANGES, TATWEEL, is_arabic_letter
-from khabar.memo import short_memo
+from khabar.memo import MEMO_MAXSIZE, short_memo
 from khabar.resources import read_model
 
 MODEL_FILE: Final = "segmenter.bin.gz"
@@ -416,7 +416,7 @@ class SegmenterModel:
         cache = self._stats
         stats = cache.get(cand.stem)
         if stats is None:
-            if len(cache) > 65_536:  # bounded: a long run meets new stems in every article
+            if len(cache) > 2 * MEMO_MAXSIZE:  # bounded: a long run meets new stems in every article
                 cache.clear()
             stats = cache[cand.stem] = stem_stats(cand.stem, self.counts)
         get = self.weights.get

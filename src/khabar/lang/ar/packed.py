@@ -25,6 +25,8 @@ from typing import Any, Final
 
 import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type information
 
+from khabar.memo import MEMO_MAXSIZE
+
 MAGIC: Final = b"KHABAR-PACKED-1\n"
 
 
@@ -117,7 +119,7 @@ class TrieCounts(Mapping[str, int]):
     __slots__ = ("_cache", "_cache_size", "_missing", "table", "trie")
 
     def __init__(
-        self, trie: marisa_trie.Trie, values: array.array[int], missing: int | None = None, cache_size: int = 65_536
+        self, trie: marisa_trie.Trie, values: array.array[int], missing: int | None = None, cache_size: int = 2 * MEMO_MAXSIZE
     ) -> None:
         if len(values) != len(trie):
             raise PackError(f"{len(values)} values for {len(trie)} keys")
