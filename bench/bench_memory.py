@@ -23,9 +23,9 @@ Three measurements, each in fresh processes (prints figures, asserts nothing):
     python bench/bench_memory.py [--n 3000] [--only a,b,c] [--data ../shared/data]
     python bench/bench_memory.py --memo-cost repair,segment [--n 1000]
 
-``--memo-cost COMPONENTS`` prints the CPU cost of the memo cap instead: two processes at once
-(so they share the same machine load), one with KHABAR_MEMO_MAXSIZE=200000 and one with the
-default, run COMPONENTS over the first N articles and print their CPU seconds (model loading excluded).
+``--memo-cost COMPONENTS [--caps 16384,32768]`` prints the CPU cost of the memo cap instead: one process per
+cap, all at once (so they share the same machine load; by default KHABAR_MEMO_MAXSIZE=200000 and the
+default cap), run COMPONENTS over the first N articles and print their CPU seconds (model loading excluded).
 
 ``KHABAR_MEMO_MAXSIZE=200000 python bench/bench_memory.py --only b`` measures (b) with the
 memo caches as large as their decorators ask (the size before the cap of khabar.memo).
@@ -203,13 +203,13 @@ def child_cost(path: str, components: str) -> None:
     print(f"    memo cap {MEMO_MAXSIZE:>7}: {time.process_time() - t0:6.1f} CPU s for {len(records)} articles", flush=True)
 
 
-def memo_cost(path: Path, components: str) -> None:
-    print(f"memo cap cost: {components} over the articles, two processes at once (same load)")
+def memo_cost(path: Path, components: str, caps: tuple[str, ...] = ("200000", "")) -> None:
+    print(f"memo cap cost: {components} over the articles, {len(caps)} processes at once (same load)")
     procs = [
         subprocess.Popen([sys.executable, __file__, "--child-cost", str(path), "--components", components],
                          env={**os.environ, "KHABAR_MEMO_MAXSIZE": cap} if cap else {
                              k: v for k, v in os.environ.items() if k != "KHABAR_MEMO_MAXSIZE"})
-        for cap in ("200000", "")
+        for cap in caps
     ]
     for proc in procs:
         proc.wait()
@@ -271,6 +271,7 @@ def main() -> None:
     parser.add_argument("--only", default="a,b,c", help="which measurements: a, b, c (comma-separated)")
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     parser.add_argument("--memo-cost", metavar="COMPONENTS", help="print the CPU cost of the memo cap instead")
+    parser.add_argument("--caps", default="200000,", help="with --memo-cost: the caps compared, comma-separated (empty: the default)")
     parser.add_argument("--child-pipeline", help=argparse.SUPPRESS)
     parser.add_argument("--child-cost", help=argparse.SUPPRESS)
     parser.add_argument("--components", help=argparse.SUPPRESS)
@@ -285,7 +286,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="khabar_bench_mem_") as tmp:
             path = Path(tmp) / "articles.jsonl"
             print(f"articles: {write_jsonl(args.n, args.data, path)}")
-            memo_cost(path, args.memo_cost)
+            memo_cost(path, args.memo_cost, tuple(args.caps.split(",")))
         return
     only = set(args.only.split(","))
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True, check=False)
