@@ -29,8 +29,10 @@ from typing import Any, Final, TypeVar, cast
 
 #: tokens longer than this many characters are never memoised
 MAX_MEMO_CHARS: Final = 40
-#: the default cap on the entries of one :func:`short_memo` cache
-DEFAULT_MEMO_MAXSIZE: Final = 32_768
+#: the default cap on the entries of one :func:`short_memo` cache. 16,384 keeps the full pipeline
+#: under 200 MB over 3,000 articles and ``ingest --workers 2`` under 400 MB (PSS) for ~6% more CPU
+#: than 32,768 (``bench/bench_memory.py``, ``--memo-cost ... --caps 16384,32768``)
+DEFAULT_MEMO_MAXSIZE: Final = 16_384
 
 
 def _maxsize_from_env(default: int) -> int:
@@ -39,7 +41,7 @@ def _maxsize_from_env(default: int) -> int:
     return int(value) if value.isdigit() else default
 
 
-#: the most entries any :func:`short_memo` cache keeps (``KHABAR_MEMO_MAXSIZE`` at import, else 32,768)
+#: the most entries any :func:`short_memo` cache keeps (``KHABAR_MEMO_MAXSIZE`` at import, else 16,384)
 MEMO_MAXSIZE: Final = _maxsize_from_env(DEFAULT_MEMO_MAXSIZE)
 
 F = TypeVar("F", bound=Callable[..., Any])

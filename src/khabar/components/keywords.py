@@ -43,7 +43,7 @@ _WORD_KINDS: Final = frozenset({"arabic", "latin"})
 _IDF: tuple[int, dict[str, int]] | None = None
 # word_key's memo: short words only, emptied when full (a bound on its memory, a few MB).
 _KEYS: dict[str, str] = {}
-_MAX_KEYS: Final = MEMO_MAXSIZE + MEMO_MAXSIZE // 2  # 49,152 by default
+_MAX_KEYS: Final = MEMO_MAXSIZE + MEMO_MAXSIZE // 2  # 24,576 by default
 
 
 class Term(NamedTuple):

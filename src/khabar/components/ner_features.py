@@ -218,8 +218,8 @@ class Featurizer:
     the speed for other sizes).
     """
 
-    # khabar.memo.MEMO_MAXSIZE (32,768 by default): 16,384 was measured ~10-25% slower over
-    # 1,500 articles, 32,768 within noise of unbounded
+    # khabar.memo.MEMO_MAXSIZE (16,384 by default): on NER alone over 1,500 articles 16,384 was
+    # measured ~10-25% slower than 32,768; over the whole pipeline the smaller budget costs ~6%
     CACHE_SIZE: int = MEMO_MAXSIZE
 
     def __init__(
