@@ -26,11 +26,8 @@ same float), and a softmax.
 
 from __future__ import annotations
 
-import gzip
-import json
 import math
 import re
-import sys
 from array import array
 from collections import Counter
 from collections.abc import Callable
@@ -44,6 +41,7 @@ import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type i
 from khabar.doc import Doc
 from khabar.errors import ResourceError
 from khabar.gcpause import gc_paused
+from khabar.lang.ar import packed
 from khabar.lang.ar.chars import LETTER_RANGES
 from khabar.lang.ar.normalize import fold
 from khabar.memo import MAX_MEMO_CHARS, MEMO_MAXSIZE, short_memo
@@ -185,7 +183,6 @@ Weights = tuple[float, ...]
 # Packed model files: magic, header length (uint32 LE), JSON header, then the sections it lists
 # (the vocabulary trie, little-endian int16 idf / weights indexed by the trie's key ids, then per
 # outlet the int32 trie ids of its rows and its int16 weights).
-_MAGIC: Final = b"khabar-topics\n"
 _ITEMSIZE: Final = {"h": 2, "i": 4}
 
 
@@ -340,13 +337,6 @@ def _int_array(code: str, values: Any, what: str) -> array[int]:
         raise ValueError(f"{what}: not {8 * _ITEMSIZE[code]}-bit integers ({exc})") from exc
 
 
-def _le_bytes(values: array[int]) -> bytes:
-    if sys.byteorder == "big":
-        values = array(values.typecode, values)
-        values.byteswap()
-    return values.tobytes()
-
-
 def pack_model(doc: dict[str, Any]) -> bytes:
     """The packed model file (gzip bytes, deterministic) of a model in the JSON form training builds.
 
@@ -367,11 +357,11 @@ def pack_model(doc: dict[str, Any]) -> bytes:
     for i, key_id in enumerate(ids):
         idf[key_id] = doc["idf"][i]
         weights[key_id * n : key_id * n + n] = doc["weights"][i * n : i * n + n]
-    sections: list[tuple[str, str, bytes]] = [
-        ("vocab", "", trie.tobytes()),
-        ("idf", "h", _le_bytes(_int_array("h", idf, "idf"))),
-        ("weights", "h", _le_bytes(_int_array("h", weights, "weights"))),
-    ]
+    sections: dict[str, Any] = {
+        "vocab": trie,
+        "idf": _int_array("h", idf, "idf"),
+        "weights": _int_array("h", weights, "weights"),
+    }
     header: dict[str, Any] = {
         "schema": MODEL_SCHEMA,
         "labels": labels,
@@ -389,44 +379,22 @@ def pack_model(doc: dict[str, Any]) -> bytes:
                 raise ValueError(f"sources[{key!r}]: feature and weight arrays differ in length")
             outlet_ids = [ids[j] for j in index]  # row r of the outlet's weights is for trie id outlet_ids[r]
             header["sources"][str(key)] = {"bias": [float(b) for b in part["bias"]]}
-            sections.append((f"ids:{key}", "i", _le_bytes(_int_array("i", outlet_ids, f"sources[{key!r}] ids"))))
-            sections.append((f"weights:{key}", "h", _le_bytes(_int_array("h", part["weights"], f"sources[{key!r}]"))))
+            sections[f"ids:{key}"] = _int_array("i", outlet_ids, f"sources[{key!r}] ids")
+            sections[f"weights:{key}"] = _int_array("h", part["weights"], f"sources[{key!r}]")
     if "trained_on" in doc:
         header["trained_on"] = doc["trained_on"]
-    header["sections"] = [[name, code, len(data)] for name, code, data in sections]
-    head = json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    payload = b"".join([_MAGIC, len(head).to_bytes(4, "little"), head, *(data for _, _, data in sections)])
-    return gzip.compress(payload, compresslevel=9, mtime=0)
+    return packed.pack(sections, meta=header)
 
 
 def _unpack(raw: bytes) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(header, {section name: trie or array}) of a packed model file; ValueError when malformed."""
-    data = memoryview(gzip.decompress(raw))
-    start = len(_MAGIC) + 4
-    if bytes(data[: len(_MAGIC)]) != _MAGIC:
-        raise ValueError("not a packed topic model")
-    end = start + int.from_bytes(data[len(_MAGIC) : start], "little")
-    header = json.loads(bytes(data[start:end]))
-    if not isinstance(header, dict) or header.get("schema") != MODEL_SCHEMA:
+    """(header, {section name: trie or array}) of a packed model file (:mod:`khabar.lang.ar.packed`);
+    ValueError (PackError) when malformed or of another schema."""
+    header, parts = packed.unpack(raw)
+    if header.get("schema") != MODEL_SCHEMA:
         raise ValueError("unknown schema")
-    parts: dict[str, Any] = {}
-    for name, code, size in header["sections"]:
-        chunk = data[end : end + size]
-        if len(chunk) != size:
-            raise ValueError(f"section {name!r} is cut short")
-        end += size
-        if code == "":
-            parts[name] = marisa_trie.Trie().frombytes(bytes(chunk))
-        else:
-            values = array(code)
-            if values.itemsize != _ITEMSIZE[code]:
-                raise ValueError(f"array type {code!r} is not {_ITEMSIZE[code]} bytes here")
-            values.frombytes(chunk)
-            if sys.byteorder == "big":
-                values.byteswap()
-            parts[name] = values
-    if end != len(data):
-        raise ValueError("trailing bytes after the last section")
+    for name, values in parts.items():
+        if isinstance(values, array) and values.itemsize != _ITEMSIZE.get(values.typecode):
+            raise ValueError(f"section {name!r}: array type {values.typecode!r} is not the size written")
     return header, parts
 
 
