@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     source = args.data / "saudinewsnet" / "dataset" / f"{args.day}.zip"
     if not source.exists():
         raise SystemExit(f"no {source}: pass --data PATH/TO/shared/data and a --day that exists")
-    checklist = read_checklist(REPO / "bench" / "gold" / f"people_{args.day}.tsv")
+    listed_path = REPO / "bench" / "gold" / f"people_{args.day}.tsv"
+    # A day with no check list yet prints every name as unchecked: that is how a new list starts.
+    checklist = read_checklist(listed_path) if listed_path.exists() else {}
     khabar = [sys.executable, "-m", "khabar"]
     if not (args.keep and args.db.exists()):
         for suffix in ("", "-wal", "-shm"):
