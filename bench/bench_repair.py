@@ -10,13 +10,36 @@ counted on the untouched article: every insertion there is counted as false, eve
 the newspaper itself glued two words (``وزيرالخارجية``) - use ``--show`` to look at them.
 These are the *strict* figures, the issue's measure.
 
-Judged figures (printed beside the strict ones, never instead): an insertion on the untouched
-article that restores a glue the newspaper made itself is not a false split, and a wrong
-insertion on damaged text at the same place is not an error. Whether it is such a glue is
-decided without khabar's model, by a fixed rule on plain ANT surface counts (``JUDGE_*``
-below; conservative: on a hand-judged sample it excuses few real errors and misses many real
-glues), and, on the tuning seeds, by hand where ``bench/gold/glue_tuning.tsv`` has a verdict
-(keys are context hashes; no text is kept). ``--judge-list FILE`` writes the insertions to judge.
+Judged figures (printed after the strict ones, never instead): an insertion on the untouched
+article that restores a glue the newspaper made itself (``وزيرالخارجية`` -> ``وزير الخارجية``) is
+not a false split, and a wrong insertion on the damaged text at the same place is not an error.
+Whether it is such a glue is decided two ways:
+
+- by a fixed rule on plain ANT surface counts, without khabar's model (``JUDGE_*`` below;
+  conservative: on the 682 hand-judged evaluation insertions at ca5da84 it called 164 a glue,
+  7 of them wrongly, and missed 368 of the 525 glues);
+- by hand, where a gold file has a verdict for the insertion's context key (no text is kept):
+  ``bench/gold/glue_tuning.tsv`` for the tuning seeds (a sample of 150 of their insertions at
+  commit 9a5745e) and ``bench/gold/glue_eval.tsv`` for the evaluation seeds (EVERY insertion on
+  their untouched articles, judged one by one by reading the Arabic, by a helper session of the
+  project on 2026-11-30; its header names the commits whose insertions it covers). A seed uses
+  only its own split's file. An insertion with no hand verdict (made by a newer glue.py, or in
+  a seed no file covers) falls back to the rule, and the output says how many did.
+
+A judged figure is only as good as the judgement behind it: the verdicts are one reader's
+(conservative: "bad" when unsure), so report the strict figures first and the judged ones as
+what they are.
+
+How the judged precision counts the damaged text: a wrong insertion at damaged offset ``p`` is
+mapped to the untouched article (``q = p + deleted spaces before p``). If the untouched article
+gets an insertion at ``q`` too and that insertion is judged a glue of the source, the space at
+``p`` is right (the two words were glued in the source; the 3% damage did not cause it) and it
+counts as correct: judged precision = (correct + wrong at a judged glue) / predicted. A wrong
+insertion at ``q`` judged "bad" stays wrong, and so does one at a source glue that khabar only
+finds in the damaged text (no untouched-text insertion, so no verdict: conservative; on seed 99
+at ca5da84 all 174 such insertions sit in a word next to a deleted space: the damage's). Recall is
+never judged: the gold deletions are exact. ``--judge-list FILE`` writes the insertions to judge
+(``--unjudged-only``: only those the gold files do not cover yet).
 
 Prints figures; never asserts on time.
 
@@ -25,7 +48,7 @@ samples (seeds 2015, 7 and 99) were never used for tuning; report those.
 
 Usage:
     python bench/bench_repair.py [--articles 2000] [--seeds 2015,7,99] [--data ../shared/data] [--show 20]
-                                 [--strict-only] [--judge-list /tmp/insertions.tsv]
+                                 [--strict-only] [--judge-list /tmp/insertions.tsv [--unjudged-only]]
 """
 
 from __future__ import annotations
@@ -67,7 +90,8 @@ JUDGE_MIN_PAIR = 2
 JUDGE_MAX_JOINED = 3
 _ANT_TEXT = re.compile(r"<TEXT>(.*?)</TEXT>", re.DOTALL)
 _MARK_RE = re.compile("[\u0640\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]")
-GOLD_GLUE = REPO / "bench" / "gold" / "glue_tuning.tsv"
+GOLD_GLUE = REPO / "bench" / "gold" / "glue_tuning.tsv"  # hand verdicts, tuning seeds (a sample)
+GOLD_GLUE_EVAL = REPO / "bench" / "gold" / "glue_eval.tsv"  # hand verdicts, evaluation seeds (all)
 
 
 @dataclass
@@ -156,12 +180,13 @@ class RepairScore:
     # own glue, and the wrong insertions on damaged text that fall on one of them
     clean_glue_rule: int = 0
     wrong_on_glue_rule: int = 0
-    # the same by hand where bench/gold/glue_tuning.tsv has a verdict (the rule elsewhere)
+    # the same by hand where the seed's gold file has a verdict (the rule elsewhere)
     clean_glue_hand: int = 0
     wrong_on_glue_hand: int = 0
-    hand_judged: int = 0
+    hand_judged: int = 0  # insertions on the untouched articles with a hand verdict
     hand_agree: int = 0
     hand_bad: int = 0  # hand-judged insertions that cut a word
+    wrong_hand_judged: int = 0  # of wrong_also_clean, those whose place has a hand verdict
     digest: str = ""
     judge_lines: list[str] = field(default_factory=list)
     examples: list[str] = field(default_factory=list)
@@ -184,8 +209,11 @@ class RepairScore:
 
     def judged_false_per_10k(self, by_hand: bool = False) -> float:
         """False splits per 10,000 words leaving out the judged glues of the newspaper."""
-        glue = self.clean_glue_hand if by_hand else self.clean_glue_rule
-        return 1e4 * (self.false_splits - glue) / self.words if self.words else 0.0
+        return 1e4 * self.judged_false_splits(by_hand) / self.words if self.words else 0.0
+
+    def judged_false_splits(self, by_hand: bool = False) -> int:
+        """Insertions on the untouched articles not judged a glue of the newspaper."""
+        return self.false_splits - (self.clean_glue_hand if by_hand else self.clean_glue_rule)
 
     @property
     def recall(self) -> float:
@@ -196,6 +224,69 @@ class RepairScore:
     def false_per_10k(self) -> float:
         """False splits on clean text per 10,000 Arabic words."""
         return 1e4 * self.false_splits / self.words if self.words else 0.0
+
+
+def score_article(score: RepairScore, clean: str, gold: list[int], predicted: list[int], false: list[int],
+                  ant: AntCounts | None = None, hand: dict[str, bool] | None = None,
+                  judge_list: bool = False, show: int = 0) -> None:
+    """Add one article to ``score``.
+
+    ``clean``: the untouched article; ``gold``: offsets in the damaged text where a space was
+    deleted; ``predicted``: khabar's insertions in the damaged text; ``false``: khabar's
+    insertions in ``clean``. Offsets are insertion points (a space goes before that character).
+    ``ant``/``hand``: the judge rule's counts and hand verdicts by context key (see the module
+    docstring); without ``ant`` only the strict counts move.
+    """
+    hand = hand or {}
+    score.deleted += len(gold)
+    score.predicted += len(predicted)
+    score.correct += len(set(gold) & set(predicted))
+    score.words += sum(1 for _ in WORD_RE.finditer(clean))
+    score.false_splits += len(false)
+    gold_sorted, false_set = sorted(gold), set(false)
+    glue_rule: set[int] = set()
+    glue_hand: set[int] = set()
+    judged: set[int] = set()
+    if ant is not None:
+        for off, (left, right) in insertion_pieces(clean, false).items():
+            by_rule = rule_says_glue(left, right, ant)
+            key = context_key(clean, off)
+            verdict = hand.get(key)
+            if by_rule:
+                glue_rule.add(off)
+            if verdict is not None:
+                judged.add(off)
+                score.hand_judged += 1
+                score.hand_agree += verdict == by_rule
+                score.hand_bad += not verdict
+            if verdict if verdict is not None else by_rule:
+                glue_hand.add(off)
+            if judge_list:
+                window = clean[max(0, off - 40):off] + "|" + clean[off:off + 40]
+                score.judge_lines.append(f"{key}\t{'glue' if by_rule else 'bad'}\t{left}|{right}\t"
+                                         + window.replace("\n", " ").replace("\t", " ")
+                                         + ("" if verdict is None else f"\t{'glue' if verdict else 'bad'}"))
+    score.clean_glue_rule += len(glue_rule)
+    score.clean_glue_hand += len(glue_hand)
+    # A wrong insertion at damaged offset p sits before the character that is clean[q] in the
+    # untouched article, q = p + the deleted spaces before p (none is at p: p is wrong). If the
+    # untouched article gets a space at q too and q is a judged glue of the source, the space is
+    # right whatever the damage did around it.
+    for p in set(predicted) - set(gold):
+        q = p + bisect.bisect_left(gold_sorted, p)
+        if q in false_set:
+            score.wrong_also_clean += 1
+            score.wrong_on_glue_rule += q in glue_rule
+            score.wrong_on_glue_hand += q in glue_hand
+            score.wrong_hand_judged += q in judged
+    for off in false:
+        if len(score.examples) < show:
+            start, end = off, off
+            while start > 0 and not clean[start - 1].isspace():
+                start -= 1
+            while end < len(clean) and not clean[end].isspace():
+                end += 1
+            score.examples.append(f"{clean[start:off]}|{clean[off:end]}")
 
 
 def load_articles(data: Path) -> list[str]:
@@ -231,6 +322,15 @@ EVAL_SEEDS = (2015, 7, 99)  # never used to choose parameters
 TUNE_SEEDS = (11, 12, 13)  # used to choose parameters: do not report these as results
 
 
+def gold_file_for(seed: int) -> Path | None:
+    """The hand-verdict file of ``seed``'s split (tuning or evaluation), or None for other seeds."""
+    if seed in TUNE_SEEDS:
+        return GOLD_GLUE
+    if seed in EVAL_SEEDS:
+        return GOLD_GLUE_EVAL
+    return None
+
+
 def evaluate(data: Path, articles: int, seed: int, show: int = 0,
              pool: list[str] | None = None, ant: AntCounts | None = None,
              hand: dict[str, bool] | None = None, judge_list: bool = False) -> RepairScore:
@@ -238,11 +338,10 @@ def evaluate(data: Path, articles: int, seed: int, show: int = 0,
 
     ``ant``: counts for the judge rule (judged figures stay 0 without them); ``hand``: hand
     verdicts by context key; ``judge_list``: keep a line per insertion on untouched text
-    (key, rule verdict, pieces, context) in ``score.judge_lines`` for judging by hand.
+    (key, rule verdict, pieces, context[, hand verdict]) in ``score.judge_lines`` for judging by hand.
     """
     if pool is None:
         pool = load_articles(data)
-    hand = hand or {}
     rng = random.Random(seed)
     chosen = sorted(rng.sample(range(len(pool)), min(articles, len(pool))))
     score = RepairScore(articles=len(chosen))
@@ -251,49 +350,8 @@ def evaluate(data: Path, articles: int, seed: int, show: int = 0,
         clean = pool[idx]
         digest.update(clean.encode("utf-8"))
         damaged, gold = damage(clean, rng)
-        predicted = restore_spaces(damaged)
-        score.deleted += len(gold)
-        score.predicted += len(predicted)
-        score.correct += len(set(gold) & set(predicted))
-        score.words += sum(1 for _ in WORD_RE.finditer(clean))
-        false = restore_spaces(clean)
-        score.false_splits += len(false)
-        gold_sorted, false_set = sorted(gold), set(false)
-        glue_rule: set[int] = set()
-        glue_hand: set[int] = set()
-        if ant is not None:
-            for off, (left, right) in insertion_pieces(clean, false).items():
-                by_rule = rule_says_glue(left, right, ant)
-                key = context_key(clean, off)
-                verdict = hand.get(key)
-                if by_rule:
-                    glue_rule.add(off)
-                if verdict is not None:
-                    score.hand_judged += 1
-                    score.hand_agree += verdict == by_rule
-                    score.hand_bad += not verdict
-                if verdict if verdict is not None else by_rule:
-                    glue_hand.add(off)
-                if judge_list:
-                    window = clean[max(0, off - 40):off] + "|" + clean[off:off + 40]
-                    score.judge_lines.append(f"{key}\t{'glue' if by_rule else 'bad'}\t{left}|{right}\t"
-                                             + window.replace("\n", " ").replace("\t", " "))
-        score.clean_glue_rule += len(glue_rule)
-        score.clean_glue_hand += len(glue_hand)
-        for p in set(predicted) - set(gold):  # the same insertion point in the clean article
-            q = p + bisect.bisect_left(gold_sorted, p)
-            if q in false_set:
-                score.wrong_also_clean += 1
-                score.wrong_on_glue_rule += q in glue_rule
-                score.wrong_on_glue_hand += q in glue_hand
-        for off in false:
-            if len(score.examples) < show:
-                start, end = off, off
-                while start > 0 and not clean[start - 1].isspace():
-                    start -= 1
-                while end < len(clean) and not clean[end].isspace():
-                    end += 1
-                score.examples.append(f"{clean[start:off]}|{clean[off:end]}")
+        score_article(score, clean, gold, restore_spaces(damaged), restore_spaces(clean),
+                      ant=ant, hand=hand, judge_list=judge_list, show=show)
     score.digest = digest.hexdigest()[:16]
     return score
 
@@ -320,12 +378,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--strict-only", action="store_true",
                         help="skip the judged figures (no ANT counts are read)")
     parser.add_argument("--judge-list", type=Path,
-                        help="write every insertion on the untouched articles (key, rule verdict, pieces, context) "
-                             "to this file, for judging by hand; keep it out of the repo (it holds article text)")
+                        help="write every insertion on the untouched articles (seed, key, rule verdict, pieces, "
+                             "context, hand verdict if any) to this file, for judging by hand; keep it out of the "
+                             "repo (it holds article text)")
+    parser.add_argument("--unjudged-only", action="store_true",
+                        help="with --judge-list: only the insertions the seed's gold file has no verdict for")
     args = parser.parse_args(argv)
     seeds: list[int] = [args.seed] if args.seed is not None else args.seeds
     if not seeds:
         parser.error("no seeds given")
+    if args.judge_list is not None and args.strict_only:
+        parser.error("--judge-list needs the judge rule: drop --strict-only")
     pool = load_articles(args.data)
     print(f"data: SaudiNewsNet (inparallel/SaudiNewsNet, CC BY-NC-SA 4.0, evaluation only), "
           f"{len(pool):,} non-empty articles; {args.articles} articles per sample")
@@ -334,62 +397,82 @@ def main(argv: list[str] | None = None) -> int:
     if tuned:
         print(f"warning: seeds {tuned} were used for tuning; their figures are optimistic")
     ant = None if args.strict_only else ant_counts(args.data)
-    hand = load_hand_judgements()
+    # Each split reads only its own verdicts: an article drawn in a tuning and an evaluation
+    # sample must not carry verdicts from one split into the other's figures.
+    gold_files = {seed: gold_file_for(seed) for seed in seeds}
+    hands: dict[Path, dict[str, bool]] = {path: load_hand_judgements(path)
+                                          for path in set(gold_files.values()) if path is not None}
     if ant is not None:
         print(f"judge rule: a space on untouched text is the newspaper's own glue when both pieces occur >= "
               f"{JUDGE_MIN_WORD} times as words in the ANT train bodies, side by side >= {JUDGE_MIN_PAIR} times, and "
-              f"joined < {JUDGE_MAX_JOINED} times; hand verdicts: {len(hand)} in {GOLD_GLUE.relative_to(REPO)}")
+              f"joined < {JUDGE_MAX_JOINED} times")
+        for gold_path, verdicts in sorted(hands.items()):
+            print(f"hand verdicts: {len(verdicts)} in {gold_path.relative_to(REPO)} (seeds "
+                  f"{','.join(str(s) for s in seeds if gold_files[s] == gold_path)})")
     scores: list[RepairScore] = []
     judge_lines: list[str] = []
     for seed in seeds:
         t0 = time.perf_counter()
-        # Hand verdicts are for the tuning samples only; an article drawn in both samples must not
-        # bring them into an evaluation sample (its figures are the rule's alone).
+        path = gold_files[seed]
         score = evaluate(args.data, args.articles, seed, args.show, pool=pool, ant=ant,
-                         hand=hand if seed in TUNE_SEEDS else None, judge_list=args.judge_list is not None)
+                         hand=hands.get(path) if path is not None else None,
+                         judge_list=args.judge_list is not None)
         elapsed = time.perf_counter() - t0
-        judge_lines += [f"{seed}\t{line}" for line in score.judge_lines]
+        judge_lines += [f"{seed}\t{line}" for line in score.judge_lines
+                        if not (args.unjudged_only and line.count("\t") > 3)]
         scores.append(score)
         print(f"seed {seed:>5}  sha256[:16] {score.digest}  {score.words:,} Arabic words  "
               f"{score.deleted:,} deleted spaces")
-        print(f"  precision {score.precision:.4f} ({score.correct:,}/{score.predicted:,})  "
+        print(f"  strict: precision {score.precision:.4f} ({score.correct:,}/{score.predicted:,})  "
               f"recall {score.recall:.4f} ({score.correct:,}/{score.deleted:,})  "
               f"false splits {score.false_per_10k:.2f}/10k ({score.false_splits:,})  [{elapsed:.1f} s]")
         print(f"  diagnostic: {score.wrong_also_clean:,} of the {score.predicted - score.correct:,} wrong insertions are "
               f"also made on the untouched article; precision without them {score.precision_on_damage:.4f}")
-        if ant is not None:
-            print(f"  judged (rule): precision {score.judged_precision():.4f}  false splits "
-                  f"{score.judged_false_per_10k():.2f}/10k ({score.false_splits - score.clean_glue_rule:,}; "
-                  f"{score.clean_glue_rule:,} of {score.false_splits:,} judged the newspaper's own glue)")
+        if ant is None:
+            continue
+        print(f"  judged (rule): precision {score.judged_precision():.4f}  false splits "
+              f"{score.judged_false_per_10k():.2f}/10k ({score.judged_false_splits():,}; "
+              f"{score.clean_glue_rule:,} of {score.false_splits:,} judged the newspaper's own glue)")
+        if path is None:
+            print("  judged by hand: no gold file for this seed")
+        else:
+            print(f"  judged by hand ({score.hand_judged:,} of {score.false_splits:,} insertions judged, rule for the "
+                  f"rest: {score.false_splits - score.hand_judged:,}): precision {score.judged_precision(True):.4f} "
+                  f"({score.correct:,}+{score.wrong_on_glue_hand:,}/{score.predicted:,}; {score.wrong_on_glue_hand:,} "
+                  f"wrong insertions on damaged text fall on a source glue, {score.wrong_hand_judged:,} of the "
+                  f"{score.wrong_also_clean:,} at an untouched-text place judged by hand)  false splits "
+                  f"{score.judged_false_per_10k(True):.2f}/10k ({score.judged_false_splits(True):,} of "
+                  f"{score.false_splits:,})")
             if score.hand_judged:
-                print(f"  judged (by hand where judged: {score.hand_judged:,} of {score.false_splits:,}, rule elsewhere): "
-                      f"precision {score.judged_precision(True):.4f}  false splits "
-                      f"{score.judged_false_per_10k(True):.2f}/10k; rule agrees with hand on "
+                print(f"  hand verdicts: {score.hand_bad:,} of {score.hand_judged:,} cut a word; the rule agrees with "
                       f"{score.hand_agree:,}/{score.hand_judged:,}")
-                print(f"  estimate from the hand-judged insertions alone: {score.hand_bad}/{score.hand_judged} cut a word, "
-                      f"so about {score.false_per_10k * score.hand_bad / score.hand_judged:.2f}/10k real false splits")
         for ex in score.examples:
             print("    false split:", ex)
     if args.judge_list is not None:
         args.judge_list.write_text("".join(line + "\n" for line in judge_lines), encoding="utf-8")
+        print(f"judge list: {len(judge_lines):,} insertions written to {args.judge_list}")
     if len(scores) > 1:
         k = len(scores)
         print(f"strict, mean over {k} samples (seeds {','.join(map(str, seeds))}): "
               f"precision {sum(s.precision for s in scores) / k:.4f}  "
               f"recall {sum(s.recall for s in scores) / k:.4f}  "
               f"false splits {sum(s.false_per_10k for s in scores) / k:.2f}/10k")
+        print(f"strict worst sample: precision {min(s.precision for s in scores):.4f}  "
+              f"recall {min(s.recall for s in scores):.4f}  "
+              f"false splits {max(s.false_per_10k for s in scores):.2f}/10k")
         print(f"diagnostic, mean precision without wrong insertions the untouched articles also get: "
               f"{sum(s.precision_on_damage for s in scores) / k:.4f}")
         if ant is not None:
             print(f"judged (rule), mean: precision {sum(s.judged_precision() for s in scores) / k:.4f}  "
                   f"false splits {sum(s.judged_false_per_10k() for s in scores) / k:.2f}/10k")
-            if any(s.hand_judged for s in scores):
-                print(f"judged (by hand where judged, rule elsewhere), mean: precision "
-                      f"{sum(s.judged_precision(True) for s in scores) / k:.4f}  false splits "
-                      f"{sum(s.judged_false_per_10k(True) for s in scores) / k:.2f}/10k")
-        print(f"strict worst sample: precision {min(s.precision for s in scores):.4f}  "
-              f"recall {min(s.recall for s in scores):.4f}  "
-              f"false splits {max(s.false_per_10k for s in scores):.2f}/10k")
+            if all(gold_files[seed] is not None for seed in seeds):
+                judged = sum(s.hand_judged for s in scores)
+                total = sum(s.false_splits for s in scores)
+                print(f"judged by hand ({judged:,} of {total:,} insertions judged, rule for the rest: "
+                      f"{total - judged:,}), mean: precision {sum(s.judged_precision(True) for s in scores) / k:.4f}  "
+                      f"false splits {sum(s.judged_false_per_10k(True) for s in scores) / k:.2f}/10k  "
+                      f"(worst sample {min(s.judged_precision(True) for s in scores):.4f}, "
+                      f"{max(s.judged_false_per_10k(True) for s in scores):.2f}/10k)")
     return 0
 
 
