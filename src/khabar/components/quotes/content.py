@@ -10,7 +10,7 @@ explicit speaker if any, and how an implicit speaker is to be found.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from khabar.components.quotes.frames import _Frame
@@ -37,31 +37,39 @@ class _Quote:
 
 
 class _Taken:
-    """Spans already taken by quotations, over offsets ``[0, size]``: whether one overlaps a span, or
-    holds an offset, in O(log size) (a Fenwick tree of the largest end per start prefix), so that
-    checking every pair or source against every quotation does not grow with the square of the text.
-    The tree is a dict of the nodes set so far: nothing is allocated per character of the text."""
+    """Spans already taken by quotations: whether one overlaps a span, or holds an offset.
 
-    __slots__ = ("size", "tree")
+    Kept as a staircase: the spans no other span covers from the left (none with ``s' <= s`` and
+    ``e' >= e``), sorted by start, so their ends rise too and the largest end of a span starting
+    before an offset is the end of the last such span before it: one bisect per question (checking
+    every pair or source against every quotation does not grow with the square of the text, nor a
+    tree's depth with the length of the text). A new span drops the steps it covers.
+    """
 
-    def __init__(self, size: int) -> None:
-        self.size = size + 1
-        self.tree: dict[int, int] = {}
+    __slots__ = ("ends", "starts")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.ends: list[int] = []
 
     def add(self, start: int, end: int) -> None:
-        tree, i = self.tree, start + 1
-        while i <= self.size:
-            if tree.get(i, -1) < end:
-                tree[i] = end
-            i += i & -i
+        starts, ends = self.starts, self.ends
+        k = bisect_right(starts, start)  # the steps at or before ``start`` are below k
+        if k and ends[k - 1] >= end:
+            return  # covered by a span that starts no later and ends no earlier
+        lo = k
+        while lo and starts[lo - 1] == start:  # (same start, a smaller end: covered by the new span)
+            lo -= 1
+        hi = k
+        while hi < len(starts) and ends[hi] <= end:
+            hi += 1  # steps after it that end no later: covered by the new span
+        starts[lo:hi] = [start]
+        ends[lo:hi] = [end]
 
     def _max_end_before(self, t: int) -> int:
         """The largest end of a span that starts before offset ``t`` (-1 when none)."""
-        get, i, best = self.tree.get, min(t, self.size), -1
-        while i > 0:
-            best = max(best, get(i, -1))
-            i -= i & -i
-        return best
+        k = bisect_left(self.starts, t)
+        return self.ends[k - 1] if k else -1
 
     def overlaps(self, start: int, end: int) -> bool:
         """True when a span ``(s, e)`` has ``s < end and start < e``."""
@@ -73,7 +81,7 @@ class _Taken:
 
 
 def _taken(v: _View, quotes: list[_Quote]) -> _Taken:
-    taken = _Taken(len(v.text))
+    taken = _Taken()
     for q in quotes:
         taken.add(q.start, q.end)
     return taken

@@ -266,9 +266,11 @@ def _speaker_obj(v: _View, span: tuple[int, int], implicit: bool, before: int | 
     if implicit and ref is not None and before is not None:
         # The latest mention of the same referent before the quotation.
         # (not a mention that starts with an honorific pronoun, "سموه": not an explicit mention)
-        # (read back from ``before`` in the sorted mentions: the first that fits is the latest)
+        # (read back from ``before`` in the sorted mentions, by index, no copy of the earlier ones: the
+        # first that fits is the latest)
         mentions = v.sorted_mentions(ref)
-        for m in reversed(mentions[: bisect_left(mentions, (before,))]):
+        for k in range(bisect_left(mentions, (before,)) - 1, -1, -1):
+            m = mentions[k]
             words = v.text[m[0] : m[1]].split()
             if _can_head(_fold(words[0] if words else "")):
                 span = m

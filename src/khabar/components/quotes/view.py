@@ -132,7 +132,7 @@ class _View:
     def _pairs(self, doc: Doc) -> None:
         # A running count of word tokens, once, so each pair costs O(log n).
         self._stray_at: dict[int, int] | None = None
-        self._para_first: list[int] | None = None
+        self._para_first: dict[int, int] | None = None  # token -> first token of its paragraph's run
         raw: list[tuple[int | None, int | None, int]] = []  # open pos, close pos, end of span
         for q in doc["quote_pairs"]:
             o, c = q.attrs.get("open"), q.attrs.get("close")
@@ -227,14 +227,22 @@ class _View:
         return None
 
     def _para_start(self, close: int) -> int:
+        """The offset of the first token of the run of tokens in ``close``'s paragraph that ends at it.
+
+        Read back token by token to where the paragraph changes; a start found before is reused when
+        the walk reaches its token, so the stray marks of a view cost the length of their paragraphs
+        together (not a table over every token of the text, which a long text pays in full for one mark).
+        """
         if self._para_first is None:
-            # Once per view, so each stray mark costs O(1): the first token of each token's paragraph.
-            sent_para, n_sents = self.sent_para, len(self.sent_para)
-            paras = [sent_para[s] if s < n_sents else s for s in self.sent]  # self.para of each token
-            first = self._para_first = [0] * self.n
-            for i in range(1, self.n):
-                first[i] = first[i - 1] if paras[i] == paras[i - 1] else i
-        return self.start[self._para_first[close]]
+            self._para_first = {}
+        found = self._para_first
+        para = self.para(close)
+        j = close
+        while j > 0 and j not in found and self.para(j - 1) == para:
+            j -= 1
+        first = found.get(j, j)
+        found[close] = first
+        return self.start[first]
 
     # -------------------------------------------------------------- helpers
     def sorted_mentions(self, ref: int) -> list[tuple[int, int]]:
