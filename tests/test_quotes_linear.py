@@ -6,7 +6,7 @@ import random
 
 import khabar
 from khabar.components.quotes.content import _Taken
-from khabar.components.quotes.view import _View
+from khabar.components.quotes.view import _single_quote_pairs, _View
 
 
 def test_taken_answers_as_a_scan_over_every_span() -> None:
@@ -49,3 +49,11 @@ def test_stray_closing_marks_start_at_their_paragraph() -> None:
     second = text.index("الحكومة")
     starts = [(p.start, text[p.end]) for p in v.pairs if p.stray]
     assert starts == [(0, "»"), (second, "»"), (second, "»")]
+
+
+def test_single_marks_pair_within_a_paragraph_only() -> None:
+    # An opening ' left open at a line break does not pair with a mark of the next paragraph;
+    # an apostrophe inside a word opens nothing.
+    text = "قال: 'نحن هنا' اليوم.\nكتب 'بداية بلا نهاية\nثم 'سطر' و's آخر' O'Neil"
+    first, second = text.index("'نحن"), text.index("'سطر")
+    assert _single_quote_pairs(text) == [(first, first + 8, first + 9), (second, second + 4, second + 5)]

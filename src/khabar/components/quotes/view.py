@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from itertools import accumulate
 
 from khabar.doc import Doc
 from khabar.lang.ar import abbreviations, speech
@@ -32,6 +31,8 @@ _SINGLE = re.compile(f"[{_SINGLE_QUOTES}]")
 def _fold(token: str) -> str:
     return fold(token)
 
+
+_FOLD_BLOCK = 2048  # tokens folded at a time (a long article's token strings are not all made at once)
 
 # Folded tokens of the views built so far (short tokens only; emptied when it reaches
 # MEMO_MAXSIZE): a plain dict read in one pass, cheaper than a memoised call per token.
@@ -78,7 +79,14 @@ class _View:
         self.end = [t.end for t in tokens]
         self.kind = [str(t.attrs.get("kind", "")) for t in tokens]
         self.sent = [int(t.attrs.get("sentence", 0)) for t in tokens]
-        self.fold = _fold_all([text[s:e] for s, e in zip(self.start, self.end, strict=True)])
+        # Folded a block of tokens at a time: the block's token strings are let go before the next
+        # block is cut, so a long text never holds a second copy of all its tokens at once.
+        fold: list[str] = []
+        starts, ends = self.start, self.end
+        for lo in range(0, self.n, _FOLD_BLOCK):
+            hi = lo + _FOLD_BLOCK
+            fold += _fold_all([text[s:e] for s, e in zip(starts[lo:hi], ends[lo:hi], strict=True)])
+        self.fold = fold
         sentences = doc["sentences"]
         self.sent_para = [int(s.attrs.get("paragraph", 0)) for s in sentences]
         self.sent_first: dict[int, int] = {}
@@ -130,7 +138,6 @@ class _View:
 
     # --------------------------------------------------------------- pairs
     def _pairs(self, doc: Doc) -> None:
-        # A running count of word tokens, once, so each pair costs O(log n).
         self._stray_at: dict[int, int] | None = None
         self._para_first: dict[int, int] | None = None  # token -> first token of its paragraph's run
         raw: list[tuple[int | None, int | None, int]] = []  # open pos, close pos, end of span
@@ -145,13 +152,24 @@ class _View:
             self.pair_close = {}
             self.inside = [False] * self.n
             return
-        word_count = list(accumulate((k != "punct" for k in self.kind), initial=0))  # words before each token
-        tok_at = {s: i for i, s in enumerate(self.start) if self.kind[i] == "punct"}
+        # The punctuation tokens, in order: a pair's words are its tokens less the marks between
+        # (two bisects), with no running count over every token of the text.
+        kind = self.kind
+        puncts = [i for i, k in enumerate(kind) if k == "punct"]
+        starts = self.start
+
+        def tok_at(pos: int | None) -> int | None:
+            """The punctuation token that starts at offset ``pos``, else None."""
+            if pos is None:
+                return None
+            i = bisect_left(starts, pos)
+            return i if i < self.n and starts[i] == pos and kind[i] == "punct" else None
+
         opens = sorted(r[0] for r in raw if r[0] is not None)
         pairs: list[_Pair] = []
         for o_pos, c_pos, span_end in sorted(raw, key=lambda r: r[0] if r[0] is not None else r[1] or 0):
-            o_tok = tok_at.get(o_pos) if o_pos is not None else None
-            c_tok = tok_at.get(c_pos) if c_pos is not None else None
+            o_tok = tok_at(o_pos)
+            c_tok = tok_at(c_pos)
             stray = False
             if o_pos is not None and o_tok is None or c_pos is not None and c_tok is None:
                 continue
@@ -177,22 +195,25 @@ class _View:
                 continue  # nested inside the previous quotation
             lo = bisect_left(self.start, start)
             hi = bisect_left(self.start, end)
-            words = word_count[hi] - word_count[lo]
+            words = hi - lo - (bisect_left(puncts, hi) - bisect_left(puncts, lo))
             pairs.append(_Pair(o_tok, c_tok, start, end, words, stray))
         self.pairs = pairs
         self.pair_open = {p.open_tok: k for k, p in enumerate(pairs) if p.open_tok is not None and not p.stray}
         self.pair_close = {p.close_tok: k for k, p in enumerate(pairs) if p.close_tok is not None}
-        # Tokens inside a quotation (a cue there belongs to the quoted speaker's words).
-        # Marked with a difference array: overlapping quotations cost no more than disjoint ones.
-        depth = [0] * (self.n + 1)
-        for p in pairs:
-            depth[bisect_left(self.start, p.start)] += 1
-            depth[bisect_left(self.start, p.end)] -= 1
-        self.inside = [False] * self.n
-        running = 0
-        for j in range(self.n):
-            running += depth[j]
-            self.inside[j] = running > 0
+        # Tokens inside a quotation (a cue there belongs to the quoted speaker's words): the
+        # quotations' token ranges merged first, so overlapping ones cost no more than disjoint ones,
+        # then each run marked by one slice (no Python step per token of the text).
+        ranges = sorted((bisect_left(self.start, p.start), bisect_left(self.start, p.end)) for p in pairs)
+        inside = self.inside = [False] * self.n
+        run_lo, run_hi = 0, 0
+        for lo, hi in ranges:
+            if lo >= hi:
+                continue  # (no token)
+            if lo > run_hi:
+                inside[run_lo:run_hi] = [True] * (run_hi - run_lo)
+                run_lo = lo
+            run_hi = max(run_hi, hi)
+        inside[run_lo:run_hi] = [True] * (run_hi - run_lo)
 
     def _unclosed_end(self, o_tok: int, span_end: int, opens: list[int]) -> int:
         """Where a quotation whose closing mark is missing ends (an offset).
@@ -383,17 +404,27 @@ class _View:
 
 
 def _single_quote_pairs(text: str) -> list[tuple[int | None, int | None, int]]:
-    """Pair ' ‘ ’ marks per paragraph from their context (apostrophes inside words are skipped)."""
+    """Pair ' ‘ ’ marks per paragraph from their context (apostrophes inside words are skipped).
+
+    A paragraph is a run of characters without a line break; only the marks are visited (each
+    one's paragraph bounds found from it), not every paragraph of the text.
+    """
     out: list[tuple[int | None, int | None, int]] = []
-    for para in re.finditer(r"[^\n]+", text):
-        pending: int | None = None
-        for m in _SINGLE.finditer(text, para.start(), para.end()):
-            i = m.start()
-            before = text[i - 1] if i > para.start() else " "
-            after = text[i + 1] if i + 1 < para.end() else " "
-            if (before.isspace() or before in ":(") and after.isalpha() and pending is None:
-                pending = i
-            elif pending is not None and (after.isspace() or not after.isalnum()) and not before.isspace():
-                out.append((pending, i, i + 1))
-                pending = None
+    para_start, para_end = 0, -1
+    pending: int | None = None
+    for m in _SINGLE.finditer(text):
+        i = m.start()
+        if i > para_end:  # the first mark of another paragraph
+            para_start = text.rfind("\n", 0, i) + 1
+            para_end = text.find("\n", i)
+            if para_end < 0:
+                para_end = len(text)
+            pending = None
+        before = text[i - 1] if i > para_start else " "
+        after = text[i + 1] if i + 1 < para_end else " "
+        if (before.isspace() or before in ":(") and after.isalpha() and pending is None:
+            pending = i
+        elif pending is not None and (after.isspace() or not after.isalnum()) and not before.isspace():
+            out.append((pending, i, i + 1))
+            pending = None
     return out
