@@ -121,14 +121,33 @@ _MIN_COUNT_2 = 1000  # two-letter parts must be frequent function words (في, �
 # Two-letter function words (folded) that glue onto their neighbours. Any other two-letter part
 # (حل, حد, ظل; transliterations سي, دي) must have been seen beside the part it is cut from:
 # ``يضمحل`` is a rare word, not ``يضم حل``.
+# Endings a definite noun may take (dual, plural, nisba); pronouns and verb endings it never takes.
+_DEFINITE_SUFFIXES = frozenset(("ان", "ين", "ون", "ات", "تان", "تين", "يه", "يون", "يين", "يات"))
 _FUNCTION_2 = frozenset((
     "في", "من", "عن", "مع", "ما", "لا", "لم", "لن", "قد", "او", "اي", "ان", "ام", "كل", "هو", "هي",
     "لو", "له", "به", "لك", "لي", "ثم", "اذ", "بل", "ضد", "تم", "بن", "ذا", "ذو", "ذي", "كم", "بد",
 ))
 _MIN_OOV_PART = 6  # an unknown part must be this long (short unknown bits are noise)
 _FINAL_BONUS = 9.0  # a cut right after an inner ة/ى
-_THRESHOLD = 6.25  # margin (nats) the split must win by
+_THRESHOLD = 6.0  # margin (nats) the split must win by
 _CONTEXT_RANGE = 3.0  # borderline band below the threshold where neighbours may decide
+# The chance that an unknown word falls apart into known words by accident is high for short
+# pieces (many 3-letter words: دفتر|دار, بلاك|بوش) and small for long ones (every piece 5+
+# letters): the margin moves with the shortest piece of the split.
+_LONG_PART = 5
+_LONG_PART_BONUS = 3.0
+_SHORT_PART_PENALTY = 1.0  # the shortest piece has 3 letters (2-letter ones are function words)
+# A split that leaves an unknown piece explains the token by two lost-space events and an
+# unseen word: less likely than the margin says (mostly foreign names read as word + rest).
+_UNKNOWN_PART_PENALTY = 3.0
+# Cache model (Kuhn & De Mori 1990): a word used elsewhere in the same text is likelier here.
+# P_doc(w) = P(w) + _DOC_WEIGHT * count_in_text(w) / words_in_text; for borderline tokens the
+# pieces gain by their other uses in the text and the unsplit token by its own repeats (a
+# name or word repeated as written is a word). Band: from _DOC_BELOW under the threshold to
+# _DOC_ABOVE over it.
+_DOC_WEIGHT = 0.2
+_DOC_BELOW = 6.0
+_DOC_ABOVE = 3.0
 _MAX_LETTERS = 48  # longer runs are not words; do not spend DP time on them
 # Fast path: a word seen this often in the corpus is a word. (A split would have to beat
 # it by exp(_THRESHOLD) ~ 1400x in bigram evidence, which never happens at this count.)
@@ -336,6 +355,8 @@ def _word_logp(key: str) -> float:
             if shape is None or (not prefix and not cut):
                 continue
             stem = key[plen:n - cut]
+            if not _clitics_agree(prefix, stem, key[n - cut:], shape):
+                continue
             stem_count = _count(stem)
             if not stem_count and shape[1] and stem.endswith("ت"):
                 stem_count = _count(stem[:-1] + "ه")  # ة is spelt ت before a pronoun
@@ -354,6 +375,19 @@ def _word_logp(key: str) -> float:
         if inner > _oov_logp(base):
             best = max(best, inner + _LOG_PRONOUN)
     return best
+
+
+def _clitics_agree(prefix: str, stem: str, suffix: str, shape: tuple[int, int]) -> bool:
+    """False for clitics Arabic spelling rules out: a definite noun (``ال`` + a known word, or
+    a proclitic ending in ``ال``/``لل``) takes no pronoun and no verb ending (``الفعاليات+ك``,
+    ``العند+ا`` are two glued words, not one), and the preposition ``ل`` before the article
+    is spelt ``لل`` (``ل+الثاني`` is ``لل`` + ``ثاني``)."""
+    definite = prefix.endswith(("ال", "لل"))
+    if not definite and stem.startswith("ال") and len(stem) > 3:
+        definite = _count(stem[2:]) > 0  # not التزام, التهاب...: their rest is no word
+        if definite and prefix.endswith("ل") and not prefix.endswith("لل"):
+            return False
+    return not definite or not suffix or (not shape[1] and suffix in _DEFINITE_SUFFIXES)
 
 
 def _needs_support(word: str) -> bool:
@@ -479,9 +513,26 @@ def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
     finals = tuple(i for i, ch in enumerate(letters[:-1]) if ch in _FINAL_ONLY)
     hamzas = _hamza_cuts(letters)
     cuts, margin = _analyse(key, finals, hamzas)
+    if cuts:
+        margin += _shape_adjustment(_parts(key, cuts))
     # A cut before folded letter i goes before that letter in the original, so marks
     # (diacritics, tatweel) stay with the letter they follow.
     return tuple(positions[c] for c in cuts), margin, key
+
+
+def _parts(key: str, cuts: tuple[int, ...]) -> list[str]:
+    """The pieces of ``key`` cut before each offset in ``cuts``."""
+    bounds = (0, *cuts, len(key))
+    return [key[bounds[k]:bounds[k + 1]] for k in range(len(bounds) - 1)]
+
+
+def _shape_adjustment(parts: list[str]) -> float:
+    """Margin correction for the pieces of a split: their shortest length, an unknown piece."""
+    shortest = min(len(p) for p in parts)
+    adjust = _LONG_PART_BONUS if shortest >= _LONG_PART else -_SHORT_PART_PENALTY if shortest == 3 else 0.0
+    if not all(_part_logp(p)[1] for p in parts):
+        adjust -= _UNKNOWN_PART_PENALTY
+    return adjust
 
 
 def split_glued(token: str) -> tuple[int, ...]:
@@ -534,22 +585,51 @@ def restore_spaces(text: str) -> list[int]:
     """
     out: list[int] = []
     matches = list(WORD_RE.finditer(text))
+    doc: dict[str, int] | None = None  # folded word -> uses in the text, made on first need
     for i, match in enumerate(matches):
         token = match.group()
         if len(token) < 2 * _MIN_PART:
             continue
         offsets, margin, key = _token_analysis(token)
-        if margin <= _THRESHOLD - _CONTEXT_RANGE:
+        if margin <= _THRESHOLD - _DOC_BELOW:
             continue
-        if margin <= _THRESHOLD:
-            prev = _neighbour_key(text, matches, i - 1, match.start(), before=True)
-            nxt = _neighbour_key(text, matches, i + 1, match.end(), before=False)
+        if margin <= _THRESHOLD + _DOC_ABOVE:
             cut_keys = tuple(len(fold(token[:o])) for o in offsets)
-            if margin + _context_gain(key, cut_keys, prev, nxt) <= _THRESHOLD:
+            if doc is None:
+                doc = {}
+                for m in matches:
+                    word = fold(m.group())
+                    doc[word] = doc.get(word, 0) + 1
+            margin += _doc_gain(key, cut_keys, doc, len(matches))
+            if _THRESHOLD - _CONTEXT_RANGE < margin <= _THRESHOLD:
+                prev = _neighbour_key(text, matches, i - 1, match.start(), before=True)
+                nxt = _neighbour_key(text, matches, i + 1, match.end(), before=False)
+                margin += _context_gain(key, cut_keys, prev, nxt)
+            if margin <= _THRESHOLD:
                 continue
         start = match.start()
         out.extend(start + o for o in offsets)
     return out
+
+
+def _doc_gain(key: str, cuts: tuple[int, ...], doc: dict[str, int], n_words: int) -> float:
+    """Cache-model evidence (see ``_DOC_WEIGHT``): log P_doc / P of each piece used elsewhere
+    in the text, less the same for the unsplit token's other occurrences."""
+    gain = 0.0
+    for part in _parts(key, cuts):
+        uses = doc.get(part, 0)
+        if uses:
+            logp = _part_logp(part)[0]
+            gain += _log1p_exp(math.log(_DOC_WEIGHT * uses / n_words) - (_word_logp(part) if logp is None else logp))
+    repeats = doc.get(key, 0) - 1  # the token itself is one of them
+    if repeats > 0:
+        gain -= _log1p_exp(math.log(_DOC_WEIGHT * repeats / n_words) - _word_logp(key))
+    return gain
+
+
+def _log1p_exp(x: float) -> float:
+    """log(1 + e^x) without overflow (unknown words have log P down to several hundred)."""
+    return x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
 
 
 def _neighbour_key(text: str, matches: list[re.Match[str]], j: int, edge: int, before: bool) -> str:
