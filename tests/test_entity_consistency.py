@@ -111,3 +111,85 @@ def test_entity_consistency_two_people_joined_by_and_are_not_one() -> None:
 def test_entity_consistency_epithets_of_god_are_no_mentions() -> None:
     doc = segmented("ونسأل العلي القدير أن يحفظ البلاد.")
     assert make_consistent(doc, [span_of(doc, "العلي القدير", "PERS")]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        ("وصل سمو ولي العهد إلى جدة مساء أمس.", "ولي العهد"),
+        ("استقبل سمو الضيوف في القصر.", "سمو"),
+        ("وأكد معالي الوزير أن العمل مستمر.", "معالي الوزير"),
+        ("وحضر الفريق أول الحفل الختامي.", "الفريق أول"),
+        ("وأشاد الحضور بحكمة القائد الحكيم المحنك في كلمته.", "الحكيم المحنك"),
+        ("ووصف الكاتب الزعيم بالرجل الشجاع الصبور.", "الشجاع الصبور"),
+    ],
+)
+def test_entity_consistency_descriptions_alone_are_no_person(text: str, tagged: str) -> None:
+    doc = segmented(text)
+    assert make_consistent(doc, [span_of(doc, tagged, "PERS")]) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        ("زار الملك الحسن الثاني المدينة.", "الحسن الثاني"),
+        ("استمع الحضور إلى تلاوة الشيخ الشعراوي.", "الشيخ الشعراوي"),
+        ("قال أمين الجميل إن الحوار ضروري.", "أمين الجميل"),
+        ("وصل الأمير الوليد بن طلال إلى باريس.", "الوليد بن طلال"),
+    ],
+)
+def test_entity_consistency_a_name_with_the_article_or_a_title_stays(text: str, tagged: str) -> None:
+    doc = segmented(text)
+    spans = [span_of(doc, tagged, "PERS")]
+    assert make_consistent(doc, spans) == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "facility", "label"),
+    [
+        ("أعلنت شركة عبدالرحيم منصور للتجارة أرباحها.", "عبدالرحيم منصور", "شركة عبدالرحيم منصور", "ORG"),
+        ("وقعت مجموعة بن لادن عقدا جديدا.", "بن لادن", "مجموعة بن لادن", "ORG"),
+        ("دخلت محطة سدير للطاقة الشمسية الخدمة.", "سدير", "محطة سدير", "LOC"),
+        ("نزل الوفد في فندق ريتز كارلتون.", "ريتز كارلتون", "فندق ريتز كارلتون", "ORG"),
+    ],
+)
+def test_entity_consistency_company_or_station_named_after_a_person(
+    text: str, tagged: str, facility: str, label: str
+) -> None:
+    doc = segmented(text)
+    assert rendered(doc, make_consistent(doc, [span_of(doc, tagged, "PERS")])) == [(facility, label)]
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        ("وقال مدير المستشفى الدكتور سامي العلي إن الحالة مستقرة.", "الدكتور سامي العلي"),
+        ("وأكد رئيس الشركة جورج سالم أن الأرباح زادت.", "جورج سالم"),
+        ("وقال رئيس النادي فهد المطيري إن المدرب باق.", "فهد المطيري"),
+        ("وأوضح مقدم برنامجه عادل الحربي أن الحلقة مؤجلة.", "عادل الحربي"),
+    ],
+)
+def test_entity_consistency_a_person_in_apposition_to_a_definite_noun_stays_a_person(text: str, tagged: str) -> None:
+    # with the article or a pronoun, the noun is not the construct head of a facility's name
+    doc = segmented(text)
+    spans = [span_of(doc, tagged, "PERS")]
+    assert make_consistent(doc, spans) == spans
+
+
+def test_entity_consistency_a_name_starting_with_alef_madda_is_not_an_epithet() -> None:
+    doc = segmented("وفازت الطالبة آلاء السعدي بالمركز الأول.")
+    spans = [span_of(doc, "آلاء السعدي", "PERS")]
+    assert make_consistent(doc, spans) == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "entity"),
+    [
+        ("انطلقت منافسات دوري سامي الجابر للناشئين أمس.", "سامي الجابر", "دوري سامي الجابر"),
+        ("يستعد الفريق لمنافسات دوري «سامي الجابر» للناشئين.", "سامي الجابر", "سامي الجابر"),
+        ("فاز الهلال بكأس الملك عبدالعزيز للمرة الثالثة.", "عبدالعزيز", "كأس الملك عبدالعزيز"),
+    ],
+)
+def test_entity_consistency_competition_named_after_a_person_is_misc(text: str, tagged: str, entity: str) -> None:
+    doc = segmented(text)
+    assert rendered(doc, make_consistent(doc, [span_of(doc, tagged, "PERS")])) == [(entity, "MISC")]

@@ -7,13 +7,19 @@ The tagger decides token by token; an analyst reads the article as a whole. Afte
    (``سلمان بن عبدالعزيز آل سعود - حفظه الله`` ends at ``سعود``);
 2. a title written after a name is not part of it (``محمد بن سلمان ولي ولي العهد`` ends at
    ``سلمان``; the referent keeps titles as descriptions);
-3. a facility, institution or award named after a person is a place or an organisation, not
-   the person (``مسجد الرحمن``, ``مستشفى الملك فهد`` after ``افتتح``);
+3. a facility, institution, company, award or competition named after a person is a place, an
+   organisation or an event, not the person (``مسجد الرحمن``, ``مستشفى الملك فهد`` after ``افتتح``,
+   ``شركة عبداللطيف جميل``, ``دوري «عبداللطيف جميل»``) — when the noun is in the construct state:
+   ``مدير المستشفى الدكتور …`` (the article) names a person in apposition;
 4. a one-word mention takes the label of the fuller name it ends in (``ديفيد كاميرون`` is PERS,
    so the later ``كاميرون`` is PERS, not LOC), so that the referents component can join them;
 5. a "person" ending in a transliterated place word is a place (``لوفتس رود``), one with a word
    in Latin letters or headed by a drug or disease noun is MISC (``رسالة SMS``, ``عقار …``), and
-   a person ends before a word joined by و (``ميسي والبرازيلي نيمار`` is ``ميسي``).
+   a person ends before a word joined by و (``ميسي والبرازيلي نيمار`` is ``ميسي``);
+6. a "person" that is only a description is no mention: titles and forms of address alone
+   (``ولي العهد``, ``سمو``), or an epithet of words that all carry the article and none of which
+   is a known name (``القائد الحكيم`` is a title and a name-less epithet; ``الحسن الثاني`` keeps
+   its name ``حسن``).
 
 The lists are data in :mod:`khabar.lang.ar.honorifics`.
 """
@@ -23,11 +29,13 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from khabar.doc import Doc, Span
+from khabar.lang.ar.clitic_evidence import PROCLITIC_SURFACES, name_words
 from khabar.lang.ar.honorifics import (
     FACILITY_NOUNS,
     NON_PERSON_HEADS,
     PLACE_TAIL_WORDS,
     RELIGIOUS_FORMULAS,
+    TITLE_WORDS,
     TRAILING_TITLES,
 )
 from khabar.lang.ar.normalize import fold
@@ -36,6 +44,7 @@ _DASHES = frozenset("-–—ـ،,()")
 # titles that may stand between a facility noun and the name it bears (مستشفى الملك فهد)
 _NAME_TITLES = frozenset(fold(w)[2:] for w in ("الملك", "الأمير", "الشيخ", "الإمام", "الرئيس", "السلطان", "الدكتور"))
 _MAX_FORMULA_WORDS = 5
+_QUOTE_MARKS = frozenset("«»\"'“”()")
 
 
 def _key(word: str) -> str:
@@ -102,21 +111,40 @@ def _trim(span: Span, toks: _Tokens) -> Span | None:
     return Span(span.start, toks.ends[idx[cut - 1]], span.label, dict(span.attrs))
 
 
+def _construct_facility(toks: _Tokens, i: int) -> str | None:
+    """The label of token ``i`` when it is a facility noun in the construct state, which a name
+    follows (``بمستشفى``, ``شركة``), else None. With the article or a pronoun the name after it
+    is in apposition, not the facility's name: ``مدير المستشفى الدكتور …``, ``برنامجه``."""
+    word = fold(toks.texts[i]).strip(".,;:!?\"'()«»")
+    for q in PROCLITIC_SURFACES:
+        if word.startswith(q) and word[len(q) :] in FACILITY_NOUNS:
+            return FACILITY_NOUNS[word[len(q) :]]
+    return None
+
+
 def _facility(span: Span, toks: _Tokens) -> Span:
     """A person's name that names a facility, with the facility noun, as LOC or ORG."""
     idx = list(toks.inside(span))
     if not idx:
         return span
-    first = _key(toks.bases[idx[0]])
-    if first in FACILITY_NOUNS and len(idx) > 1:
-        return Span(span.start, span.end, FACILITY_NOUNS[first], dict(span.attrs))
+    first = _construct_facility(toks, idx[0])
+    if first is not None and len(idx) > 1:
+        return Span(span.start, span.end, first, dict(span.attrs))
     sentence = toks.spans[idx[0]].attrs.get("sentence")
     before = idx[0] - 1
+    quoted = False
     while before >= 0 and toks.spans[before].attrs.get("sentence") == sentence:
+        label = _construct_facility(toks, before)
+        if label is not None:  # بمستشفى الملك فهد: the facility starts at مستشفى
+            if quoted:  # دوري «عبداللطيف جميل»: the name as written between the marks
+                return Span(span.start, span.end, label, dict(span.attrs))
+            return Span(toks.name_starts[before], span.end, label, dict(span.attrs))
         word = _key(toks.bases[before])
-        if word in FACILITY_NOUNS:  # بمستشفى الملك فهد: the facility starts at مستشفى
-            return Span(toks.name_starts[before], span.end, FACILITY_NOUNS[word], dict(span.attrs))
-        if word not in _NAME_TITLES or idx[0] - before >= 3:
+        if not word:  # a quotation mark or a bracket: دوري «عبداللطيف جميل»
+            if quoted or idx[0] - before >= 2 or not all(ch in _QUOTE_MARKS for ch in toks.texts[before]):
+                break
+            quoted = True
+        elif word not in _NAME_TITLES or idx[0] - before >= 3:
             break
         before -= 1
     return span
@@ -132,6 +160,26 @@ def _not_a_person(span: Span, toks: _Tokens) -> Span:
     if heads or any(toks.spans[i].attrs.get("kind") == "latin" for i in idx):
         return Span(span.start, span.end, "MISC", dict(span.attrs))
     return span
+
+
+def _description_only(span: Span, toks: _Tokens) -> bool:
+    """Whether a "person" is only titles (``ولي العهد``) or a name-less epithet (``الحكيم المحنك``)."""
+    idx = list(toks.inside(span))
+    if not idx:
+        return False
+    keys = [_key(toks.bases[i]) for i in idx]
+    if all(k in TITLE_WORDS for k in keys):
+        return True
+    if len(idx) < 2 or any(k in TITLE_WORDS for k in keys):
+        return False  # a title and an article-word is a name: الشيخ الشعراوي
+    names = name_words()
+    return all(_definite(toks, i) and k not in names for i, k in zip(idx, keys, strict=True))
+
+
+def _definite(toks: _Tokens, i: int) -> bool:
+    """Whether token ``i`` carries the article after any proclitics (``الحكيم``, ``بالحكيم``)."""
+    word = toks.texts[i]  # not folded: آلاء has no article
+    return any(word.startswith(q + "ال") for q in PROCLITIC_SURFACES) or word.startswith("لل")
 
 
 def make_consistent(doc: Doc, spans: list[Span], token_texts: list[str] | None = None) -> list[Span]:
@@ -152,6 +200,8 @@ def make_consistent(doc: Doc, spans: list[Span], token_texts: list[str] | None =
     for span in spans:
         trimmed = _trim(span, toks)
         if trimmed is None:
+            continue
+        if trimmed.label == "PERS" and _description_only(trimmed, toks):
             continue
         if trimmed.label == "PERS":
             trimmed = _facility(trimmed, toks)

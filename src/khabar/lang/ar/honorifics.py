@@ -49,20 +49,37 @@ LEADING_TITLES: Final = _folded(
     """
 )
 
-# Nouns of a facility, an institution or an award named after a person (``مسجد الرحمن``,
-# ``مستشفى الملك فهد``, ``جامعة الملك عبدالعزيز``): label of the whole name.
+# Words of titles, ranks and forms of address (``ولي العهد``, ``سمو``, ``الفريق أول``): a "person"
+# made of these words alone is a description, not a name. Words that are also common given
+# names (أمين، أمير، سلطان) are not here.
+TITLE_WORDS: Final = frozenset(
+    w[2:] if w.startswith("ال") and len(w) > 3 else w
+    for w in _folded(
+        """
+        ولي، العهد، الملك، الملكة، الأمير، الأميرة، الملكي، الشيخ، الشيخة، الرئيس، رئيس، رئيسة، الوزير، وزير،
+        وزيرة، نائب، العاهل، خادم، الحرمين، الشريفين، سمو، السمو، سموه، صاحب، جلالة، فخامة، معالي، سعادة، دولة،
+        فضيلة، سماحة، الإمام، الدكتور، دكتور، الدكتورة، د.، المهندس، اللواء، العميد، الفريق، العقيد، المشير،
+        ركن، أول، السيد، السيدة، الوزراء، العام، المتحدث، الناطق، المستشار، المدير، مدير، المحافظ، محافظ، القائد
+        """
+    )
+)
+
+# Nouns of a facility, an institution, a company, an award or a competition named after a person
+# (``مسجد الرحمن``, ``مستشفى الملك فهد``, ``شركة عبداللطيف جميل``, ``كأس الملك``): label of the whole name.
 FACILITY_NOUNS: Final = {
     **dict.fromkeys(
-        _folded("مسجد، جامع، مطار، شارع، طريق، ميناء، مدينة، حي، جسر، ملعب، استاد، ستاد، برج، حديقة، قاعدة، ميدان، قصر"),
+        _folded("مسجد، جامع، مطار، شارع، طريق، ميناء، مدينة، حي، جسر، ملعب، استاد، ستاد، برج، حديقة، قاعدة، ميدان، قصر، محطة"),
         "LOC",
     ),
     **dict.fromkeys(
         _folded(
             "مستشفى، جامعة، كلية، معهد، مدرسة، مركز، مجمع، مؤسسة، جمعية، جائزة، مكتبة، مستوصف، أكاديمية، "
-            "كرسي، صندوق، برنامج، مشروع، قاعة"
+            "كرسي، صندوق، برنامج، مشروع، قاعة، شركة، مجموعة، مصنع، بنك، مصرف، فندق، نادي"
         ),
         "ORG",
     ),
+    # competitions and events named after a person or a sponsor (دوري عبداللطيف جميل, كأس الملك)
+    **dict.fromkeys(_folded("دوري، كأس، بطولة، مهرجان، سباق، ماراثون، مسابقة، ملتقى"), "MISC"),
 }
 
 
