@@ -80,6 +80,8 @@ WARM_UP_SOURCE_META: Mapping[str, Any] = {"id": "warm-up-2", "source": "BBC Arab
 def work_prefix(text: str) -> int | None:
     """Where the analysed part of ``text`` ends under the work budget; None when it all fits."""
     end = min(len(text), MAX_WORK_CHARS)
+    if end == len(text) and end <= MAX_WORK_TOKENS:
+        return None  # (every token has a character at least: no token count to read)
     for n, m in enumerate(_TOKEN.finditer(text, 0, end), 1):
         if n > MAX_WORK_TOKENS:
             end = m.start()
@@ -157,9 +159,14 @@ class Pipeline:
 
     def _run(self, doc: Doc) -> Doc:
         skip = False
+        longest = -1
+        counted: object = None  # the tokens layer whose longest sentence is ``longest``
         for name, module in zip(self.names, self._modules, strict=True):
             if name in _SEQUENCE_COMPONENTS:
-                if not skip and (longest := _longest_sentence(doc)) > MAX_SENTENCE_TOKENS:
+                if not skip and counted is not doc["tokens"]:  # (counted once: ner and after keep the tokens)
+                    counted = doc["tokens"]
+                    longest = _longest_sentence(doc)
+                if not skip and longest > MAX_SENTENCE_TOKENS:
                     skip = True
                     skipped = ", ".join(n for n in self.names if n in _SEQUENCE_COMPONENTS)
                     _warn(
