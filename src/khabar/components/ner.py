@@ -113,7 +113,7 @@ def apply_rules(featurizer: Featurizer, tokens: Sequence[str], tags: Sequence[st
     out = list(tags)
     n = len(tokens)
     institutions, starts, surnames, parts = _rule_tables()
-    keys = [featurizer.word(t)[2] for t in tokens]
+    keys = [w[2] for w in featurizer.words(tokens)]
     run_at: set[tuple[int, int]] | None = None
     for i in range(n):
         if keys[i][0] not in starts and "ال" + keys[i][1] not in starts:
@@ -333,7 +333,16 @@ def predict(doc: Doc) -> list[Span]:
     spans: list[Span] = []
     # tag the repaired letters (presentation forms folded, tatweel dropped); a repair can put a
     # space inside a token's original stretch: tag the letters only
-    texts = ["".join((doc.repaired_text(t) or doc.span_text(t)).split()) for t in tokens]
+    # (doc.repaired_text / doc.span_text of each token, the view and its map fetched once)
+    original = doc.text
+    if not doc.edits:
+        texts = ["".join(original[t.start : t.end].split()) for t in tokens]
+    else:
+        repaired, to_derived = doc.repaired, doc.repaired_map.to_derived
+        texts = [
+            "".join((repaired[to_derived(t.start) : to_derived(t.end)] or original[t.start : t.end]).split())
+            for t in tokens
+        ]
     sentences = [[texts[i] for i in group] for group in groups]
     for group, tags in zip(groups, tag_sentences(sentences, None), strict=True):
         for first, last, label in entity_runs(tags):

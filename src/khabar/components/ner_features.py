@@ -199,6 +199,7 @@ def _split(token: str) -> tuple[str, str, str]:
     return "+".join(m.form for m in pre), nop, fold(token[core_start:])
 
 
+_OFFSETS: Final = ("-2", "-1", "+1", "+2")  # the context features' prefixes, in the order of a word's ctx
 _WordFeatures = tuple[tuple[str, ...], tuple[tuple[str, ...], ...], tuple[str, ...]]
 
 
@@ -234,6 +235,17 @@ class Featurizer:
         # dropped before they cost a string conversion and a look-up in crfsuite. Each maps to
         # itself, so that cached features share one string object per feature.
         self.known: dict[str, str] | None = None if known is None else {x: x for x in known}
+        # The same table by context offset: a neighbour's feature s -> the known string offset + s
+        # (exactly ``known.get(offset + s)``), so a word's context features cost a look-up each and
+        # no new string per offset.
+        self._near_known: tuple[dict[str, str], ...] | None = None
+        if self.known is not None:
+            by_offset: dict[str, dict[str, str]] = {off: {} for off in _OFFSETS}
+            for x in self.known:
+                table = by_offset.get(x[:2])
+                if table is not None:
+                    table[x[2:]] = x
+            self._near_known = tuple(by_offset[off] for off in _OFFSETS)
         unknown = self.families - set(ALL_FAMILIES)
         if unknown:
             raise ValueError(f"unknown feature families: {sorted(unknown)}")
@@ -279,12 +291,10 @@ class Featurizer:
         known = self.known
         ctx: tuple[tuple[str, ...], ...] = ()
         if "context" in fam:
-            offsets = ("-2", "-1", "+1", "+2")
-            if known is None:
-                ctx = tuple(tuple([off + s for s in near]) for off in offsets)
+            if self._near_known is None:
+                ctx = tuple(tuple([off + s for s in near]) for off in _OFFSETS)
             else:
-                get = known.get
-                ctx = tuple(tuple([k for k in [get(off + s) for s in near] if k is not None]) for off in offsets)
+                ctx = tuple(tuple([k for k in map(table.get, near) if k is not None]) for table in self._near_known)
         if known is not None:
             get = known.get
             own = [k for k in [get(x) for x in own] if k is not None]
@@ -307,11 +317,15 @@ class Featurizer:
                 self._cache[token] = hit
         return hit
 
+    def words(self, tokens: Sequence[str]) -> list[_WordFeatures]:
+        """``[self.word(t) for t in tokens]``, a hit in the newer cache generation read without a call."""
+        get, word = self._cache.get, self.word
+        return [get(t) or word(t) for t in tokens]
+
     def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
         """Feature lists, one per token."""
         n = len(tokens)
-        word = self.word
-        words = [word(t) for t in tokens]
+        words = self.words(tokens)
         out: list[list[str]] = []
         fam = self.families
         context = "context" in fam
@@ -406,8 +420,8 @@ def stack_features(
     labels: list[list[str]] = []
     for toks, tags in zip(sentences, first, strict=True):
         ks = []
-        for t in toks:
-            core = featurizer.word(t)[2][1]
+        for w in featurizer.words(toks):
+            core = w[2][1]
             ks.append(core if len(core) >= 2 and core.isalpha() else "")
         keys.append(ks)
         labels.append([tag[2:] if tag != "O" else "O" for tag in tags])
