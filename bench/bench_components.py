@@ -30,11 +30,27 @@ the modules they are made of: ``khabar.dates``, the quotes steps, read with ``gi
 this process on the same Docs, the other components shared), over the N articles (and the long one
 with ``--long``); it prints the number of identical Docs.
 
+``--in-run`` adds a second table, timed another way: each component INSIDE one real pipeline pass
+per article (``Pipeline.analyze``, its components wrapped so that ``time.process_time`` is read
+around each one's ``predict`` + ``set_annotations``), in a fresh process per revision (models
+loaded by analysing the first article once, as above), every article analysed exactly once.
+So each component finds the caches as a real run leaves them, after the components before it
+on this and the earlier articles; nothing warms them with an extra pass. The first table's
+untimed pass runs every article through the pipeline before the components are timed, so a
+component meets every word of the selection a second time: an unbounded cache (b15868e's) then
+answers everything from memory, a bounded one (``KHABAR_MEMO_MAXSIZE``) part of it, and the
+first table reads bounded caches as slower than a real run finds them. The whole pipeline is the
+sum of the ``analyze`` calls of the same pass; ``(outside components)`` is what is left of it
+(Doc creation, the work-budget and sentence-length checks, and the garbage collections that the
+components and the pipeline put off until they return: ``khabar.gcpause``). With ``--repeat R`` it is R fresh
+processes per revision, each figure the best of R. The first table is printed too, unchanged.
+
 ``--paired BASE`` times those same components here and at BASE in turns on the same Docs
 (old, new, old, new ..., best of 3): on a machine shared with other jobs, CPU seconds of two
 runs minutes apart can differ by 2x for unchanged code; taken in turns they do not.
 
-    python bench/bench_components.py [--articles 500] [--against b15868e] [--long] [--identity REV] [--paired REV]
+    python bench/bench_components.py [--articles 500] [--against b15868e] [--long] [--in-run] [--identity REV]
+                                     [--paired REV]
 """
 
 from __future__ import annotations
@@ -200,6 +216,78 @@ def measure(records: list[dict[str, Any]], repeat: int, long: dict[str, Any] | N
     return out
 
 
+def measure_in_run(records: list[dict[str, Any]]) -> dict[str, Any]:
+    """CPU seconds of each component inside one real pipeline pass over ``records`` (see ``--in-run``)."""
+    import khabar
+    from khabar.pipeline import Pipeline
+
+    clock = time.process_time
+    nlp = Pipeline()
+    nlp.analyze(records[0]["text"], records[0]["meta"])  # loads the models, as measure() does
+    spent: dict[str, float] = {}
+
+    class Timed:
+        """A component module whose predict + set_annotations adds its CPU seconds to ``spent``."""
+
+        def __init__(self, name: str, module: Any) -> None:
+            self.name, self.module, self.t0 = name, module, 0.0
+            spent[name] = 0.0
+
+        def predict(self, doc: Any) -> Any:
+            self.t0 = clock()
+            return self.module.predict(doc)
+
+        def set_annotations(self, doc: Any, result: Any) -> None:
+            self.module.set_annotations(doc, result)
+            spent[self.name] += clock() - self.t0
+
+    nlp._modules = [Timed(n, m) for n, m in zip(nlp.names, nlp._modules, strict=True)]
+    gc.collect()
+    pipeline_s = 0.0
+    for r in records:
+        t0 = clock()
+        nlp.analyze(r["text"], r["meta"])
+        pipeline_s += clock() - t0
+    return {
+        "khabar": str(Path(khabar.__file__).resolve().parent),
+        "articles": len(records),
+        "words": sum(len(r["text"].split()) for r in records),
+        "pipeline_s": pipeline_s,
+        "components_s": spent,
+    }
+
+
+def run_in_run(src: Path, args: argparse.Namespace) -> dict[str, Any]:
+    """``measure_in_run`` with khabar from ``src``, in ``args.repeat`` fresh processes: each figure the best."""
+    cmd = [sys.executable, __file__, "--json-in-run", "--articles", str(args.articles), "--data", str(args.data)]
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    best: dict[str, Any] | None = None
+    for _ in range(args.repeat):
+        done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+        res: dict[str, Any] = json.loads(done.stdout)
+        if not res["khabar"].startswith(str(src)):
+            raise SystemExit(f"the in-run measurement imported khabar from {res['khabar']}, not {src}")
+        if best is None:
+            best = res
+            continue
+        best["pipeline_s"] = min(best["pipeline_s"], res["pipeline_s"])
+        for n, secs in res["components_s"].items():
+            best["components_s"][n] = min(best["components_s"].get(n, secs), secs)
+    assert best is not None
+    return best
+
+
+def _worktree(rev: str) -> Path:
+    """A checkout of git revision ``rev`` under /tmp (made once)."""
+    sha = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", rev], check=True, capture_output=True, text=True
+    ).stdout.strip()
+    tree = Path(f"/tmp/khabar-{sha}")
+    if not tree.exists():
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), sha], check=True)
+    return tree
+
+
 # ----------------------------------------------------------------------------- identity
 def _git_show(rev: str, path: str) -> str:
     return subprocess.run(
@@ -350,6 +438,12 @@ def report(results: list[tuple[str, dict[str, Any]]]) -> None:
             [sum(s for n, s in res["components_s"].items() if n not in skip and n in names) for _, res in results],
             words,
         )
+    if all("in_run" in res for _, res in results):
+        row(
+            "(outside components)",
+            [res["pipeline_s"] - sum(res["components_s"].values()) for _, res in results],
+            words,
+        )
     row("whole pipeline", [res["pipeline_s"] for _, res in results], words)
     if "long_s" in results[0][1]:
         print()
@@ -370,12 +464,7 @@ def report(results: list[tuple[str, dict[str, Any]]]) -> None:
 
 def run_against(rev: str, args: argparse.Namespace) -> dict[str, Any]:
     """This script's measurement run at git revision ``rev`` (a worktree under /tmp), in a subprocess."""
-    sha = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--short", rev], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    tree = Path(f"/tmp/khabar-{sha}")
-    if not tree.exists():
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), sha], check=True)
+    tree = _worktree(rev)
     cmd = [sys.executable, __file__, "--json", "--articles", str(args.articles), "--data", str(args.data)]
     cmd += ["--repeat", str(args.repeat)]
     if args.long:
@@ -398,10 +487,15 @@ def main() -> None:
     parser.add_argument("--long-words", type=int, default=140_000)
     parser.add_argument("--identity", metavar="BASE", help="check byte-identical Doc JSON against revision BASE")
     parser.add_argument("--paired", metavar="BASE", help="time the identity components here and at BASE in turns")
+    parser.add_argument("--in-run", action="store_true", help="also time each component inside one real pass")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the --against subprocess
+    parser.add_argument("--json-in-run", action="store_true", help=argparse.SUPPRESS)  # an --in-run process
     args = parser.parse_args()
 
     records = load_selection(args.data, args.articles)
+    if args.json_in_run:
+        print(json.dumps(measure_in_run(records)))
+        return
     long = long_article(records, args.long_words) if args.long else None
     if args.json:
         print(json.dumps(measure(records, args.repeat, long)))
@@ -427,6 +521,20 @@ def main() -> None:
     except OSError:
         pass
     report(results)
+    if args.in_run:
+        print()
+        print(
+            f"in one real pipeline pass per article (fresh process per revision, best of {args.repeat}): words / CPU-s"
+        )
+        in_run = [("this tree", run_in_run(REPO / "src", args))]
+        in_run += [(rev, run_in_run(_worktree(rev) / "src", args)) for rev in args.against]
+        for _, res in in_run:
+            res["in_run"] = True
+        try:
+            print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        except OSError:
+            pass
+        report(in_run)
 
 
 if __name__ == "__main__":
