@@ -193,3 +193,58 @@ def test_entity_consistency_a_name_starting_with_alef_madda_is_not_an_epithet() 
 def test_entity_consistency_competition_named_after_a_person_is_misc(text: str, tagged: str, entity: str) -> None:
     doc = segmented(text)
     assert rendered(doc, make_consistent(doc, [span_of(doc, tagged, "PERS")])) == [(entity, "MISC")]
+
+
+def _base_span(doc: Doc, token_start: int, label: str) -> Span:
+    """The tagger's mention as the words layer gives it: the base of the token at ``token_start``."""
+    token = next(t for t in doc["tokens"] if t.start == token_start)
+    i = doc["tokens"].index(token)
+    base = next(w for w in doc["words"] if w.attrs.get("token") == i and w.attrs.get("role") == "base")
+    return Span(base.start, token.end, label)
+
+
+@pytest.mark.parametrize("name", ["بلاتيني", "بنزيمة", "بالوتيلي", "ليبرمان"])
+def test_entity_consistency_a_cut_short_mention_grows_back_to_the_full_names_last_word(name: str) -> None:
+    doc = segmented(f"رشح الاتحاد جان {name} للجائزة. وقال {name} إن الموسم صعب. وأشاد الجمهور و{name} بالفوز.")
+    full = span_of(doc, f"جان {name}", "PERS")
+    second = _base_span(doc, doc.text.index(f"وقال {name}") + 5, "PERS")
+    third = _base_span(doc, doc.text.index(f"و{name} بالفوز"), "PERS")
+    assert doc.span_text(second) != name  # the segmenter cut it: the case under test
+    got = make_consistent(doc, [full, second, third])
+    assert rendered(doc, got) == [(f"جان {name}", "PERS"), (name, "PERS"), (name, "PERS")]
+
+
+def test_entity_consistency_a_proclitic_before_a_name_stays_outside_it() -> None:
+    doc = segmented("وصل المدرب جان كلوب إلى الملعب. ورحب الجمهور بكلوب بحرارة.")
+    full = span_of(doc, "جان كلوب", "PERS")
+    at = doc.text.index("بكلوب") + 1
+    spans = [full, Span(at, at + len("كلوب"), "PERS")]
+    assert make_consistent(doc, spans) == spans
+
+
+def test_entity_consistency_no_mention_grows_into_a_proclitic_and_a_place() -> None:
+    # the tagger took "سامي بالمغرب" for a name; the later المغرب must not become بالمغرب
+    doc = segmented("التقى الوفد سامي بالمغرب أمس. وعاد الوفد بالمغرب إلى العمل.")
+    full = span_of(doc, "سامي بالمغرب", "PERS")
+    second = _base_span(doc, doc.text.rindex("بالمغرب"), "LOC")
+    got = make_consistent(doc, [full, second])
+    assert rendered(doc, got)[1] == (doc.span_text(second), "LOC")
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged"),
+    [
+        ("وسجل البوليفي هدف الفوز في الدقيقة الأخيرة.", "البوليفي"),
+        ("وأضاف البرازيلي الهدف الثاني.", "البرازيلي"),
+        ("ورد الكولومبي على الانتقادات.", "الكولومبي"),
+    ],
+)
+def test_entity_consistency_a_nationality_alone_is_no_person(text: str, tagged: str) -> None:
+    doc = segmented(text)
+    assert make_consistent(doc, [span_of(doc, tagged, "PERS")]) == []
+
+
+def test_entity_consistency_a_family_name_alone_stays_a_person() -> None:
+    doc = segmented("وقال الشهري إن الفريق جاهز.")
+    spans = [span_of(doc, "الشهري", "PERS")]
+    assert make_consistent(doc, spans) == spans

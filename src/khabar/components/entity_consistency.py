@@ -13,13 +13,14 @@ The tagger decides token by token; an analyst reads the article as a whole. Afte
    ``مدير المستشفى الدكتور …`` (the article) names a person in apposition;
 4. a one-word mention takes the label of the fuller name it ends in (``ديفيد كاميرون`` is PERS,
    so the later ``كاميرون`` is PERS, not LOC), so that the referents component can join them;
+   one that the segmenter cut (``ب`` + ``لاتيني``) grows back to that name (``بلاتيني``);
 5. a "person" ending in a transliterated place word is a place (``لوفتس رود``), one with a word
    in Latin letters or headed by a drug or disease noun is MISC (``رسالة SMS``, ``عقار …``), and
    a person ends before a word joined by و (``ميسي والبرازيلي نيمار`` is ``ميسي``);
 6. a "person" that is only a description is no mention: titles and forms of address alone
    (``ولي العهد``, ``سمو``), or an epithet of words that all carry the article and none of which
    is a known name (``القائد الحكيم`` is a title and a name-less epithet; ``الحسن الثاني`` keeps
-   its name ``حسن``).
+   its name ``حسن``), or a nationality alone (``البوليفي``).
 
 The lists are data in :mod:`khabar.lang.ar.honorifics`.
 """
@@ -29,6 +30,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 
 from khabar.doc import Doc, Span
+from khabar.lang.ar import gazetteers
 from khabar.lang.ar.clitic_evidence import PROCLITIC_SURFACES, name_words
 from khabar.lang.ar.honorifics import (
     FACILITY_NOUNS,
@@ -44,6 +46,9 @@ _DASHES = frozenset("-–—ـ،,()")
 # titles that may stand between a facility noun and the name it bears (مستشفى الملك فهد)
 _NAME_TITLES = frozenset(fold(w)[2:] for w in ("الملك", "الأمير", "الشيخ", "الإمام", "الرئيس", "السلطان", "الدكتور"))
 _MAX_FORMULA_WORDS = 5
+_NATIONALITIES = frozenset(fold(w) for w in gazetteers.NATIONALITIES)
+_PLACES = frozenset(fold(w) for w in gazetteers.COUNTRIES | gazetteers.CITIES)
+_CLITIC_ARTICLE = ("بال", "وال", "فال", "كال", "لل")
 _QUOTE_MARKS = frozenset("«»\"'“”()")
 
 
@@ -170,16 +175,55 @@ def _description_only(span: Span, toks: _Tokens) -> bool:
     keys = [_key(toks.bases[i]) for i in idx]
     if all(k in TITLE_WORDS for k in keys):
         return True
+    if len(idx) == 1 and _definite(toks, idx[0]) and _nationality(keys[0]):
+        return True  # البوليفي: the Bolivian, a description
     if len(idx) < 2 or any(k in TITLE_WORDS for k in keys):
         return False  # a title and an article-word is a name: الشيخ الشعراوي
     names = name_words()
     return all(_definite(toks, i) and k not in names for i, k in zip(idx, keys, strict=True))
 
 
+def _nationality(key: str) -> bool:
+    """Whether a word without the article is a nationality adjective: listed, or a place of the
+    gazetteers with the nisba ي (بوليفي from بوليفيا, برازيلي from البرازيل)."""
+    if key in _NATIONALITIES:
+        return True
+    if not key.endswith("ي") or len(key) < 4:
+        return False
+    stem = key[:-1]
+    return any(form in _PLACES for form in (stem, key + "ا", "ال" + stem))
+
+
 def _definite(toks: _Tokens, i: int) -> bool:
     """Whether token ``i`` carries the article after any proclitics (``الحكيم``, ``بالحكيم``)."""
     word = toks.texts[i]  # not folded: آلاء has no article
     return any(word.startswith(q + "ال") for q in PROCLITIC_SURFACES) or word.startswith("لل")
+
+
+def _clitic_and_name(word: str) -> bool:
+    """Whether ``word`` is a proclitic, the article and a known name (``بالمغرب``): no name to grow
+    a mention into, though a tagged "name" may end in it (``بالوتيلي`` is one name)."""
+    if not word.startswith(_CLITIC_ARTICLE):
+        return False
+    rest = "ال" + word[2:] if word.startswith("لل") else word[1:]
+    return rest in name_words() or _key(rest) in name_words()
+
+
+def _regrown(span: Span, toks: _Tokens, i: int, last_word: dict[str, str], text: str) -> Span:
+    """A one-word mention that the segmenter cut into a name (``ب`` + ``لاتيني``) grown back to the
+    name, when a fuller name of the article ends in the uncut word (``ميشيل بلاتيني``)."""
+    word = toks.texts[i]
+    start = toks.starts[i]
+    if span.start <= start or text[start : toks.ends[i]] != word:
+        return span
+    for q in sorted(PROCLITIC_SURFACES, key=len):  # بلاتيني itself before ب + لاتيني
+        rest = word[len(q) :]
+        if not word.startswith(q) or _clitic_and_name(rest):
+            continue
+        label = last_word.get(_key(rest))
+        if label is not None and start + len(q) < span.start:
+            return Span(start + len(q), span.end, label, dict(span.attrs))
+    return span
 
 
 def make_consistent(doc: Doc, spans: list[Span], token_texts: list[str] | None = None) -> list[Span]:
@@ -219,7 +263,9 @@ def make_consistent(doc: Doc, spans: list[Span], token_texts: list[str] | None =
         idx = list(toks.inside(span))
         if len(idx) == 1:
             label = last_word.get(_key(toks.bases[idx[0]]))
-            if label is not None and label != span.label:
+            if label is None:
+                span = _regrown(span, toks, idx[0], last_word, doc.text)
+            elif label != span.label:
                 span = Span(span.start, span.end, label, dict(span.attrs))
         if out and span.start < out[-1].end:  # a facility grown over an entity before it
             if span.end - span.start > out[-1].end - out[-1].start:
