@@ -35,6 +35,7 @@ from __future__ import annotations
 import array
 import math
 import re
+from collections import Counter
 from functools import lru_cache
 
 import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type information
@@ -126,6 +127,7 @@ _DEFINITE_SUFFIXES = frozenset(("ان", "ين", "ون", "ات", "تان", "تي�
 _FUNCTION_2 = frozenset((
     "في", "من", "عن", "مع", "ما", "لا", "لم", "لن", "قد", "او", "اي", "ان", "ام", "كل", "هو", "هي",
     "لو", "له", "به", "لك", "لي", "ثم", "اذ", "بل", "ضد", "تم", "بن", "ذا", "ذو", "ذي", "كم", "بد",
+    "هل", "هم", "هن", "بي", "بك",
 ))
 _MIN_OOV_PART = 6  # an unknown part must be this long (short unknown bits are noise)
 _FINAL_BONUS = 9.0  # a cut right after an inner ة/ى
@@ -355,7 +357,7 @@ def _word_logp(key: str) -> float:
             if shape is None or (not prefix and not cut):
                 continue
             stem = key[plen:n - cut]
-            if not _clitics_agree(prefix, stem, key[n - cut:], shape):
+            if (plen > 1 or stem.startswith("ال")) and not _clitics_agree(prefix, stem, key[n - cut:], shape):
                 continue
             stem_count = _count(stem)
             if not stem_count and shape[1] and stem.endswith("ت"):
@@ -492,10 +494,17 @@ def _hamza_cuts(letters: str) -> tuple[int, ...]:
 def _is_name(letters: str) -> bool:
     """A gazetteer or annotated name, alone or after proclitics: a word, never two glued
     (``فيينتيان`` is not ``في`` + ``ينتيان``; names from :func:`clitic_evidence.name_words`)."""
-    from khabar.lang.ar.clitic_evidence import PROCLITIC_SURFACES, name_words
+    global _NAME_TABLES
+    if _NAME_TABLES is None:
+        from khabar.lang.ar.clitic_evidence import PROCLITIC_SURFACES, name_words
 
-    names = name_words()
-    return any(letters.startswith(q) and letters[len(q) :] in names for q in PROCLITIC_SURFACES)
+        _NAME_TABLES = (frozenset(PROCLITIC_SURFACES), max(map(len, PROCLITIC_SURFACES)), name_words())
+    surfaces, longest, names = _NAME_TABLES
+    # one slice per possible proclitic length, not one startswith per proclitic
+    return any(letters[:k] in surfaces and letters[k:] in names for k in range(min(longest, len(letters)) + 1))
+
+
+_NAME_TABLES: tuple[frozenset[str], int, frozenset[str]] | None = None
 
 
 @lru_cache(maxsize=2 * MEMO_MAXSIZE)
@@ -508,9 +517,12 @@ def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
         positions = [i for i, ch in enumerate(token) if _LETTER_RE.match(ch)]
         letters = "".join(token[i] for i in positions)
     key = normalize_fold(letters)
+    finals = tuple(i for i, ch in enumerate(letters[:-1]) if ch in _FINAL_ONLY)
+    count = _count(key)
+    if count >= _WORD_COUNT or count >= _SAFE_COUNT and not finals:
+        return (), -math.inf, key  # a word (as _analyse would say), without the name and hamza look-ups
     if _is_name(letters):
         return (), -math.inf, key
-    finals = tuple(i for i, ch in enumerate(letters[:-1]) if ch in _FINAL_ONLY)
     hamzas = _hamza_cuts(letters)
     cuts, margin = _analyse(key, finals, hamzas)
     if cuts:
@@ -585,7 +597,7 @@ def restore_spaces(text: str) -> list[int]:
     """
     out: list[int] = []
     matches = list(WORD_RE.finditer(text))
-    doc: dict[str, int] | None = None  # folded word -> uses in the text, made on first need
+    doc: Counter[str] | None = None  # folded word -> uses in the text, made on first need
     for i, match in enumerate(matches):
         token = match.group()
         if len(token) < 2 * _MIN_PART:
@@ -596,10 +608,7 @@ def restore_spaces(text: str) -> list[int]:
         if margin <= _THRESHOLD + _DOC_ABOVE:
             cut_keys = tuple(len(fold(token[:o])) for o in offsets)
             if doc is None:
-                doc = {}
-                for m in matches:
-                    word = fold(m.group())
-                    doc[word] = doc.get(word, 0) + 1
+                doc = Counter(map(_fold_cached, map(re.Match.group, matches)))
             margin += _doc_gain(key, cut_keys, doc, len(matches))
             if _THRESHOLD - _CONTEXT_RANGE < margin <= _THRESHOLD:
                 prev = _neighbour_key(text, matches, i - 1, match.start(), before=True)
@@ -612,7 +621,10 @@ def restore_spaces(text: str) -> list[int]:
     return out
 
 
-def _doc_gain(key: str, cuts: tuple[int, ...], doc: dict[str, int], n_words: int) -> float:
+_fold_cached = lru_cache(maxsize=MEMO_MAXSIZE)(normalize_fold)
+
+
+def _doc_gain(key: str, cuts: tuple[int, ...], doc: Counter[str], n_words: int) -> float:
     """Cache-model evidence (see ``_DOC_WEIGHT``): log P_doc / P of each piece used elsewhere
     in the text, less the same for the unsplit token's other occurrences."""
     gain = 0.0
