@@ -258,3 +258,85 @@ def test_glue_never_splits_a_known_name(token: str) -> None:
     # gazetteer capitals whose letters read as في + ينتيان, بلا + باز: a name is one word
     assert split_glued(token) == ()
     assert restore_spaces("زار الوفد " + token + " أمس") == []
+
+
+# --- recall: spelling rules, piece lengths, the text's own words (issue 11) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("prefix", "stem", "suffix", "agree"),
+    [
+        ("", "كتاب", "ك", True),  # a bare noun takes a pronoun
+        ("ب", "الكتاب", "", True),  # ب before the article
+        ("", "الكتاب", "ك", False),  # a definite noun takes no pronoun
+        ("ال", "كتاب", "ها", False),
+        ("", "الكتاب", "ا", False),  # ... nor a verb ending
+        ("", "المدرس", "ون", True),  # ... but a plural ending
+        ("لل", "معلم", "ين", True),
+        ("ل", "الكتاب", "", False),  # ل before the article is spelt لل
+        ("", "التزام", "ه", True),  # التزام starts with ال but is no article + word
+    ],
+)
+def test_glue_clitics_agree_with_arabic_spelling(prefix: str, stem: str, suffix: str, agree: bool) -> None:
+    shape = glue._SUFFIXES.get(suffix, (0, 0))
+    assert glue._clitics_agree(prefix, stem, suffix, shape) is agree
+
+
+def test_glue_impossible_clitics_are_no_one_word_explanation() -> None:
+    # ل + الكتاب is no word: the token is unknown, not a clitic analysis
+    assert glue._word_logp("لالكتاب") == glue._oov_logp("لالكتاب")
+    assert glue._word_logp("بالكتاب") > glue._oov_logp("بالكتاب")
+    # a definite noun with a pronoun scores below the bare noun with it
+    assert glue._word_logp("الكتابك") < glue._word_logp("كتابك") - 3
+    assert glue._word_logp("التزامه") > glue._oov_logp("التزامه")  # التزام + ه is a word
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        ("المشروعكبير", ["المشروع", "كبير"]),  # not المشروعك + بير
+        ("الطلابكانوا", ["الطلاب", "كانوا"]),
+        ("العاملالجديد", ["العامل", "الجديد"]),  # not العام + لالجديد
+        ("الشركةكانت", ["الشركة", "كانت"]),
+        ("هلتعلم", ["هل", "تعلم"]),  # هل, هم: two-letter function words
+        ("هميعملون", ["هم", "يعملون"]),
+    ],
+)
+def test_glue_splits_after_a_definite_noun_and_function_words(token: str, words: list[str]) -> None:
+    assert _pieces(token, split_glued(token)) == words
+
+
+@pytest.mark.parametrize("token", ["التزامه", "والتهابها", "التزامهم", "لالتزامها"])
+def test_glue_keeps_words_that_start_with_alef_lam(token: str) -> None:
+    assert split_glued(token) == ()
+
+
+def _spaced(text: str) -> str:
+    offsets = set(restore_spaces(text))
+    return "".join(" " + ch if i in offsets else ch for i, ch in enumerate(text))
+
+
+def test_glue_pieces_used_elsewhere_in_the_text_decide_a_borderline_token() -> None:
+    # أوالجمعية alone is borderline and stays; in a text about the association it is أو الجمعية
+    alone = "قال إن الدعم سيصل إلى الأسر أوالجمعية نفسها."
+    assert restore_spaces(alone) == []
+    text = "أعلنت الجمعية الخيرية برنامجها. وقال رئيس الجمعية إن الدعم سيصل إلى الأسر أوالجمعية نفسها."
+    assert "الأسر أو الجمعية نفسها" in _spaced(text)
+    text = "وصل المعلم إلى المنزل. كان المنزل قديما، وقال إن المنزلكان مهجورا."
+    assert "إن المنزل كان مهجورا" in _spaced(text)
+    assert restore_spaces("زار الوفد المنزلكان القديم.") == []
+
+
+def test_glue_a_token_repeated_in_the_text_is_a_word() -> None:
+    # once, البيتكبير is split; written the same way four times it is the text's own word
+    assert _spaced("البيتكبير وجميل.") == "البيت كبير وجميل."
+    assert restore_spaces("البيتكبير ثم البيتكبير ثم البيتكبير والبيتكبير") == []
+
+
+def test_glue_short_pieces_weigh_less_than_long_ones() -> None:
+    # the same margin from the model counts more when every piece is long
+    long_parts = glue._shape_adjustment([glue.fold("الاقتصادية"), glue.fold("العالمية")])
+    short_parts = glue._shape_adjustment(["بيت", "كبير"])
+    unknown_part = glue._shape_adjustment([glue.fold("الاقتصادية"), "زرقنطيسي"])
+    assert long_parts > 0 > short_parts
+    assert unknown_part < long_parts
