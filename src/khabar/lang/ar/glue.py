@@ -136,9 +136,12 @@ _CONTEXT_RANGE = 3.0  # borderline band below the threshold where neighbours may
 # The chance that an unknown word falls apart into known words by accident is high for short
 # pieces (many 3-letter words: دفتر|دار, بلاك|بوش) and small for long ones (every piece 5+
 # letters): the margin moves with the shortest piece of the split.
+# A frequent 3-letter piece is a grammar word (الذي التي هذا على كان بين), no accident.
 _LONG_PART = 5
 _LONG_PART_BONUS = 3.0
 _SHORT_PART_PENALTY = 1.0  # the shortest piece has 3 letters (2-letter ones are function words)
+_FREQUENT_SHORT = 5000  # ... unless each 3-letter piece is seen this often
+_FREQUENT_SHORT_BONUS = 1.0
 # A split that leaves an unknown piece explains the token by two lost-space events and an
 # unseen word: less likely than the margin says (mostly foreign names read as word + rest).
 _UNKNOWN_PART_PENALTY = 3.0
@@ -541,7 +544,12 @@ def _parts(key: str, cuts: tuple[int, ...]) -> list[str]:
 def _shape_adjustment(parts: list[str]) -> float:
     """Margin correction for the pieces of a split: their shortest length, an unknown piece."""
     shortest = min(len(p) for p in parts)
-    adjust = _LONG_PART_BONUS if shortest >= _LONG_PART else -_SHORT_PART_PENALTY if shortest == 3 else 0.0
+    adjust = 0.0
+    if shortest >= _LONG_PART:
+        adjust = _LONG_PART_BONUS
+    elif shortest == 3:
+        frequent = all(_count(p) >= _FREQUENT_SHORT for p in parts if len(p) == 3)
+        adjust = _FREQUENT_SHORT_BONUS if frequent else -_SHORT_PART_PENALTY
     if not all(_part_logp(p)[1] for p in parts):
         adjust -= _UNKNOWN_PART_PENALTY
     return adjust
