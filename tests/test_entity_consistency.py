@@ -248,3 +248,22 @@ def test_entity_consistency_a_family_name_alone_stays_a_person() -> None:
     doc = segmented("وقال الشهري إن الفريق جاهز.")
     spans = [span_of(doc, "الشهري", "PERS")]
     assert make_consistent(doc, spans) == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "tagged", "name"),
+    [
+        ("وصل الملك فهد بن عبدالعزيز آل سعود -حفظه الله- إلى جدة.", "فهد بن عبدالعزيز آل سعود -حفظه", "فهد بن عبدالعزيز آل سعود"),
+        ("ذكر الشيخ عبدالله بن باز رحمه الله في فتواه.", "عبدالله بن باز رحمه", "عبدالله بن باز"),
+        ("روى أبو هريرة رضي الله عنه الحديث.", "أبو هريرة", "أبو هريرة"),
+    ],
+)
+def test_entity_consistency_a_name_ends_before_a_formula_the_tagger_cut(text: str, tagged: str, name: str) -> None:
+    doc = segmented(text)
+    assert rendered(doc, make_consistent(doc, [span_of(doc, tagged, "PERS")])) == [(name, "PERS")]
+
+
+def test_entity_consistency_abd_allah_written_apart_is_one_name() -> None:
+    doc = segmented("قال الرئيس علي عبد الله صالح إن الحوار مستمر.")
+    spans = [span_of(doc, "علي عبد الله صالح", "PERS")]
+    assert make_consistent(doc, spans) == spans

@@ -46,6 +46,13 @@ _DASHES = frozenset("-–—ـ،,()")
 # titles that may stand between a facility noun and the name it bears (مستشفى الملك فهد)
 _NAME_TITLES = frozenset(fold(w)[2:] for w in ("الملك", "الأمير", "الشيخ", "الإمام", "الرئيس", "السلطان", "الدكتور"))
 _MAX_FORMULA_WORDS = 5
+# first words of the formulas that are a verb or preposition with a pronoun (حفظه، رحمه، عليه):
+# never a word of a name, so a name ends before one even when the tagger stopped inside the formula
+_FORMULA_HEADS = frozenset(
+    f.split()[0]
+    for f in RELIGIOUS_FORMULAS
+    if " " in f and f.split()[0].endswith(("ه", "ها", "هم", "هما")) and f.split()[0] != fold("الله")
+)  # (الله is a word of names: عبد الله)
 _NATIONALITIES = frozenset(fold(w) for w in gazetteers.NATIONALITIES)
 _PLACES = frozenset(fold(w) for w in gazetteers.COUNTRIES | gazetteers.CITIES)
 _CLITIC_ARTICLE = ("بال", "وال", "فال", "كال", "لل")
@@ -108,6 +115,11 @@ def _trim(span: Span, toks: _Tokens) -> Span | None:
                 break
             if idx[k] in toks.conjoined:  # ميسي والبرازيلي نيمار: two people, not one
                 cut = k
+                break
+            if words[k].strip("".join(_DASHES)) in _FORMULA_HEADS:  # آل سعود -حفظه (الله outside the span)
+                cut = k
+                while cut > 0 and all(ch in _DASHES for ch in words[cut - 1]):
+                    cut -= 1
                 break
     if cut == 0:
         return None
