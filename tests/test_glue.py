@@ -340,3 +340,31 @@ def test_glue_short_pieces_weigh_less_than_long_ones() -> None:
     unknown_part = glue._shape_adjustment([glue.fold("الاقتصادية"), "زرقنطيسي"])
     assert long_parts > 0 > short_parts
     assert unknown_part < long_parts
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        # a short piece unknown as written is a word as a proclitic + a known word (ف + بكت)
+        ("فبكتطويلا", ["فبكت", "طويلا"]),
+        ("فركضتسريعا", ["فركضت", "سريعا"]),
+        ("فنامتمبكرا", ["فنامت", "مبكرا"]),  # not فنامتم + بكرا
+    ],
+)
+def test_glue_short_piece_with_a_proclitic_is_a_word(token: str, words: list[str]) -> None:
+    assert _pieces(token, split_glued(token)) == words
+
+
+@pytest.mark.parametrize(
+    ("prefix", "stem", "suffix", "agree"),
+    [
+        ("س", "يعمل", "", True),  # the future marker before an imperfect verb
+        ("وس", "نعمل", "", True),
+        ("س", "كتاب", "", False),  # ... never before a noun
+        ("", "كتب", "وه", True),  # كتبوه: the alef of وا drops before a pronoun
+        ("", "كتب", "واه", False),
+    ],
+)
+def test_glue_future_marker_and_plural_alef(prefix: str, stem: str, suffix: str, agree: bool) -> None:
+    shape = glue._SUFFIXES.get(suffix, (0, 0))
+    assert glue._clitics_agree(prefix, stem, suffix, shape) is agree

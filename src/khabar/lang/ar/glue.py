@@ -129,7 +129,9 @@ _FUNCTION_2 = frozenset((
     "لو", "له", "به", "لك", "لي", "ثم", "اذ", "بل", "ضد", "تم", "بن", "ذا", "ذو", "ذي", "كم", "بد",
     "هل", "هم", "هن", "بي", "بك",
 ))
-_MIN_OOV_PART = 6  # an unknown part must be this long (short unknown bits are noise)
+_MIN_OOV_PART = 6  # an unknown part must be this long (short unknown bits are noise) ...
+_MIN_CLITIC_PART = 4  # ... or this long and proclitics + a known word:
+_SHORT_PART_PROCLITICS = frozenset(("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"))
 _FINAL_BONUS = 9.0  # a cut right after an inner ة/ى
 _THRESHOLD = 6.0  # margin (nats) the split must win by
 _CONTEXT_RANGE = 3.0  # borderline band below the threshold where neighbours may decide
@@ -144,7 +146,7 @@ _FREQUENT_SHORT = 5000  # ... unless each 3-letter piece is seen this often
 _FREQUENT_SHORT_BONUS = 1.0
 # A split that leaves an unknown piece explains the token by two lost-space events and an
 # unseen word: less likely than the margin says (mostly foreign names read as word + rest).
-_UNKNOWN_PART_PENALTY = 3.0
+_UNKNOWN_PART_PENALTY = 3.5
 # Cache model (Kuhn & De Mori 1990): a word used elsewhere in the same text is likelier here.
 # P_doc(w) = P(w) + _DOC_WEIGHT * count_in_text(w) / words_in_text; for borderline tokens the
 # pieces gain by their other uses in the text and the unsplit token by its own repeats (a
@@ -360,7 +362,7 @@ def _word_logp(key: str) -> float:
             if shape is None or (not prefix and not cut):
                 continue
             stem = key[plen:n - cut]
-            if (plen > 1 or stem.startswith("ال")) and not _clitics_agree(prefix, stem, key[n - cut:], shape):
+            if (prefix or stem.startswith("ال")) and not _clitics_agree(prefix, stem, key[n - cut:], shape):
                 continue
             stem_count = _count(stem)
             if not stem_count and shape[1] and stem.endswith("ت"):
@@ -386,7 +388,13 @@ def _clitics_agree(prefix: str, stem: str, suffix: str, shape: tuple[int, int]) 
     """False for clitics Arabic spelling rules out: a definite noun (``ال`` + a known word, or
     a proclitic ending in ``ال``/``لل``) takes no pronoun and no verb ending (``الفعاليات+ك``,
     ``العند+ا`` are two glued words, not one), and the preposition ``ل`` before the article
-    is spelt ``لل`` (``ل+الثاني`` is ``لل`` + ``ثاني``)."""
+    is spelt ``لل`` (``ل+الثاني`` is ``لل`` + ``ثاني``); the future ``س`` comes before an
+    imperfect verb only (``سي``, ``ست``, ``سن``, ``سا``), and a verb's ``وا`` loses its alef before
+    a pronoun (``كتبوه``, never ``كتبواه``)."""
+    if prefix.endswith("س") and not stem.startswith(("ي", "ت", "ن", "ا")):
+        return False
+    if shape[1] and suffix.startswith("وا"):
+        return False
     definite = prefix.endswith(("ال", "لل"))
     if not definite and stem.startswith("ال") and len(stem) > 3:
         definite = _count(stem[2:]) > 0  # not التزام, التهاب...: their rest is no word
@@ -408,6 +416,18 @@ def _part_logp(word: str) -> tuple[float | None, bool]:
         return known, True
     if len(word) >= _MIN_OOV_PART:
         return _word_logp(word), False
+    if len(word) >= _MIN_CLITIC_PART and _count(word) == 0:
+        # a short unknown part is a word only as proclitics + a known word (ف+نظرت, و+مشوق)
+        best: float | None = None
+        for plen in (1, 2):
+            prefix, stem = word[:plen], word[plen:]
+            if prefix in _SHORT_PART_PROCLITICS and len(stem) >= 3 and _clitics_agree(prefix, stem, "", (0, 0)):
+                stem_count = _count(stem)
+                if stem_count:
+                    logp = math.log(stem_count) - _lexicon().log_total + _LOG_PREFIX
+                    best = logp if best is None else max(best, logp)
+        if best is not None:
+            return best, False
     return None, False
 
 
