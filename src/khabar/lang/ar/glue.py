@@ -108,6 +108,7 @@ _NOT_PARTS = frozenset(p for p in _PREFIXES if p.endswith(("ال", "لل")))
 # Model parameters (log space). Chosen on SaudiNewsNet samples (seeds 11, 12, 13) that
 # differ from the reported benchmark samples; see bench/bench_repair.py.
 _MU = 1000.0  # Dirichlet prior mass for bigram smoothing
+_PAIR_FLOOR = 0.3  # P(w2 | w1) >= this * P(w2): pairs seen once are pruned, so an unseen pair is weak evidence
 _LOG_PREFIX = math.log(0.05)  # cost of explaining a token with a proclitic
 _LOG_PRONOUN = math.log(0.05)  # ... with a pronoun suffix
 _LOG_INFLECTION = math.log(0.02)  # ... with an inflectional suffix
@@ -133,7 +134,7 @@ _MIN_OOV_PART = 6  # an unknown part must be this long (short unknown bits are n
 _MIN_CLITIC_PART = 4  # ... or this long and proclitics + a known word:
 _SHORT_PART_PROCLITICS = frozenset(("و", "ف", "ب", "ل", "ك", "وب", "ول", "وك", "فب", "فل", "فك"))
 _FINAL_BONUS = 9.0  # a cut right after an inner ة/ى
-_THRESHOLD = 6.0  # margin (nats) the split must win by
+_THRESHOLD = 6.25  # margin (nats) the split must win by
 _CONTEXT_RANGE = 3.0  # borderline band below the threshold where neighbours may decide
 # The chance that an unknown word falls apart into known words by accident is high for short
 # pieces (many 3-letter words: دفتر|دار, بلاك|بوش) and small for long ones (every piece 5+
@@ -437,7 +438,7 @@ def _bigram_logp(lex: _Lexicon, first: str, second: str) -> float:
     c_second = _count(second)
     c_pair = _pair_count(first, second)
     p_second = c_second / lex.total
-    return math.log((c_pair + _MU * p_second) / (c_first + _MU))
+    return math.log(max((c_pair + _MU * p_second) / (c_first + _MU), _PAIR_FLOOR * p_second))
 
 
 @lru_cache(maxsize=1 << 12)  # _token_analysis caches the tokens; this only adds spelling variants
