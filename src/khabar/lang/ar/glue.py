@@ -22,9 +22,16 @@ orthographic evidence of a boundary and earn a bonus; so, less, does an inner أ
 hamza on alef mostly starts a word: ``استطاعأن``, with its proclitics: ``أكبروأعقد``), which
 folding would otherwise hide (``استطاعان`` reads as a dual). A two-letter part must be a
 function word (في, من, ما...) or have been seen beside the part it is cut from, and a token
-seen 20 times or more in the counts is never split. ``restore_spaces`` also looks at
-the neighbouring words for borderline tokens (``عن الولاياتالمتحدة``): a split whose
-outer parts fit their neighbours is more likely a real glue.
+seen 20 times or more in the counts is never split. One-word explanations obey Arabic
+spelling (a definite noun takes no pronoun, ``ل`` + ``ال`` is ``لل``, the future ``س`` only
+before an imperfect verb), and a short piece unknown as written may be a proclitic + a known
+word (``ف+بكت``). The margin moves with the shape of the split: long pieces (or a frequent
+3-letter grammar word) make a chance decomposition unlikely, rare 3-letter pieces and unknown
+pieces make it likelier. An unseen word pair costs at most ``_PAIR_FLOOR`` x the unigram
+(pairs seen once are pruned from the counts). ``restore_spaces`` also looks at the text for
+borderline tokens: the neighbouring words (``عن الولاياتالمتحدة``: a split whose outer parts
+fit their neighbours is more likely a real glue) and a cache model of the text's own words
+(pieces used elsewhere in it make a split likelier; a token repeated as written is a word).
 
 Lookups fold orthography (ى->ي, أإآ->ا, ة->ه, no diacritics or tatweel), so Egyptian
 ``فى`` and Gulf ``في`` share statistics; offsets always refer to the original string.
