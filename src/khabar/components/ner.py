@@ -100,7 +100,9 @@ def _rule_tables() -> tuple[frozenset[tuple[str, ...]], frozenset[str], frozense
     )
 
 
-def apply_rules(featurizer: Featurizer, tokens: Sequence[str], tags: Sequence[str]) -> list[str]:
+def apply_rules(
+    featurizer: Featurizer, tokens: Sequence[str], tags: Sequence[str], words: Sequence[Any] | None = None
+) -> list[str]:
     """The CRF's tags with two gazetteer-driven corrections (data in :mod:`khabar.lang.ar.gazetteers`).
 
     - Seats of power written for the institution (``INSTITUTIONS``: البيت الأبيض، الكرملين…)
@@ -109,11 +111,13 @@ def apply_rules(featurizer: Featurizer, tokens: Sequence[str], tags: Sequence[st
     - A two-token PERS that starts with an East-Asian family name and continues with a name
       part takes a following name part as its third token (``مون جاى`` + ``إن``): ``إن`` is
       also the particle "that", which the CRF prefers; a lone family name never extends.
+
+    ``words`` (optional): ``featurizer.words(tokens)``, when the caller has read them already.
     """
     out = list(tags)
     n = len(tokens)
     institutions, starts, surnames, parts = _rule_tables()
-    keys = [w[2] for w in featurizer.words(tokens)]
+    keys = [w[2] for w in (featurizer.words(tokens) if words is None else words)]
     run_at: set[tuple[int, int]] | None = None
     for i in range(n):
         if keys[i][0] not in starts and "ال" + keys[i][1] not in starts:
@@ -169,14 +173,18 @@ class _Model:
         return self.tag_sentences([tokens], None)[0]
 
     def tag_sentences(self, sentences: Sequence[Sequence[str]], window: int | None) -> list[list[str]]:
-        feats = [self.featurizer.sentence(toks) for toks in sentences]
+        # Each sentence's per-word features read once, for the features, the second pass's keys
+        # and the rules: on a text with more distinct words than the feature cache holds, reading
+        # them again after the whole text would compute the evicted ones a second and third time.
+        words = [self.featurizer.words(toks) for toks in sentences]
+        feats = [self.featurizer.sentence(toks, w) for toks, w in zip(sentences, words, strict=True)]
         with self.lock:
             tags = [list(self.tagger.tag(f)) if f else [] for f in feats]
         if self.tagger2 is not None:
-            stack_features(self.featurizer, sentences, feats, tags, window)
+            stack_features(self.featurizer, sentences, feats, tags, window, words)
             with self.lock:
                 tags = [list(self.tagger2.tag(f)) if f else [] for f in feats]
-        return [apply_rules(self.featurizer, toks, t) for toks, t in zip(sentences, tags, strict=True)]
+        return [apply_rules(self.featurizer, toks, t, w) for toks, t, w in zip(sentences, tags, words, strict=True)]
 
 
 def _resource_error(detail: str) -> ResourceError:

@@ -322,10 +322,11 @@ class Featurizer:
         get, word = self._cache.get, self.word
         return [get(t) or word(t) for t in tokens]
 
-    def sentence(self, tokens: Sequence[str]) -> list[list[str]]:
-        """Feature lists, one per token."""
+    def sentence(self, tokens: Sequence[str], words: Sequence[_WordFeatures] | None = None) -> list[list[str]]:
+        """Feature lists, one per token (``words``: :meth:`words` of ``tokens``, when the caller has them)."""
         n = len(tokens)
-        words = self.words(tokens)
+        if words is None:
+            words = self.words(tokens)
         out: list[list[str]] = []
         fam = self.families
         context = "context" in fam
@@ -404,6 +405,7 @@ def stack_features(
     feats: Sequence[list[list[str]]],
     first: Sequence[Sequence[str]],
     window: int | None,
+    words: Sequence[Sequence[_WordFeatures]] | None = None,
 ) -> None:
     """Add the second-pass (label consistency) features to ``feats`` in place.
 
@@ -413,14 +415,15 @@ def stack_features(
     (``window=None``: all of ``sentences``, e.g. a whole document): ``x=TYPE`` for each
     entity type seen, ``xm=TYPE`` for the most frequent one, ``xo`` when some other
     occurrence was tagged O. Training computes ``first`` by cross-validation, so these
-    features carry what the first model predicts, not what it memorised.
+    features carry what the first model predicts, not what it memorised. ``words`` (optional):
+    ``featurizer.words`` of each sentence, when the caller has read them already.
     """
     n_sent = len(sentences)
     keys: list[list[str]] = []
     labels: list[list[str]] = []
-    for toks, tags in zip(sentences, first, strict=True):
+    for j, (toks, tags) in enumerate(zip(sentences, first, strict=True)):
         ks = []
-        for w in featurizer.words(toks):
+        for w in featurizer.words(toks) if words is None else words[j]:
             core = w[2][1]
             ks.append(core if len(core) >= 2 and core.isalpha() else "")
         keys.append(ks)
