@@ -462,18 +462,25 @@ def _analyse(key: str, finals: tuple[int, ...], hamzas: tuple[int, ...] = ()) ->
     count = _count(key)
     if count >= _WORD_COUNT or count >= _SAFE_COUNT and not finals:
         return (), _NEG_INF
-    # best[(start, end)] = (score of key[:end] ending with word key[start:end], prev start, known)
+    # best[(start, end)] = (score of key[:end] ending with word key[start:end], prev start, known);
+    # ending[i]: the cells that end at i, by start (a part starting at i needs one before it)
     best: dict[tuple[int, int], tuple[float, int, bool]] = {}
+    ending: list[list[tuple[int, tuple[float, int, bool]]]] = [[] for _ in range(n + 1)]
     for end in range(_MIN_PART, n + 1):
         for start in range(end - _MIN_PART + 1):
             if start == 0 and end == n:
                 continue  # the unsplit token is the alternative, scored apart
+            before = ending[start]
+            if start and not before:
+                continue  # nothing ends where this part would start: not worth scoring it
             word = key[start:end]
             logp, known = _part_logp(word)
             if logp is None:
                 continue
             if start == 0:
-                best[(0, end)] = (logp, -1, known)
+                first = (logp, -1, known)
+                best[(0, end)] = first
+                ending[end].append((0, first))
                 continue
             bonus = -_CUT_PENALTY
             if (start - 1) in finals:
@@ -481,10 +488,7 @@ def _analyse(key: str, finals: tuple[int, ...], hamzas: tuple[int, ...] = ()) ->
             elif start in hamzas:
                 bonus += _HAMZA_BONUS
             top: tuple[float, int, bool] | None = None
-            for prev_start in range(start - _MIN_PART + 1):
-                prev = best.get((prev_start, start))
-                if prev is None:
-                    continue
+            for prev_start, prev in before:
                 prev_word = key[prev_start:start]
                 if (_needs_support(word) or _needs_support(prev_word)) and not _pair_count(prev_word, word):
                     continue  # a short content word with no evidence beside its neighbour
@@ -497,6 +501,7 @@ def _analyse(key: str, finals: tuple[int, ...], hamzas: tuple[int, ...] = ()) ->
                     top = (score, prev_start, known)
             if top is not None:
                 best[(start, end)] = top
+                ending[end].append((start, top))
     finals_at_end = [(v[0], k) for k, v in best.items() if k[1] == n and k[0] > 0]
     if not finals_at_end:
         return (), _NEG_INF
