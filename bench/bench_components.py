@@ -43,7 +43,9 @@ first table reads bounded caches as slower than a real run finds them. The whole
 sum of the ``analyze`` calls of the same pass; ``(outside components)`` is what is left of it
 (Doc creation, the work-budget and sentence-length checks, and the garbage collections that the
 components and the pipeline put off until they return: ``khabar.gcpause``). With ``--repeat R`` it is R fresh
-processes per revision, each figure the best of R. The first table is printed too, unchanged.
+processes per revision, taken in turns with the other revision's, each figure the best of R.
+``--in-run-only`` prints this table alone (no first table, no ``--long``): a quicker check.
+The first table is printed too otherwise, unchanged.
 
 ``--paired BASE`` times those same components here and at BASE in turns on the same Docs
 (old, new, old, new ..., best of 3): on a machine shared with other jobs, CPU seconds of two
@@ -272,21 +274,27 @@ def measure_in_run(records: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def run_in_run(src: Path, args: argparse.Namespace) -> dict[str, Any]:
-    """``measure_in_run`` with khabar from ``src`` in ``args.repeat`` fresh processes: each CPU figure
-    the best of them (the garbage collection counts those of the fastest whole pass)."""
+def run_in_run(sources: list[Path], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """``measure_in_run`` with khabar from each of ``sources``, ``args.repeat`` fresh processes each,
+    taken in turns (a, b, a, b ...: a machine shared with other jobs drifts less between the two):
+    each CPU figure the best of a source's processes (the garbage collection counts those of its
+    fastest whole pass)."""
     cmd = [sys.executable, __file__, "--json-in-run", "--articles", str(args.articles), "--data", str(args.data)]
-    env = {**os.environ, "PYTHONPATH": str(src)}
-    runs: list[dict[str, Any]] = []
+    runs: list[list[dict[str, Any]]] = [[] for _ in sources]
     for _ in range(max(1, args.repeat)):
-        done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
-        res: dict[str, Any] = json.loads(done.stdout)
-        if not res["khabar"].startswith(str(src)):
-            raise SystemExit(f"the in-run measurement imported khabar from {res['khabar']}, not {src}")
-        runs.append(res)
-    best = dict(min(runs, key=lambda r: r["pipeline_s"]))
-    best["components_s"] = {n: min(r["components_s"][n] for r in runs) for n in runs[0]["components_s"]}
-    return best
+        for src, done_runs in zip(sources, runs, strict=True):
+            env = {**os.environ, "PYTHONPATH": str(src)}
+            done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+            res: dict[str, Any] = json.loads(done.stdout)
+            if not res["khabar"].startswith(str(src)):
+                raise SystemExit(f"the in-run measurement imported khabar from {res['khabar']}, not {src}")
+            done_runs.append(res)
+    out = []
+    for src_runs in runs:
+        best = dict(min(src_runs, key=lambda r: r["pipeline_s"]))
+        best["components_s"] = {n: min(r["components_s"][n] for r in src_runs) for n in src_runs[0]["components_s"]}
+        out.append(best)
+    return out
 
 
 def _worktree(rev: str) -> Path:
@@ -500,6 +508,7 @@ def main() -> None:
     parser.add_argument("--identity", metavar="BASE", help="check byte-identical Doc JSON against revision BASE")
     parser.add_argument("--paired", metavar="BASE", help="time the identity components here and at BASE in turns")
     parser.add_argument("--in-run", action="store_true", help="also time each component inside one real pass")
+    parser.add_argument("--in-run-only", action="store_true", help="only the --in-run table")
     parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # the --against subprocess
     parser.add_argument("--json-in-run", action="store_true", help=argparse.SUPPRESS)  # an --in-run process
     args = parser.parse_args()
@@ -524,22 +533,26 @@ def main() -> None:
         paired(args.paired, records, max(args.repeat, 3))
         if not args.against and not args.long:
             return
-    results = [("this tree", measure(records, args.repeat, long))]
-    for rev in args.against:
-        results.append((rev, run_against(rev, args)))
-    try:
-        load = os.getloadavg()[0]
-        print(f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} CPUs (CPU time is the fair measure)")
-    except OSError:
-        pass
-    report(results)
-    if args.in_run:
+    if not args.in_run_only:
+        results = [("this tree", measure(records, args.repeat, long))]
+        for rev in args.against:
+            results.append((rev, run_against(rev, args)))
+        try:
+            load = os.getloadavg()[0]
+            print(
+                f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} CPUs (CPU time is the fair measure)"
+            )
+        except OSError:
+            pass
+        report(results)
+    if args.in_run or args.in_run_only:
         print()
         print(
             f"in one real pipeline pass per article (fresh process per revision, best of {args.repeat}): words / CPU-s"
         )
-        in_run = [("this tree", run_in_run(REPO / "src", args))]
-        in_run += [(rev, run_in_run(_worktree(rev) / "src", args)) for rev in args.against]
+        labels = ["this tree", *args.against]
+        sources = [REPO / "src", *(_worktree(rev) / "src" for rev in args.against)]
+        in_run = list(zip(labels, run_in_run(sources, args), strict=True))
         for _, res in in_run:
             res["in_run"] = True
         try:
