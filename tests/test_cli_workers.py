@@ -139,6 +139,19 @@ def test_memo_caches_are_capped() -> None:
     assert memo_sizes()[name] == (1, MEMO_MAXSIZE)
 
 
+def test_memo_share_scales_a_caches_part_of_the_budget() -> None:
+    @short_memo(maxsize=10 * MEMO_MAXSIZE, share=4)
+    def layout(word: str) -> str:
+        return word[::-1]
+
+    @short_memo(maxsize=3, share=4)
+    def small(word: str) -> str:
+        return word
+
+    assert layout.cache_info().maxsize == 4 * MEMO_MAXSIZE  # type: ignore[attr-defined]
+    assert small.cache_info().maxsize == 3  # type: ignore[attr-defined]  # its own maxsize still caps it
+
+
 def test_memo_cap_from_the_environment() -> None:
     code = "from khabar.components import segment; print(segment.split_clitics.cache_info().maxsize)"
     out = subprocess.run(

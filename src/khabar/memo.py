@@ -13,7 +13,8 @@ where the hits are (the few tens of thousands most frequent words are almost
 every token of news text); ``bench/bench_memory.py`` prints the cost of the
 cap in RSS and the ``KHABAR_MEMO_MAXSIZE`` environment variable (read at
 import) sets another one. Each cache thus holds at most
-``MEMO_MAXSIZE * MAX_MEMO_CHARS`` characters of keys.
+``share * MEMO_MAXSIZE * MAX_MEMO_CHARS`` characters of keys (``share`` is 1 but for the
+segmenter's word layouts, 4: small entries, dear misses).
 
 The other per-word caches (glue's lru_caches, the packed tables' look-up caches, the
 segmenter's stem statistics, the NER feature cache, keywords' keys) are sized from
@@ -50,11 +51,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 _MEMOS: list[Any] = []
 
 
-def short_memo(maxsize: int) -> Callable[[F], F]:
-    """``lru_cache(min(maxsize, MEMO_MAXSIZE))`` for calls whose first argument is at most MAX_MEMO_CHARS long."""
+def short_memo(maxsize: int, share: float = 1.0) -> Callable[[F], F]:
+    """``lru_cache(min(maxsize, share * MEMO_MAXSIZE))`` for calls whose first argument is at most
+    MAX_MEMO_CHARS long (``share``: this cache's part of the budget, for a cache whose entries
+    are small and whose misses are dear, or the reverse)."""
 
     def decorate(func: F) -> F:
-        cached = functools.lru_cache(maxsize=min(maxsize, MEMO_MAXSIZE))(func)
+        cached = functools.lru_cache(maxsize=min(maxsize, int(share * MEMO_MAXSIZE)))(func)
 
         @functools.wraps(func)
         def call(key: Any, *args: Any, **kwargs: Any) -> Any:
