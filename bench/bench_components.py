@@ -297,7 +297,7 @@ def run_in_run(sources: list[Path], args: argparse.Namespace) -> list[dict[str, 
     return out
 
 
-def _worktree(rev: str) -> Path:
+def worktree(rev: str) -> Path:
     """A checkout of git revision ``rev`` under /tmp (made once)."""
     sha = subprocess.run(
         ["git", "-C", str(REPO), "rev-parse", "--short", rev], check=True, capture_output=True, text=True
@@ -484,7 +484,7 @@ def report(results: list[tuple[str, dict[str, Any]]]) -> None:
 
 def run_against(rev: str, args: argparse.Namespace) -> dict[str, Any]:
     """This script's measurement run at git revision ``rev`` (a worktree under /tmp), in a subprocess."""
-    tree = _worktree(rev)
+    tree = worktree(rev)
     cmd = [sys.executable, __file__, "--json", "--articles", str(args.articles), "--data", str(args.data)]
     cmd += ["--repeat", str(args.repeat)]
     if args.long:
@@ -551,7 +551,7 @@ def main() -> None:
             f"in one real pipeline pass per article (fresh process per revision, best of {args.repeat}): words / CPU-s"
         )
         labels = ["this tree", *args.against]
-        sources = [REPO / "src", *(_worktree(rev) / "src" for rev in args.against)]
+        sources = [REPO / "src", *(worktree(rev) / "src" for rev in args.against)]
         in_run = list(zip(labels, run_in_run(sources, args), strict=True))
         for _, res in in_run:
             res["in_run"] = True

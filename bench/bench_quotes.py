@@ -13,12 +13,10 @@ it. Figures are printed, never asserted.
 from __future__ import annotations
 
 import argparse
-import json
 import time
-import zipfile
 from pathlib import Path
 
-from saudinewsnet import DEFAULT_DATA, dataset_folder, load_articles
+from saudinewsnet import DEFAULT_DATA, day_articles, load_articles
 
 import khabar
 from khabar.components import quotes
@@ -32,19 +30,6 @@ BAD_SPEAKERS = frozenset(
     fold(w)
     for w in ["لي", "له", "لها", "لهم", "لنا", "فيه", "فيها", "فيهم", "عنه", "عنها", "منه", "منها", "إليه", "إليها", "عليه", "عليها", "معه", "معها", "به", "بها", "سموه"]
 )
-
-
-def day_articles(data: Path, day: str, n: int) -> list[str]:
-    """The first ``n`` non-empty article bodies of SaudiNewsNet day ``day`` (YYYY-MM-DD), in file order."""
-    path = dataset_folder(data) / f"{day}.zip"
-    if not path.is_file():
-        raise SystemExit(f"no SaudiNewsNet file {path}: pass --day YYYY-MM-DD of a file there")
-    bodies: list[str] = []
-    with zipfile.ZipFile(path) as zf:
-        for name in sorted(zf.namelist()):
-            if name.endswith(".json"):
-                bodies.extend(a["content"] for a in json.loads(zf.read(name)) if a.get("content", "").strip())
-    return bodies[:n]
 
 
 def main() -> None:

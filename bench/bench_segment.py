@@ -32,29 +32,18 @@ import os
 import subprocess
 import sys
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 REPO = Path(__file__).resolve().parent.parent
-DAY_FILE = "2015-07-21.zip"
+sys.path.insert(0, str(REPO / "bench"))
+
+from bench_components import worktree  # (a sibling script: stdlib imports only)
+from saudinewsnet import day_articles
+
+DAY = "2015-07-21"
 SEED = REPO.parent / "shared" / "seed" / "000_f7a595203ed4f7d3.txt"
-
-
-def load_texts(data: Path, n: int) -> list[str]:
-    """The first ``n`` non-empty article bodies of SaudiNewsNet 2015-07-21, in file order."""
-    path = data / "saudinewsnet" / "dataset" / DAY_FILE
-    if not path.is_file():
-        raise SystemExit(f"no {path}: pass --data PATH/TO/shared/data")
-    out: list[str] = []
-    with zipfile.ZipFile(path) as zf:
-        for name in sorted(zf.namelist()):
-            if name.endswith(".json"):
-                out.extend(a["content"] for a in json.loads(zf.read(name)) if a.get("content", "").strip())
-                if len(out) >= n:
-                    return out[:n]
-    return out
 
 
 def test_strings() -> list[str]:
@@ -70,7 +59,7 @@ def test_strings() -> list[str]:
 
 def all_texts(data: Path, n: int) -> list[tuple[str, str]]:
     """(label, text) of the identity set: the articles, the seed, the tests' strings."""
-    texts = [(f"snn{i}", t) for i, t in enumerate(load_texts(data, n))]
+    texts = [(f"snn{i}", t) for i, t in enumerate(day_articles(data, DAY, n))]
     if SEED.is_file():
         texts.append(("seed", SEED.read_text(encoding="utf-8")))
     # a test string is named by its text, so dumps made before a test was added still line up
@@ -98,7 +87,7 @@ def child(data: Path, n: int) -> None:
     from khabar.doc import Doc
     from khabar.pipeline import Pipeline
 
-    texts = load_texts(data, n)
+    texts = day_articles(data, DAY, n)
     words = sum(len(t.split()) for t in texts)
     repair = Pipeline(["repair"])
     docs: list[Doc] = [repair(Doc(t)) for t in texts]
@@ -112,16 +101,6 @@ def child(data: Path, n: int) -> None:
     print(json.dumps({"khabar": str(Path(khabar.__file__).resolve()), "words": words, "cold": secs[0], "warm": secs[1]}))
 
 
-def _worktree(rev: str) -> Path:
-    sha = subprocess.run(
-        ["git", "-C", str(REPO), "rev-parse", "--short", rev], check=True, capture_output=True, text=True
-    ).stdout.strip()
-    tree = Path(f"/tmp/khabar-{sha}")
-    if not tree.exists():
-        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(tree), sha], check=True)
-    return tree
-
-
 def run_child(tree: Path, data: Path, n: int) -> dict[str, Any]:
     cmd = [sys.executable, __file__, "--child", "--articles", str(n), "--data", str(data)]
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
@@ -133,7 +112,7 @@ def run_child(tree: Path, data: Path, n: int) -> dict[str, Any]:
 
 
 def paired(rev: str, data: Path, n: int, repeat: int, new: str | None = None) -> None:
-    trees = {"old": _worktree(rev), "new": _worktree(new) if new else REPO}
+    trees = {"old": worktree(rev), "new": worktree(new) if new else REPO}
     best: dict[str, dict[str, float]] = {}
     words = 0
     for _ in range(repeat):
@@ -143,7 +122,7 @@ def paired(rev: str, data: Path, n: int, repeat: int, new: str | None = None) ->
             got = best.setdefault(name, {"cold": float("inf"), "warm": float("inf")})
             got["cold"] = min(got["cold"], res["cold"])
             got["warm"] = min(got["warm"], res["warm"])
-    print(f"data: SaudiNewsNet {DAY_FILE}, first {n} articles, {words:,} words; best of {repeat}, in turns")
+    print(f"data: SaudiNewsNet {DAY}.zip, first {n} articles, {words:,} words; best of {repeat}, in turns")
     print(f"segment.predict CPU ms per 1,000 words   old ({rev})   new ({new or 'this tree'})   speed-up")
     for kind in ("cold", "warm"):
         old, new = (best[k][kind] / words * 1e6 for k in ("old", "new"))

@@ -35,3 +35,16 @@ def load_articles(data: Path = DEFAULT_DATA, n: int = 2000, seed: int = 13) -> l
     bodies = [a["content"] for a in load_records(data)]
     rng = random.Random(seed)
     return rng.sample(bodies, min(n, len(bodies)))
+
+
+def day_articles(data: Path, day: str, n: int) -> list[str]:
+    """The first ``n`` non-empty article bodies of SaudiNewsNet day ``day`` (YYYY-MM-DD), in file order."""
+    path = dataset_folder(data) / f"{day}.zip"
+    if not path.is_file():
+        raise SystemExit(f"no SaudiNewsNet file {path}: pass --day YYYY-MM-DD of a file there")
+    bodies: list[str] = []
+    with zipfile.ZipFile(path) as zf:
+        for name in sorted(zf.namelist()):
+            if name.endswith(".json"):
+                bodies.extend(a["content"] for a in json.loads(zf.read(name)) if a.get("content", "").strip())
+    return bodies[:n]
