@@ -199,6 +199,41 @@ def test_morph_precomputed_index_gives_the_rankers_answer() -> None:
         assert model.best(word) == plain.best(word), word
 
 
+def test_morph_final_choices_are_what_best_computes() -> None:
+    # the precomputed final answers (lexicon and lexical evidence applied) must be the computed
+    # ones: a change to the evidence's rules or data without rebuilding the index fails here
+    model = morph.load_model()
+    assert model.final is not None and len(model.shapes) > 100
+    words = list(model.counts)[::97]
+    hits = 0
+    for word in words:
+        shape = model.final.get(word)
+        hits += shape is not None
+        assert model.best(word) == model.computed(word), word
+    assert hits > 0.9 * len(words)
+    assert any(word in model.lexicon for word in words)
+
+
+def test_morph_final_choices_made_with_other_evidence_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    from khabar.lang.ar import clitic_evidence
+
+    monkeypatch.setattr(clitic_evidence, "evidence_digest", lambda: "0" * 64)
+    morph.load_model.cache_clear()
+    try:
+        model = morph.load_model()
+        assert model.final is None and len(model.ranked) > 50_000  # computed answers, the ranker's index kept
+        assert morph.farasa_segment("وبالولايات").startswith("و+ب+ال+")
+    finally:
+        monkeypatch.undo()
+        morph.load_model.cache_clear()
+
+
+def test_morph_shape_gives_the_candidate_back() -> None:
+    for word in ("للقاء", "وبالولايات", "مما", "وزارتها", "بيروت"):
+        for cand in morph.candidates(word):
+            assert morph.from_shape(word, morph.shape_of(word, cand)) == cand, (word, cand)
+
+
 # --- packed model files (issue 16: tables as marisa trie + arrays instead of dicts built at load)
 
 
@@ -289,7 +324,8 @@ def test_morph_index_of_another_model_raises_k202(monkeypatch: pytest.MonkeyPatc
 
     real = morph.read_model
     n = len(morph.load_model().counts)
-    other = packed.pack({"choice": array.array("B", [morph.NOT_RANKED] * n)}, {"schema": 1, "trie_sha256": "0" * 64})
+    sections = {"choice": array.array("B", [morph.NOT_RANKED] * n), "final": array.array("H", [morph.NO_FINAL] * n)}
+    other = packed.pack(sections, {"schema": morph.RANKED_SCHEMA, "trie_sha256": "0" * 64, "shapes": []})
     monkeypatch.setattr(
         morph, "read_model", lambda name, code="K200": other if name == morph.RANKED_FILE else real(name, code)
     )

@@ -1,11 +1,20 @@
-"""Precompute the segmenter's choice for frequent corpus words: src/khabar/models/segmenter_ranked.bin.gz.
+"""Precompute the segmenter's choices for frequent corpus words: src/khabar/models/segmenter_ranked.bin.gz.
 
-For every ANT word the shipped segmenter model carries counts for (and that is not in
-its gold lexicon), store the index of the best-ranked candidate: one byte per id of the
-model's word trie (255 for none), tied to that trie by its SHA-256. At run time
-``morph.SegmenterModel.best`` returns that candidate without scoring, so the answer is
-identical and most words of running text skip the ranker. Run after
-training/train_segmenter.py (which calls this):
+For every ANT word the shipped segmenter model carries counts for, two answers, each
+stored per id of the model's word trie (tied to that trie by its SHA-256):
+
+* ``choice``: the index of the best-ranked candidate (words outside the gold lexicon; one
+  byte, 255 for none), what ``morph.SegmenterModel.ranked_choice`` returns without scoring;
+* ``final``: the shape of what ``morph.SegmenterModel.best`` returns, the gold lexicon and the
+  lexical evidence of ``khabar.lang.ar.clitic_evidence`` applied (two bytes: an index into the
+  header's list of shapes, 65535 for none). A word found there costs one look-up at run time.
+  The evidence it was made with (name lists, place words, function words, stem-spelling model)
+  is recorded by its digest; the runtime ignores the final choices when that differs.
+
+Every stored answer is checked against the computation it replaces, so the answers are
+identical. Run after training/train_segmenter.py (which calls this), and again after any
+change to the evidence, ``clitic_evidence``'s rules or ``SegmenterModel.best``
+(tests/test_morph.py checks a sample of the final choices against the computed ones):
 
     python training/build_segmenter_index.py
 """
@@ -21,26 +30,54 @@ sys.path.insert(0, str(REPO / "training"))
 
 from write_manifest import main as write_manifest
 
-from khabar.lang.ar import morph
+from khabar.lang.ar import clitic_evidence, morph
+
+
+def _words(model: morph.SegmenterModel) -> list[str]:
+    """The model's corpus words of two or more Arabic letters (no marks), most frequent first."""
+    return [
+        word
+        for word, _count in sorted(model.counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        if len(word) >= 2 and morph._bare(word) == (word, list(range(len(word))))
+    ]
 
 
 def build(model: morph.SegmenterModel) -> list[tuple[str, int]]:
-    """(word, best candidate index) for the model's corpus words, most frequent first."""
+    """(word, best candidate index) for the model's corpus words outside its lexicon, most frequent first."""
     plain = morph.SegmenterModel(model.weights, model.counts, model.lexicon)  # no precomputed index
     rows = []
-    for word, _count in sorted(model.counts.items(), key=lambda kv: (-kv[1], kv[0])):
-        if len(word) < 2 or word in model.lexicon or morph._bare(word) != (word, list(range(len(word)))):
+    for word in _words(model):
+        if word in model.lexicon:
             continue
         cands = morph.candidates(word)
         rows.append((word, cands.index(plain.ranked_choice(word, cands))))  # lexical evidence applies at run time
     return rows
 
 
+def build_final(model: morph.SegmenterModel, choices: dict[str, int]) -> dict[str, morph.Shape]:
+    """word -> shape of ``best(word)`` (lexicon and lexical evidence applied) for the model's corpus words."""
+    ranked = morph.SegmenterModel(model.weights, model.counts, model.lexicon, choices)
+    final = {}
+    for word in _words(model):
+        cand = ranked.computed(word)
+        shape = morph.shape_of(word, cand)
+        if morph.from_shape(word, shape) != cand:
+            raise AssertionError(f"the shape of {word!r} does not give its candidate back: {cand}")
+        final[word] = shape
+    return final
+
+
 def main(out: Path = REPO / "src" / "khabar" / "models" / morph.RANKED_FILE) -> None:
     model = morph.SegmenterModel.from_bytes((REPO / "src" / "khabar" / "models" / morph.MODEL_FILE).read_bytes())
     rows = build(model)
-    out.write_bytes(morph.ranked_bytes(model, dict(rows)))
-    print(f"wrote {out} ({len(rows):,} words, {out.stat().st_size / 1e6:.2f} MB)")
+    choices = dict(rows)
+    final = build_final(model, choices)
+    out.write_bytes(morph.ranked_bytes(model, choices, final, clitic_evidence.evidence_digest()))
+    n_shapes = len(set(final.values()))
+    print(
+        f"wrote {out} ({len(rows):,} ranked words, {len(final):,} final choices in {n_shapes} shapes, "
+        f"{out.stat().st_size / 1e6:.2f} MB)"
+    )
     write_manifest()
 
 

@@ -30,6 +30,7 @@ The thresholds were chosen on names that the names bench does not test
 from __future__ import annotations
 
 import array
+import hashlib
 import math
 from collections.abc import Mapping
 from functools import lru_cache
@@ -224,6 +225,17 @@ def _spelling_model() -> _SpellingModel:
         raise ResourceError(
             f"stem spelling model khabar/models/{SPELLING_FILE} is unreadable ({exc})", hint="reinstall khabar", code="K202"
         ) from exc
+
+
+def evidence_digest() -> str:
+    """SHA-256 of the data :func:`target` reads besides the counts: the name lists, the multi-word
+    place words, the function words and the stem-spelling model file. Ties the segmenter's
+    precomputed final choices (``segmenter_ranked.bin.gz``) to the evidence they were made with."""
+    sha = hashlib.sha256()
+    for group in (name_words(), name_parts(), STOP_WORDS):
+        sha.update("\n".join(sorted(group)).encode("utf-8") + b"\0")
+    sha.update(hashlib.sha256(read_model(SPELLING_FILE, code="K202")).digest())
+    return sha.hexdigest()
 
 
 @lru_cache(maxsize=4096)

@@ -41,6 +41,8 @@ MODEL_FILE: Final = "segmenter.bin.gz"
 RANKED_FILE: Final = "segmenter_ranked.bin.gz"
 MODEL_SCHEMA: Final = 2  # 1: segmenter.json.gz (one JSON object); 2: packed tables
 NOT_RANKED: Final = 255  # segmenter_ranked.bin.gz: the word has no precomputed choice
+NO_FINAL: Final = 0xFFFF  # segmenter_ranked.bin.gz, "final" section: the word has no precomputed final choice
+RANKED_SCHEMA: Final = 2  # 1: the ranker's choices only; 2: also the final (checked) choices as shapes
 
 _MARKS = re.compile(f"[{DIACRITIC_RANGES}{TATWEEL}]")
 _LETTERS = re.compile(f"[{LETTER_RANGES}]+")  # the letters of is_arabic_letter: most words are only these
@@ -337,15 +339,37 @@ def _fits(bare: str, cand: Candidate, want: clitic_evidence.Target) -> bool:
     return _assimilated(bare, cand) == want.assimilated
 
 
+# A candidate's structure without its letters: (pre, pre_len, suf, suf_len, assimilated, contraction).
+# With the word it gives the candidate back (shape_of / from_shape): ~500 shapes cover every ANT word.
+Shape = tuple[tuple[str, ...], int, tuple[str, ...], int, bool, bool]
+
+
+def shape_of(bare: str, cand: Candidate) -> Shape:
+    """The shape of ``cand``, a candidate of ``bare`` (:func:`from_shape` inverts it)."""
+    return (cand.pre, cand.pre_len, cand.suf, cand.suf_len, _assimilated(bare, cand), bool(cand.contraction))
+
+
+def from_shape(bare: str, shape: Shape) -> Candidate:
+    """The candidate of ``bare`` with this shape."""
+    pre, pre_len, suf, suf_len, assimilated, contraction = shape
+    if contraction:
+        rest = bare[pre_len:]
+        return Candidate(pre, pre_len, rest, (), 0, rest)
+    stem = bare[pre_len : len(bare) - suf_len]
+    return Candidate(pre, pre_len, "ل" + stem if assimilated else stem, suf, suf_len, "")
+
+
 class SegmenterModel:
     """Ranker weights, corpus counts and the gold lexicon.
 
     ``counts`` is a dict in training and a :class:`khabar.lang.ar.packed.TrieCounts` when
     loaded from the package; ``ranked`` maps frequent corpus words to the index of their
-    best candidate (the same kind of mapping, or None).
+    best candidate (the same kind of mapping, or None); ``final`` maps them to the shape
+    (an index into ``shapes``) of what :meth:`best` returns for them, lexicon and lexical
+    evidence applied (None unless loaded from the package).
     """
 
-    __slots__ = ("_stats", "counts", "lexicon", "ranked", "weights")
+    __slots__ = ("_stats", "counts", "final", "lexicon", "ranked", "shapes", "weights")
 
     def __init__(
         self,
@@ -360,11 +384,23 @@ class SegmenterModel:
         # Frequent corpus words -> index of their best candidate, precomputed with these
         # weights by training/build_segmenter_index.py: the same answer, without ranking.
         self.ranked: Mapping[str, int] = ranked if ranked is not None else {}
+        # Frequent corpus words -> their final answer (load_model: when the evidence it was
+        # made with is the evidence shipped): best() returns it without any further work.
+        self.final: Mapping[str, int] | None = None
+        self.shapes: tuple[Shape, ...] = ()
         self._stats: dict[str, tuple[int, int, int]] = {}  # stem -> stem_stats (stems recur across words)
 
     def best(self, bare: str) -> Candidate:
         """The best candidate for a bare Arabic word: the gold lexicon's, else the ranker's
         checked against the lexical evidence of :mod:`khabar.lang.ar.clitic_evidence`."""
+        if self.final is not None:  # (not its truth value: len() of packed counts is a scan)
+            shape = self.final.get(bare)
+            if shape is not None:
+                return from_shape(bare, self.shapes[shape])
+        return self.computed(bare)
+
+    def computed(self, bare: str) -> Candidate:
+        """:meth:`best` without the precomputed final choices."""
         keyed = _keyed_candidates(bare)
         cands = list(keyed.values())
         known = self.lexicon.get(bare)
@@ -458,8 +494,13 @@ def trie_digest(trie: marisa_trie.Trie) -> str:
     return hashlib.sha256(trie.tobytes()).hexdigest()
 
 
-def ranked_bytes(model: SegmenterModel, choices: Mapping[str, int]) -> bytes:
-    """The ``segmenter_ranked.bin.gz`` file: one uint8 per counts-trie id (NOT_RANKED for none).
+def ranked_bytes(
+    model: SegmenterModel, choices: Mapping[str, int], final: Mapping[str, Shape], evidence_sha256: str
+) -> bytes:
+    """The ``segmenter_ranked.bin.gz`` file: per counts-trie id, one uint8 (section ``choice``: the
+    ranker's candidate index, NOT_RANKED for none) and one uint16 (section ``final``: an index into
+    the header's ``shapes``, NO_FINAL for none); ``evidence_sha256`` is the
+    :func:`khabar.lang.ar.clitic_evidence.evidence_digest` the final choices were made with.
 
     ``model`` must have been loaded with :meth:`SegmenterModel.from_bytes` (its counts carry the trie)."""
     counts = model.counts
@@ -473,7 +514,23 @@ def ranked_bytes(model: SegmenterModel, choices: Mapping[str, int]) -> bytes:
         if key_id is None:
             raise ValueError(f"{word!r} has no corpus count")
         values[key_id] = idx
-    return packed.pack({"choice": values}, {"schema": 1, "trie_sha256": trie_digest(counts.trie)})
+    shapes = sorted(set(final.values()), key=repr)
+    if len(shapes) >= NO_FINAL:
+        raise ValueError(f"{len(shapes)} shapes do not fit")
+    number = {shape: i for i, shape in enumerate(shapes)}
+    finals = array.array("H", [NO_FINAL]) * len(counts)
+    for word, shape in final.items():
+        key_id = counts.id(word)
+        if key_id is None:
+            raise ValueError(f"{word!r} has no corpus count")
+        finals[key_id] = number[shape]
+    meta = {
+        "schema": RANKED_SCHEMA,
+        "trie_sha256": trie_digest(counts.trie),
+        "evidence_sha256": evidence_sha256,
+        "shapes": [[list(pre), pre_len, list(suf), suf_len, assim, contr] for pre, pre_len, suf, suf_len, assim, contr in shapes],
+    }
+    return packed.pack({"choice": values, "final": finals}, meta)
 
 
 def _unreadable(name: str, detail: str) -> ResourceError:
@@ -494,11 +551,22 @@ def load_model() -> SegmenterModel:
     try:
         head, sections = packed.unpack(read_model(RANKED_FILE, code="K202"))
         ranked = packed.TrieCounts(counts.trie, sections["choice"], missing=NOT_RANKED)
-    except (packed.PackError, KeyError) as exc:
+        final = packed.TrieCounts(counts.trie, sections["final"], missing=NO_FINAL)
+        shapes = tuple(
+            (tuple(pre), int(pre_len), tuple(suf), int(suf_len), bool(assim), bool(contr))
+            for pre, pre_len, suf, suf_len, assim, contr in head["shapes"]
+        )
+    except (packed.PackError, KeyError, TypeError, ValueError) as exc:
         raise _unreadable(RANKED_FILE, str(exc)) from exc
+    if head.get("schema") != RANKED_SCHEMA:
+        raise _unreadable(RANKED_FILE, f"schema {head.get('schema')!r}, not {RANKED_SCHEMA}")
     if head.get("trie_sha256") != trie_digest(counts.trie):
         raise _unreadable(RANKED_FILE, f"built for another {MODEL_FILE}")
     model.ranked = ranked
+    # The final choices hold only while the names, place words, function words and stem-spelling
+    # model they were made with are the shipped ones; otherwise best() computes every answer.
+    if head.get("evidence_sha256") == clitic_evidence.evidence_digest():
+        model.final, model.shapes = final, shapes
     return model
 
 
