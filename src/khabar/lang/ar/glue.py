@@ -448,6 +448,68 @@ def _bigram_logp(lex: _Lexicon, first: str, second: str) -> float:
     return math.log(max((c_pair + _MU * p_second) / (c_first + _MU), _PAIR_FLOOR * p_second))
 
 
+def _has_score(word: str) -> bool:
+    """True when ``_part_logp(word)`` is a number: a part of 6+ letters always is (known, or
+    scored as an unknown word), so its costly one-word score is not needed to say so."""
+    return len(word) >= _MIN_OOV_PART or _part_logp(word)[0] is not None
+
+
+def _pair_allowed(prev_word: str, word: str) -> bool:
+    """False for two neighbouring parts the DP may not join (a short content word, no evidence)."""
+    return not ((_needs_support(word) or _needs_support(prev_word)) and not _pair_count(prev_word, word))
+
+
+def _live_cells(key: str) -> list[tuple[int, int]] | None:
+    """The parts ``(end, start)`` of ``key`` that lie on some whole segmentation into two or more
+    scored parts joined by allowed pairs, in the order the DP scores them (end, then start, rising);
+    None when there is no such segmentation. Reads no part's score, only whether it has one."""
+    n = len(key)
+    part_logp, function_2, pair_count = _part_logp, _FUNCTION_2, _pair_count
+    # forward: the parts reachable from the start of the token
+    starts_at: list[list[int]] = [[] for _ in range(n + 1)]  # start -> ends of reachable parts
+    ending: list[list[int]] = [[] for _ in range(n + 1)]  # end -> starts of reachable parts
+    for end in range(_MIN_PART, n + 1):
+        for start in range(end - _MIN_PART + 1):
+            if start:
+                before = ending[start]
+                if not before:
+                    continue
+                word = key[start:end]
+                if len(word) < _MIN_OOV_PART and part_logp(word)[0] is None:
+                    continue  # (_has_score, inline)
+                # (_pair_allowed with some part before, inline: a short content word needs its
+                # pair seen; any other needs a part before that is not one, or a seen pair)
+                if len(word) == 2 and word not in function_2:
+                    if not any(pair_count(key[p:start], word) for p in before):
+                        continue
+                elif not any(
+                    start - p != 2 or key[p:start] in function_2 or pair_count(key[p:start], word) for p in before
+                ):
+                    continue
+            else:
+                if end == n:
+                    continue  # the unsplit token is the alternative, scored apart
+                word = key[:end]
+                if len(word) < _MIN_OOV_PART and part_logp(word)[0] is None:
+                    continue
+            ending[end].append(start)
+            starts_at[start].append(end)
+    if not any(ending[n]):  # (a start of 0 there is the whole token: not a cell)
+        return None
+    # backward: the reachable parts from which the end of the token is reachable
+    live: set[tuple[int, int]] = set()
+    for end in range(n, _MIN_PART - 1, -1):
+        for start in ending[end]:
+            if end == n:
+                if start:
+                    live.add((start, end))
+                continue
+            word = key[start:end]
+            if any((end, nxt) in live and _pair_allowed(word, key[end:nxt]) for nxt in starts_at[end]):
+                live.add((start, end))
+    return sorted((e, s) for s, e in live)
+
+
 @lru_cache(maxsize=1 << 12)  # _token_analysis caches the tokens; this only adds spelling variants
 def _analyse(key: str, finals: tuple[int, ...], hamzas: tuple[int, ...] = ()) -> tuple[tuple[int, ...], float]:
     """Best segmentation of a folded token: (cut offsets, margin over one word).
@@ -462,46 +524,45 @@ def _analyse(key: str, finals: tuple[int, ...], hamzas: tuple[int, ...] = ()) ->
     count = _count(key)
     if count >= _WORD_COUNT or count >= _SAFE_COUNT and not finals:
         return (), _NEG_INF
+    live = _live_cells(key)
+    if live is None:
+        return (), _NEG_INF
     # best[(start, end)] = (score of key[:end] ending with word key[start:end], prev start, known);
-    # ending[i]: the cells that end at i, by start (a part starting at i needs one before it)
+    # ending[i]: the cells that end at i, by start (a part starting at i needs one before it).
+    # Only the live cells (on a whole path, _live_cells) are scored: the others never reach a
+    # final cell, and a live cell's predecessors through an allowed pair are live too, in the
+    # same order, so the scores, the best path and its ties are those of the full table.
     best: dict[tuple[int, int], tuple[float, int, bool]] = {}
     ending: list[list[tuple[int, tuple[float, int, bool]]]] = [[] for _ in range(n + 1)]
-    for end in range(_MIN_PART, n + 1):
-        for start in range(end - _MIN_PART + 1):
-            if start == 0 and end == n:
-                continue  # the unsplit token is the alternative, scored apart
-            before = ending[start]
-            if start and not before:
-                continue  # nothing ends where this part would start: not worth scoring it
-            word = key[start:end]
-            logp, known = _part_logp(word)
-            if logp is None:
-                continue
-            if start == 0:
-                first = (logp, -1, known)
-                best[(0, end)] = first
-                ending[end].append((0, first))
-                continue
-            bonus = -_CUT_PENALTY
-            if (start - 1) in finals:
-                bonus += _FINAL_BONUS
-            elif start in hamzas:
-                bonus += _HAMZA_BONUS
-            top: tuple[float, int, bool] | None = None
-            for prev_start, prev in before:
-                prev_word = key[prev_start:start]
-                if (_needs_support(word) or _needs_support(prev_word)) and not _pair_count(prev_word, word):
-                    continue  # a short content word with no evidence beside its neighbour
-                if known and prev[2]:
-                    score = prev[0] + _bigram_logp(lex, prev_word, word)
-                else:
-                    score = prev[0] + logp
-                score += bonus
-                if top is None or score > top[0]:
-                    top = (score, prev_start, known)
-            if top is not None:
-                best[(start, end)] = top
-                ending[end].append((start, top))
+    for end, start in live:
+        word = key[start:end]
+        logp, known = _part_logp(word)
+        assert logp is not None  # (a live cell has a score)
+        if start == 0:
+            first = (logp, -1, known)
+            best[(0, end)] = first
+            ending[end].append((0, first))
+            continue
+        bonus = -_CUT_PENALTY
+        if (start - 1) in finals:
+            bonus += _FINAL_BONUS
+        elif start in hamzas:
+            bonus += _HAMZA_BONUS
+        top: tuple[float, int, bool] | None = None
+        for prev_start, prev in ending[start]:
+            prev_word = key[prev_start:start]
+            if (_needs_support(word) or _needs_support(prev_word)) and not _pair_count(prev_word, word):
+                continue  # a short content word with no evidence beside its neighbour
+            if known and prev[2]:
+                score = prev[0] + _bigram_logp(lex, prev_word, word)
+            else:
+                score = prev[0] + logp
+            score += bonus
+            if top is None or score > top[0]:
+                top = (score, prev_start, known)
+        if top is not None:
+            best[(start, end)] = top
+            ending[end].append((start, top))
     finals_at_end = [(v[0], k) for k, v in best.items() if k[1] == n and k[0] > 0]
     if not finals_at_end:
         return (), _NEG_INF
@@ -636,28 +697,48 @@ def restore_spaces(text: str) -> list[int]:
     Raises:
         ResourceError: the packaged lexicon is missing or corrupt (K201).
     """
+    # Each distinct token is analysed once; most texts have none that could be cut, and then
+    # nothing more is done (no match object per token, no positions).
+    tokens = WORD_RE.findall(text)
+    floor = _THRESHOLD - _DOC_BELOW
+    candidates: dict[str, tuple[tuple[int, ...], float, str]] = {}
+    for token in dict.fromkeys(tokens):  # (first-use order: the caches see the text's order)
+        if len(token) >= 2 * _MIN_PART:
+            found = _token_analysis(token)
+            if found[1] > floor:
+                candidates[token] = found
     out: list[int] = []
-    matches = list(WORD_RE.finditer(text))
+    if not candidates:
+        return out
+    # Where each token starts: at the first occurrence of it after the token before (the gaps
+    # between tokens hold no letter, and a token starts with one): no match object per token.
+    starts: list[int] = []
+    pos = 0
+    find = text.find
+    for token in tokens:
+        pos = find(token, pos)
+        starts.append(pos)
+        pos += len(token)
     doc: Counter[str] | None = None  # folded word -> uses in the text, made on first need
-    for i, match in enumerate(matches):
-        token = match.group()
-        if len(token) < 2 * _MIN_PART:
+    for i, token in enumerate(tokens):
+        candidate = candidates.get(token)
+        if candidate is None:
             continue
-        offsets, margin, key = _token_analysis(token)
-        if margin <= _THRESHOLD - _DOC_BELOW:
-            continue
+        offsets, margin, key = candidate
         if margin <= _THRESHOLD + _DOC_ABOVE:
             cut_keys = tuple(len(fold(token[:o])) for o in offsets)
             if doc is None:
-                doc = Counter(map(_fold_cached, map(re.Match.group, matches)))
-            margin += _doc_gain(key, cut_keys, doc, len(matches))
+                doc = Counter()
+                for word, uses in Counter(tokens).items():
+                    doc[_fold_cached(word)] += uses
+            margin += _doc_gain(key, cut_keys, doc, len(tokens))
             if _THRESHOLD - _CONTEXT_RANGE < margin <= _THRESHOLD:
-                prev = _neighbour_key(text, matches, i - 1, match.start(), before=True)
-                nxt = _neighbour_key(text, matches, i + 1, match.end(), before=False)
+                prev = _neighbour_key(text, tokens, starts, i - 1, starts[i], before=True)
+                nxt = _neighbour_key(text, tokens, starts, i + 1, starts[i] + len(token), before=False)
                 margin += _context_gain(key, cut_keys, prev, nxt)
             if margin <= _THRESHOLD:
                 continue
-        start = match.start()
+        start = starts[i]
         out.extend(start + o for o in offsets)
     return out
 
@@ -685,12 +766,12 @@ def _log1p_exp(x: float) -> float:
     return x + math.log1p(math.exp(-x)) if x > 0 else math.log1p(math.exp(x))
 
 
-def _neighbour_key(text: str, matches: list[re.Match[str]], j: int, edge: int, before: bool) -> str:
-    """Folded neighbour word when only whitespace separates it from the token, else ''."""
-    if j < 0 or j >= len(matches):
+def _neighbour_key(text: str, tokens: list[str], starts: list[int], j: int, edge: int, before: bool) -> str:
+    """Folded neighbour word ``tokens[j]`` (at ``starts[j]``) when only whitespace separates it from
+    the token whose edge is at ``edge``, else ''."""
+    if j < 0 or j >= len(tokens):
         return ""
-    other = matches[j]
-    gap = text[other.end():edge] if before else text[edge:other.start()]
+    gap = text[starts[j] + len(tokens[j]) : edge] if before else text[edge : starts[j]]
     if not gap or not gap.isspace():
         return ""
-    return fold(other.group())
+    return fold(tokens[j])
