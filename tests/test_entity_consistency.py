@@ -267,3 +267,23 @@ def test_entity_consistency_abd_allah_written_apart_is_one_name() -> None:
     doc = segmented("قال الرئيس علي عبد الله صالح إن الحوار مستمر.")
     spans = [span_of(doc, "علي عبد الله صالح", "PERS")]
     assert make_consistent(doc, spans) == spans
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("وصل الشيخ سعد بن عبد الله إلى المطار مساء أمس.", "سعد بن عبد الله"),
+        ("قال المحامي كريم عبد الله للصحفيين إن القضية تأجلت.", "كريم عبد الله"),
+        ("التقى الوفد بالنائب حسين فضل الله في مكتبه.", "حسين فضل الله"),
+    ],
+)
+def test_entity_consistency_a_name_ending_in_allah_keeps_it(text: str, name: str) -> None:
+    # الله after a word that heads no formula is the end of a theophoric name, not a formula
+    doc = segmented(text)
+    assert rendered(doc, make_consistent(doc, [span_of(doc, name, "PERS")])) == [(name, "PERS")]
+
+
+def test_entity_consistency_a_formula_ending_in_allah_is_still_cut() -> None:
+    doc = segmented("وصل الأمير سعد بن عبد الله رحمه الله إلى المدينة.")
+    tagged = span_of(doc, "سعد بن عبد الله رحمه الله", "PERS")
+    assert rendered(doc, make_consistent(doc, [tagged])) == [("سعد بن عبد الله", "PERS")]

@@ -46,6 +46,7 @@ _DASHES = frozenset("-–—ـ،,()")
 # titles that may stand between a facility noun and the name it bears (مستشفى الملك فهد)
 _NAME_TITLES = frozenset(fold(w)[2:] for w in ("الملك", "الأمير", "الشيخ", "الإمام", "الرئيس", "السلطان", "الدكتور"))
 _MAX_FORMULA_WORDS = 5
+_ALLAH = fold("الله")
 # first words of the formulas that are a verb or preposition with a pronoun (حفظه، رحمه، عليه):
 # never a word of a name, so a name ends before one even when the tagger stopped inside the formula
 _FORMULA_HEADS = frozenset(
@@ -103,6 +104,8 @@ def _trim(span: Span, toks: _Tokens) -> Span | None:
     cut = len(idx)
     # a formula at the end: its words, then any dash or comma before it
     for n in range(min(_MAX_FORMULA_WORDS, len(words)), 0, -1):
+        if n == 1 and n < len(words) and words[-1] == _ALLAH:
+            break  # a lone الله after a word that heads no formula ends a name: عبد الله، نصر الله، فضل الله
         if " ".join(words[-n:]) in RELIGIOUS_FORMULAS:
             cut = len(words) - n
             while cut > 0 and all(ch in _DASHES for ch in words[cut - 1]):
