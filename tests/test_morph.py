@@ -228,6 +228,19 @@ def test_morph_final_choices_made_with_other_evidence_are_not_used(monkeypatch: 
         morph.load_model.cache_clear()
 
 
+def test_morph_score_is_the_sum_of_the_feature_weights() -> None:
+    # _score keeps runs of weights and _packed_stem_stats asks the trie: the very same floats
+    model = morph.load_model()
+    plain_counts = dict(model.counts.items())
+    get = model.weights.get
+    for word in [*list(model.counts)[::400], "بفرويد", "وجالينوس", "للقاء", "مما"]:
+        for cand in morph.candidates(word):
+            assert morph.stem_stats(cand.stem, model.counts) == morph.stem_stats(cand.stem, plain_counts), cand
+            expected = sum([get(f, 0.0) for f in morph.features(word, cand, plain_counts)])
+            assert model._score(word, cand) == expected, (word, cand)
+            assert model._score(word, cand) == expected, (word, cand)  # from the kept runs
+
+
 def test_morph_shape_gives_the_candidate_back() -> None:
     for word in ("للقاء", "وبالولايات", "مما", "وزارتها", "بيروت"):
         for cand in morph.candidates(word):

@@ -231,6 +231,8 @@ assert len(_STEM_ENDINGS) + len(_DET_ENDINGS) + len(_STEM_PREFIXES) + 2 == len(_
 
 def stem_stats(stem: str, counts: Mapping[str, int]) -> tuple[int, int, int]:
     """Corpus evidence for a stem: count bucket, ال+stem count bucket, number of attested variants."""
+    if isinstance(counts, packed.TrieCounts) and counts.positive:
+        return _packed_stem_stats(stem, counts)
     get = counts.get
     # Packed counts: when no counted word starts with the stem (half the stems of unseen
     # words) or with ال + stem, none of the variants there can be counted: skip their look-ups.
@@ -251,6 +253,35 @@ def stem_stats(stem: str, counts: Mapping[str, int]) -> tuple[int, int, int]:
                 variants += 1
     for a in _STEM_PREFIXES:
         if get(a + stem, 0) > 0:
+            variants += 1
+    c_det = 0 if stem.startswith(DET) else n_det
+    return min(c_stem.bit_length(), 20), min(c_det.bit_length(), 20), variants
+
+
+def _packed_stem_stats(stem: str, counts: packed.TrieCounts) -> tuple[int, int, int]:
+    """:func:`stem_stats` on packed counts whose words all count more than 0: a variant is
+    attested when the trie holds it (one trie look-up, not a cached count: most variants are
+    asked once)."""
+    trie = counts.trie
+    has = trie.get
+    c_stem = counts.get(stem, 0)
+    variants = int(c_stem > 0)
+    # when no counted word starts with the stem (half the stems of unseen words) or with
+    # ال + stem, none of the variants there can be counted: skip their look-ups
+    if c_stem or next(trie.iterkeys(stem), None) is not None:
+        for b in _STEM_ENDINGS:
+            if has(stem + b) is not None:
+                variants += 1
+    det_stem = DET + stem
+    n_det = 0
+    if next(trie.iterkeys(det_stem), None) is not None:
+        n_det = counts.get(det_stem, 0)
+        variants += n_det > 0
+        for b in _DET_ENDINGS:
+            if has(det_stem + b) is not None:
+                variants += 1
+    for a in _STEM_PREFIXES:
+        if has(a + stem) is not None:
             variants += 1
     c_det = 0 if stem.startswith(DET) else n_det
     return min(c_stem.bit_length(), 20), min(c_det.bit_length(), 20), variants
@@ -359,6 +390,11 @@ def from_shape(bare: str, shape: Shape) -> Candidate:
     return Candidate(pre, pre_len, "ل" + stem if assimilated else stem, suf, suf_len, "")
 
 
+# The runs of features() whose weights SegmenterModel._score keeps: [start, end) of each.
+_RUN_STARTS: Final = (0, 6, 10, 13, 16, 19, 21)
+_RUN_ENDS: Final = (6, 10, 13, 16, 19, 21, 23)
+
+
 class SegmenterModel:
     """Ranker weights, corpus counts and the gold lexicon.
 
@@ -369,7 +405,7 @@ class SegmenterModel:
     evidence applied (None unless loaded from the package).
     """
 
-    __slots__ = ("_stats", "counts", "final", "lexicon", "ranked", "shapes", "weights")
+    __slots__ = ("_stats", "_weight_groups", "counts", "final", "lexicon", "ranked", "shapes", "weights")
 
     def __init__(
         self,
@@ -389,6 +425,8 @@ class SegmenterModel:
         self.final: Mapping[str, int] | None = None
         self.shapes: tuple[Shape, ...] = ()
         self._stats: dict[str, tuple[int, int, int]] = {}  # stem -> stem_stats (stems recur across words)
+        # (group, the values its features are made of) -> the weights of those features (see _score)
+        self._weight_groups: dict[tuple[object, ...], tuple[float, ...]] = {}
 
     def best(self, bare: str) -> Candidate:
         """The best candidate for a bare Arabic word: the gold lexicon's, else the ranker's
@@ -448,15 +486,52 @@ class SegmenterModel:
         return max(cands, key=lambda cand: self._score(bare, cand)) if cands else default
 
     def _score(self, bare: str, cand: Candidate) -> float:
-        """The ranker's score of one candidate."""
+        """The ranker's score of one candidate: the sum of the weights of its :func:`features`.
+
+        The features come in runs that each depend on a few values only (the affixes and the
+        stem length, the stem's count bucket, ...): the weights of a run are kept by those
+        values, and the score is the sum of the same weights in the same order, so the very
+        same float, without building the feature strings of a run seen before."""
         cache = self._stats
-        stats = cache.get(cand.stem)
+        stem = cand.stem
+        stats = cache.get(stem)
         if stats is None:
             if len(cache) > 2 * MEMO_MAXSIZE:  # bounded: a long run meets new stems in every article
                 cache.clear()
-            stats = cache[cand.stem] = stem_stats(cand.stem, self.counts)
-        get = self.weights.get
-        return sum([get(f, 0.0) for f in features(bare, cand, self.counts, stats)])
+            stats = cache[stem] = stem_stats(stem, self.counts)
+        if cand.contraction:
+            get = self.weights.get
+            return sum([get(f, 0.0) for f in features(bare, cand, self.counts, stats)])
+        count = self.counts.get
+        pre, suf = cand.pre, cand.suf
+        b_stem, b_det, variants = stats
+        length = min(len(stem), 9)
+        split = bool(pre or suf)
+        b_word = _bucket(count(bare, 0))
+        b_no_pre = _bucket(count(bare[cand.pre_len :], 0)) if pre else -1
+        b_no_suf = _bucket(count(bare[: len(bare) - cand.suf_len], 0)) if suf else -1
+        tm = _bucket(count(stem + "ة", 0)) if suf and suf[0].startswith("ت") else -1
+        # one key per run of features(): (its first feature's index, the values the run reads)
+        keys = (
+            (0, pre, suf, length),  # P S PS L LS LP
+            (6, b_stem, pre, suf, length),  # C CS CP CL
+            (10, max(-6, min(6, b_stem - b_word)), split, b_det, suf),  # R A AS
+            (13, variants, pre, suf),  # V VS VP
+            (16, b_no_pre, b_no_suf, tm, pre, suf),  # NP NS T
+            (19, stem[-2:], suf),  # E E2
+            (21, stem[:2], pre),  # B B2
+        )
+        groups = self._weight_groups
+        runs = [groups.get(key) for key in keys]
+        if None in runs:
+            if len(groups) > 2 * MEMO_MAXSIZE:
+                groups.clear()
+            get = self.weights.get
+            weights = [get(f, 0.0) for f in features(bare, cand, self.counts, stats)]
+            for i, (key, start, end) in enumerate(zip(keys, _RUN_STARTS, _RUN_ENDS, strict=True)):
+                if runs[i] is None:
+                    runs[i] = groups[key] = tuple(weights[start:end])
+        return sum([w for run in runs if run is not None for w in run])
 
     def to_bytes(self) -> bytes:
         """The model file (``segmenter.bin.gz``): weights and lexicon in the header, the counts

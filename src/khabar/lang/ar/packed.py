@@ -116,10 +116,11 @@ class TrieCounts(Mapping[str, int]):
     costs ~1-4 µs against ~0.05 µs for a dict, so the answers of the most recent
     ``cache_size`` distinct keys are kept in a small dict, cleared when it is full.
     Keys whose value is ``missing`` (when given) count as absent: several tables can share
-    one trie, each listing only some of its keys.
+    one trie, each listing only some of its keys. ``positive`` says that every key of the trie
+    has a value above 0 (no ``missing``): then ``key in trie`` is ``get(key, 0) > 0``.
     """
 
-    __slots__ = ("_cache", "_cache_size", "_missing", "table", "trie")
+    __slots__ = ("_cache", "_cache_size", "_missing", "positive", "table", "trie")
 
     def __init__(
         self, trie: marisa_trie.Trie, values: array.array[int], missing: int | None = None, cache_size: int = 2 * MEMO_MAXSIZE
@@ -129,6 +130,7 @@ class TrieCounts(Mapping[str, int]):
         self.trie = trie
         self.table = values  # (not "values": that is Mapping.values())
         self._missing = missing
+        self.positive = missing is None and min(values, default=1) > 0
         self._cache: dict[str, int | None] = {}
         self._cache_size = cache_size
 
