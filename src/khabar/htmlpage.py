@@ -7,17 +7,20 @@ canonical URL). trafilatura gives up on pages with very little text; those fall 
 text of the page (:func:`visible_text`, stdlib only), so a valid page never yields nothing.
 
 trafilatura is imported on first use: importing khabar stays cheap, and pages are rare next to
-plain-text inputs.
+plain-text inputs. When it cannot be imported (a trimmed environment, or a dependency of it missing,
+such as ``lxml_html_clean`` since lxml 5.2), pages still fall back to their visible text, but the
+article says so: ``PageArticle.warning`` carries warning K121 with the import error and a hint.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from typing import Any
 
-__all__ = ["PageArticle", "extract_article", "visible_text"]
+__all__ = ["PageArticle", "extract_article", "extractor_warning", "visible_text"]
 
 # The metadata fields kept, under khabar's names (trafilatura's name -> ours).
 _META_FIELDS = {"title": "title", "date": "date", "author": "author", "sitename": "source", "url": "url"}
@@ -25,11 +28,16 @@ _META_FIELDS = {"title": "title", "date": "date", "author": "author", "sitename"
 
 @dataclass(frozen=True)
 class PageArticle:
-    """The text of the article in a page, the extractor that found it and the page's metadata."""
+    """The text of the article in a page, the extractor that found it and the page's metadata.
+
+    ``warning`` is a ``meta["warnings"]`` line (K121) when the article extractor could not be
+    imported and the page was read as its visible text; empty otherwise.
+    """
 
     text: str
     extractor: str
     meta: dict[str, str] = field(default_factory=dict)
+    warning: str = ""
 
 
 class _TextExtractor(HTMLParser):
@@ -77,11 +85,29 @@ def visible_text(page: str) -> tuple[str, str]:
     return "\n".join(line for line in lines if line), " ".join(parser.title.split())
 
 
-def _trafilatura(page: str) -> tuple[str, dict[str, str]] | None:
-    """Main text and metadata by trafilatura, or None when it finds no article (or is not installed)."""
+@functools.cache
+def _import_trafilatura() -> tuple[Any, str]:
+    """``(the trafilatura module, "")``, or ``(None, the K121 warning)`` when it cannot be imported."""
     try:
         import trafilatura
-    except ImportError:  # installed by default; a trimmed environment still reads pages
+    except Exception as exc:  # noqa: BLE001 -- ImportError, or a dependency of it failing as it loads
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        return None, (
+            f"K121: the HTML article extractor trafilatura cannot be imported ({reason}); the page is read as "
+            "its visible text, menus and footers included (hint: pip install 'trafilatura>=2.0' lxml_html_clean)"
+        )
+    return trafilatura, ""
+
+
+def extractor_warning() -> str:
+    """The K121 warning when trafilatura cannot be imported, else ``""`` (imports it: call it for pages only)."""
+    return _import_trafilatura()[1]
+
+
+def _trafilatura(page: str) -> tuple[str, dict[str, str]] | None:
+    """Main text and metadata by trafilatura, or None when it finds no article (or cannot be imported)."""
+    trafilatura, _warning = _import_trafilatura()
+    if trafilatura is None:
         return None
     # trafilatura logs every page it cannot parse at WARNING: the caller reports what matters.
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -110,7 +136,8 @@ def extract_article(page: str) -> PageArticle:
     Returns:
         The text (possibly empty when the page shows no text at all), ``extractor``
         (``"trafilatura"`` or ``"visible-text"``) and the metadata found (``title``, ``date``,
-        ``author``, ``source``, ``url``; only those present).
+        ``author``, ``source``, ``url``; only those present), and ``warning`` (K121) when
+        trafilatura cannot be imported.
     """
     found = _trafilatura(page)
     if found is not None:
@@ -124,7 +151,7 @@ def extract_article(page: str) -> PageArticle:
     text, title = visible_text(page)
     meta = {"title": title} if title else {}
     _byline_date(page, meta)
-    return PageArticle(text, "visible-text", meta)
+    return PageArticle(text, "visible-text", meta, extractor_warning())
 
 
 def _byline_date(page: str, meta: dict[str, str]) -> None:

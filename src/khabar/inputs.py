@@ -120,6 +120,8 @@ def article_from_bytes(data: bytes, name: str, max_bytes: int = MAX_BYTES) -> Ar
         meta.update(clean_meta(page.meta))
         meta["extracted_from"] = "html"
         meta["extractor"] = page.extractor
+        if page.warning:  # the extractor is missing: said, never silent
+            meta["warnings"] = [page.warning]
     return Article(text, meta)
 
 

@@ -65,6 +65,8 @@ def ingest(
     from khabar.store.ingest import EMPTY_CODE
 
     empty_prefix = f"error {EMPTY_CODE}:"
+    for warning in report.warnings:
+        click.echo(f"warning {warning}", err=True)
     for line in report.errors:
         if strict or not line.startswith(empty_prefix):
             click.echo(line, err=True)

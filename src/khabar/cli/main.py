@@ -153,7 +153,8 @@ def _error_line(exc: KhabarError) -> str:
 def _warn_about(article: Article) -> None:
     name = article.meta.get("id", "input")
     if article.meta.get("extracted_from") == "html":
-        click.echo(f"note: {name} is an HTML page; analysing its visible text", err=True)
+        how = "the article trafilatura extracted" if article.meta.get("extractor") == "trafilatura" else "its visible text"
+        click.echo(f"note: {name} is an HTML page; analysing {how}", err=True)
     if not has_arabic(article.text):
         click.echo(f"warning K120: {name} has no Arabic letters; khabar is built for Arabic text", err=True)
 

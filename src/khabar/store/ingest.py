@@ -374,6 +374,8 @@ class IngestReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     empty: int = 0
+    #: warnings about the whole run, each once (``K121: ...``: HTML pages read without their extractor)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -657,6 +659,10 @@ def ingest(
                     report.errors.append(item.one_line())
                     tick()
                     continue
+                for warning in item.meta.get("warnings", ()):
+                    # the same cause for every page: said once for the run, kept in each Doc's meta
+                    if isinstance(warning, str) and warning.startswith("K121") and warning not in report.warnings:
+                        report.warnings.append(warning)
                 digest = content_hash(item.text)
                 if digest in seen or is_stored(store, item.text):
                     report.skipped += 1

@@ -1,0 +1,81 @@
+"""What a new user met on a fresh install and with hostile input: each problem, fixed and kept fixed.
+
+HTML pages without their extractor (K121), terminal control characters in the text views, over-long
+"words", the work budget in the text view and at ingest, invalid date filters, blank JSONL lines and
+the files a read-only command leaves next to the store.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from khabar import htmlpage
+from khabar.cli.main import main
+from khabar.inputs import article_from_bytes
+
+REPO = Path(__file__).resolve().parent.parent
+
+PAGE = """<!DOCTYPE html><html lang="ar"><head><title>مكتبة جديدة</title></head><body>
+<nav><ul><li>الرئيسية</li><li>سياسة</li><li>رياضة</li></ul></nav>
+<article><h1>افتتاح مكتبة جديدة في المدينة</h1>
+<p>افتتح رئيس البلدية صباح اليوم مكتبة عامة جديدة في وسط المدينة، تضم أكثر من عشرين ألف كتاب في الأدب والعلوم.</p>
+<p>وقال رئيس البلدية خلال الافتتاح إن المكتبة ستفتح أبوابها للجميع طوال أيام الأسبوع، وإن ورشات للأطفال ستقام فيها.</p>
+<p>وأضاف أن المشروع استغرق عامين من العمل، وأن تكلفته تحملتها البلدية بالتعاون مع جمعيات محلية في المدينة.</p>
+</article>
+<footer><p>جميع الحقوق محفوظة لموقع الأخبار التجريبي</p></footer></body></html>"""
+
+
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+# ------------------------------------------------------------------ 1. the HTML extractor
+def test_robust_default_dependencies_name_lxml_html_clean() -> None:
+    # lxml 5.2+ ships no lxml.html.clean; trafilatura's justext imports it: without it, no extractor
+    deps = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert any(d.replace("-", "_").lower().startswith("lxml_html_clean") for d in deps)
+
+
+def test_robust_html_page_is_extracted_by_trafilatura_and_the_note_says_so(tmp_path: Path) -> None:
+    f = tmp_path / "page.html"
+    f.write_text(PAGE, encoding="utf-8")
+    result = runner().invoke(main, ["analyze", "--format", "json", str(f)])
+    assert result.exit_code == 0, result.stderr
+    doc = json.loads(result.stdout)
+    assert doc["meta"]["extractor"] == "trafilatura"
+    assert "جميع الحقوق" not in doc["text"] and "الرئيسية" not in doc["text"]
+    assert "trafilatura" in result.stderr and "visible text" not in result.stderr
+    assert "K121" not in result.stderr
+
+
+def test_robust_missing_extractor_is_a_k121_warning_not_silence(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "trafilatura", None)  # `import trafilatura` raises ImportError
+    htmlpage._import_trafilatura.cache_clear()
+    try:
+        page = htmlpage.extract_article(PAGE)
+        assert page.extractor == "visible-text"
+        assert page.warning.startswith("K121:") and "hint:" in page.warning
+        article = article_from_bytes(PAGE.encode(), "page.html")
+        assert [w[:4] for w in article.meta["warnings"]] == ["K121"]
+        f = tmp_path / "page.html"
+        f.write_text(PAGE, encoding="utf-8")
+        result = runner().invoke(main, ["analyze", "--format", "json", str(f)])
+        assert result.exit_code == 0, result.stderr
+        warned = [line for line in result.stderr.splitlines() if line.startswith("warning K121")]
+        assert len(warned) == 1 and "hint:" in warned[0]
+        assert "analysing its visible text" in result.stderr
+        # ingest says it once for the run, however many pages
+        (tmp_path / "two.html").write_text(PAGE.replace("مكتبة", "حديقة"), encoding="utf-8")
+        result = runner().invoke(
+            main, ["ingest", str(f), str(tmp_path / "two.html"), "--db", str(tmp_path / "s.db"), "--no-progress"]
+        )
+        assert result.exit_code == 0, result.stderr
+        assert sum(line.startswith("warning K121") for line in result.stderr.splitlines()) == 1
+    finally:
+        htmlpage._import_trafilatura.cache_clear()
