@@ -39,6 +39,16 @@ def test_corpus_referents_spelling_variants_are_one() -> None:
     ]
 
 
+def test_corpus_referents_transliterated_names_spelt_two_ways_are_one() -> None:
+    assert groups("ميشال بلاتيني", "ميشيل بلاتيني", "جوزيف بلاتر", "جوزف بلاتر") == [
+        {"جوزيف بلاتر", "جوزف بلاتر"}, {"ميشال بلاتيني", "ميشيل بلاتيني"}
+    ]
+    # two Arabic names that differ in a long vowel are two people, even with one family name
+    assert groups("جمال الدوسري", "جميل الدوسري") == [{"جمال الدوسري"}, {"جميل الدوسري"}]
+    # places are never compared so (غينيا is not غانا)
+    assert groups("غينيا", "غانا", label="LOC") == [{"غانا"}, {"غينيا"}]
+
+
 def test_corpus_referents_family_tail_and_father_links() -> None:
     assert groups("فهد بن عبدالعزيز", "فهد بن عبدالعزيز آل سعود", "الملك فهد") == [
         {"فهد بن عبدالعزيز", "فهد بن عبدالعزيز آل سعود", "الملك فهد"}

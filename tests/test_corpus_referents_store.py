@@ -276,3 +276,29 @@ def test_corpus_referents_store_migrates_an_older_store(tmp_path: Path) -> None:
         king = person(store, "سلمان بن عبدالعزيز")
         assert person(store, "سلمان بن عبد العزيز ال سعود") == king
         assert names_of(store, king) == {"سلمان بن عبدالعزيز": 1, "سلمان بن عبد العزيز آل سعود": 1}
+
+
+PLATINI_A = "وقال رئيس الاتحاد الأوروبي لكرة القدم ميشال بلاتيني إنه سيترشح للرئاسة."
+PLATINI_B = "وأكد ميشيل بلاتيني أن قراره نهائي بعد اجتماع اللجنة."
+
+
+def test_corpus_referents_store_migration_6_joins_transliteration_variants(tmp_path: Path) -> None:
+    path = tmp_path / "v5.db"
+    with Store(path) as store:
+        store.add_many([analysed(PLATINI_A, "a"), analysed(PLATINI_B, "b")])
+        one = person(store, "ميشال بلاتيني")
+        assert person(store, "ميشيل بلاتيني") == one
+        # as a store of schema 5 left them: the second spelling its own corpus referent, plain chains
+        cur = store.execute("INSERT INTO corpus_referents (label, name, documents, mentions) VALUES ('PERS', 'x', 1, 1)")
+        other = int(cur.lastrowid or 0)
+        store.execute(
+            "UPDATE corpus_names SET corpus_id = ?, chain = 'ميشيل بلاتيني', first = 'ميشيل', family = 'بلاتيني'"
+            " WHERE norm_name = 'ميشيل بلاتيني'",
+            (other,),
+        )
+        store.execute("UPDATE corpus_names SET chain = 'ميشال بلاتيني', first = 'ميشال', family = 'بلاتيني' WHERE corpus_id = ?", (one,))
+        store.execute("PRAGMA user_version = 5")
+    with Store(path) as store:
+        assert store.version >= 6
+        assert person(store, "ميشال بلاتيني") == person(store, "ميشيل بلاتيني") == one  # the older id stays
+        assert live_id(store, other) == one  # the merged id redirects

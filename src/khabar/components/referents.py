@@ -9,7 +9,10 @@ their folded words (hamza, ى/ي, ة/ه, diacritics; the article ال is ignored
   exactly one fuller referent name of the same label joins that referent
   (``ترامب`` -> ``دونالد ترامب``); when several fuller names fit, the one
   mentioned most recently before it wins, else it stands alone;
-- places only merge on equal names (``كوريا`` is not ``كوريا الشمالية``).
+- places only merge on equal names (``كوريا`` is not ``كوريا الشمالية``);
+- people's names are compared with transliterated words spelt alike
+  (:func:`~khabar.lang.ar.transliteration.variant_key`: ``ميشال بلاتيني`` is
+  ``ميشيل بلاتيني``; ``جمال`` is not ``جميل``).
 
 A title or role written just before a person's name (``وزير الخارجية الأمريكى
 مايك بومبيو``, ``المتحدثة باسم البيت الأبيض، سارة ساندرز``) is kept as one of the
@@ -25,6 +28,7 @@ from typing import Any
 from khabar.doc import Doc, Span
 from khabar.gcpause import gc_paused
 from khabar.lang.ar.normalize import fold
+from khabar.lang.ar.transliteration import variant_key
 
 NAME = "referents"
 
@@ -114,12 +118,16 @@ def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
     """Entities with a ``referent`` id, and the referents (id, label, name, mentions, descriptions)."""
     entities = doc["entities"]
     texts = _repaired_texts(doc, entities)
-    key_of: dict[str, tuple[str, ...]] = {}  # (a name is mentioned many times)
+    key_of: dict[tuple[str, bool], tuple[str, ...]] = {}  # (a name is mentioned many times)
     keys = []
-    for t in texts:
-        key = key_of.get(t)
+    for t, ent in zip(texts, entities):
+        person = ent.label == "PERS"
+        key = key_of.get((t, person))
         if key is None:
-            key = key_of[t] = _key_words(t)
+            key = _key_words(t)
+            if person:  # a transliterated name spelt two ways is one name (ميشال / ميشيل بلاتيني)
+                key = tuple(variant_key(w) for w in key)
+            key_of[(t, person)] = key
         keys.append(key)
     # Fullest mentions first, so short ones can attach to them; ties in text order.
     order = sorted(range(len(entities)), key=lambda i: (-len(keys[i]), entities[i].start))

@@ -7,7 +7,8 @@ the same person is written ``سلمان بن عبدالعزيز``, ``سلمان 
 before the name and a formula after it dropped). A shorter chain joins a longer one of the
 same label when
 
-* they are equal (spelling variants), or, for people,
+* they are equal (spelling variants; for people also a transliterated name spelt two ways,
+  ``ميشال بلاتيني`` ~ ``ميشيل بلاتيني``, but never two Arabic names, ``جمال`` / ``جميل``), or, for people,
 * the longer is the shorter with ``بن X`` links inserted and/or an ``آل X`` tail added
   (``عادل الجبير`` ~ ``عادل بن أحمد الجبير``; ``محمد بن نايف`` ~ ``محمد بن نايف بن عبدالعزيز
   آل سعود``), or a name of two words with a bare father's name between them (``علي صالح`` ~
@@ -31,6 +32,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 from khabar.lang.ar.honorifics import LEADING_TITLES, RELIGIOUS_FORMULAS
 from khabar.lang.ar.normalize import fold
+from khabar.lang.ar.transliteration import variant_key
 from khabar.store.matching import norm_name
 
 _LINKS = frozenset({"بن", "ابن", "بنت"})
@@ -38,9 +40,10 @@ _FAMILY_WORDS = frozenset({fold("آل")})  # آل سعود
 T = TypeVar("T")
 
 
-def name_chain(name: str) -> tuple[str, ...]:
+def name_chain(name: str, person: bool = False) -> tuple[str, ...]:
     """The folded words of a name for comparison (``الملك سلمان بن عبد العزيز - حفظه الله`` ->
-    ``('سلمان', 'بن', 'عبدالعزيز')``)."""
+    ``('سلمان', 'بن', 'عبدالعزيز')``); a person's transliterated words by their
+    :func:`~khabar.lang.ar.transliteration.variant_key` (``ميشال`` and ``ميشيل`` -> ``~مشل``)."""
     words = [w.strip("-–—.,،:;()\"'«»") for w in fold(name).split()]
     words = [w for w in words if w]
     text = " ".join(words)
@@ -56,6 +59,8 @@ def name_chain(name: str) -> tuple[str, ...]:
             joined.append(w)
     while len(joined) > 1 and joined[0] in LEADING_TITLES:
         joined.pop(0)
+    if person:
+        joined = [variant_key(w) for w in joined]
     return tuple(joined)
 
 
@@ -105,7 +110,9 @@ def group_names(
         longest chain (ties: the name first in code-point order).
     """
     given = set(names)
-    chains = {item: chains[item] if chains and item in chains else name_chain(item[1]) for item in given}
+    chains = {
+        item: chains[item] if chains and item in chains else name_chain(item[1], item[0] == "PERS") for item in given
+    }
     items = sorted(given, key=lambda ln: (-len(chains[ln]), ln))
     root: dict[tuple[str, str], tuple[str, str]] = {}
     # people's groups by first word: a chain can only join one that starts like it
@@ -206,8 +213,8 @@ def _current_keys(db: Executor, keys: Sequence[str]) -> dict[str, _Key]:
             first[key] = min(first.get(key, seen), seen)
     out: dict[str, _Key] = {}
     for key, label_counts in labels.items():
-        name = pick(names[key])
-        out[key] = _Key(pick(label_counts), name, name_chain(name), sum(names[key].values()), first[key])
+        name, label = pick(names[key]), pick(label_counts)
+        out[key] = _Key(label, name, name_chain(name, label == "PERS"), sum(names[key].values()), first[key])
     return out
 
 
@@ -513,6 +520,13 @@ def resolve_name(db: Executor, name: str) -> int | None:
         " ORDER BY c.documents DESC, c.id LIMIT 1",
         (" ".join(chain),),
     ).fetchone()
+    chain = name_chain(name, person=True)  # people's chains hold the variant keys of transliterated words
+    if row is None:
+        row = db.execute(
+            "SELECT n.corpus_id FROM corpus_names n JOIN corpus_referents c ON c.id = n.corpus_id"
+            " WHERE n.label = 'PERS' AND n.chain = ? ORDER BY c.documents DESC, c.id LIMIT 1",
+            (" ".join(chain),),
+        ).fetchone()
     if row is not None:
         return int(row[0])
     fits: set[int] = set()

@@ -86,6 +86,7 @@ def user_version(conn: sqlite3.Connection) -> int:
 #: what a migration computes beyond its SQL, run in the same transaction right after it
 _PYTHON_STEPS: Final[dict[int, Callable[[sqlite3.Connection], object]]] = {
     5: update_corpus_referents,  # corpus referents (tables of 4, family names of 5) of the documents stored before
+    6: update_corpus_referents,  # people's chains with the variant keys of transliterated names
 }
 
 #: the tables of a khabar store (a database holding other tables and no user_version is not one)

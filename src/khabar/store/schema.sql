@@ -169,3 +169,8 @@ SELECT n.corpus_id, r.doc_id, r.local_id FROM corpus_names n JOIN referents r ON
 -- Python step of this migration.
 ALTER TABLE corpus_names ADD COLUMN family TEXT NOT NULL DEFAULT '';
 CREATE INDEX corpus_names_family ON corpus_names (label, family);
+
+-- migration: 6
+-- People's chains hold the variant key of a transliterated word (khabar.lang.ar.transliteration:
+-- ميشال / ميشيل بلاتيني meet as ~مشل), so the chains, first words and family names of the stored
+-- people change; the Python step of this migration regroups the corpus referents (ids stay).
