@@ -368,3 +368,38 @@ def test_glue_short_piece_with_a_proclitic_is_a_word(token: str, words: list[str
 def test_glue_future_marker_and_plural_alef(prefix: str, stem: str, suffix: str, agree: bool) -> None:
     shape = glue._SUFFIXES.get(suffix, (0, 0))
     assert glue._clitics_agree(prefix, stem, suffix, shape) is agree
+
+
+def _segmentation_cells(key: str) -> set[tuple[int, int]]:
+    """Brute force: the parts ``(start, end)`` of every whole segmentation of ``key`` into two or
+    more parts that each have a score, neighbours joined by allowed pairs."""
+    cells: set[tuple[int, int]] = set()
+
+    def walk(start: int, parts: list[tuple[int, int]]) -> None:
+        if start == len(key):
+            if len(parts) >= 2:
+                cells.update(parts)
+            return
+        for end in range(start + 2, len(key) + 1):
+            word = key[start:end]
+            if not glue._has_score(word):
+                continue
+            if parts and not glue._pair_allowed(key[parts[-1][0] : parts[-1][1]], word):
+                continue
+            walk(end, [*parts, (start, end)])
+
+    walk(0, [])
+    return cells
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["الولاياتالمتحدة", "فيالمنطقة", "منذالعام", "المستشفيات", "وزارةالصحة", "بينماارتفعت", "كتابمن", "عنالحرب"],
+)
+def test_glue_dp_scores_exactly_the_parts_of_whole_segmentations(token: str) -> None:
+    """The DP's cheap first pass keeps the parts on some whole segmentation, and only those."""
+    key = glue.fold(token)
+    live = glue._live_cells(key)
+    expected = _segmentation_cells(key)
+    assert (set() if live is None else {(s, e) for e, s in live}) == expected
+    assert live is None or live == sorted(live)  # end, then start, rising: the DP's order

@@ -320,9 +320,13 @@ def _char_logp(word: str) -> float:
     """log P_char(word): the character n-gram model of word spellings (backoff form)."""
     padded = "^" + word + "$"
     total = 0.0
-    for i in range(1, len(padded)):
-        for term in _char_terms(padded[max(0, i - _CHAR_ORDER + 1):i + 1]):
+    terms_of = _char_terms
+    for i in range(1, min(_CHAR_ORDER - 1, len(padded))):  # histories from the start of the word
+        for term in terms_of(padded[: i + 1]):
             total += term  # one term at a time, in model order: the sum stays bit-identical
+    for i in range(_CHAR_ORDER - 1, len(padded)):  # then full-length ones
+        for term in terms_of(padded[i - _CHAR_ORDER + 1 : i + 1]):
+            total += term
     return total
 
 
@@ -361,16 +365,23 @@ def _word_logp(key: str) -> float:
     count = _count(key)
     if count:
         best = max(best, math.log(count) - log_total)
+    # the suffixes the key may end in, found once for every prefix (best is a max: order is free)
+    endings: list[tuple[int, str, tuple[int, int]]] = [(0, "", (0, 0))]
+    for cut in range(1, min(_MAX_SUFFIX, n - 2) + 1):
+        shape = _SUFFIXES.get(key[n - cut:])
+        if shape is not None:
+            endings.append((cut, key[n - cut:], shape))
     for plen in range(min(_MAX_PREFIX, n - 2) + 1):
         prefix = key[:plen]
         if plen and prefix not in _PREFIX_SET:
             continue
-        for cut in range(min(_MAX_SUFFIX, n - plen - 2), -1, -1):
-            shape = _SUFFIXES.get(key[n - cut:]) if cut else (0, 0)
-            if shape is None or (not prefix and not cut):
+        for cut, suffix, shape in endings:
+            if cut > n - plen - 2:
+                break
+            if not prefix and not cut:
                 continue
             stem = key[plen:n - cut]
-            if (prefix or stem.startswith("ال")) and not _clitics_agree(prefix, stem, key[n - cut:], shape):
+            if (prefix or stem.startswith("ال")) and not _clitics_agree(prefix, stem, suffix, shape):
                 continue
             stem_count = _count(stem)
             if not stem_count and shape[1] and stem.endswith("ت"):
@@ -461,52 +472,71 @@ def _pair_allowed(prev_word: str, word: str) -> bool:
 
 def _live_cells(key: str) -> list[tuple[int, int]] | None:
     """The parts ``(end, start)`` of ``key`` that lie on some whole segmentation into two or more
-    scored parts joined by allowed pairs, in the order the DP scores them (end, then start, rising);
-    None when there is no such segmentation. Reads no part's score, only whether it has one."""
+    scored parts joined by allowed pairs (:func:`_pair_allowed`), in the order the DP scores them
+    (end, then start, rising); None when there is no such segmentation. Reads no part's score,
+    only whether it has one (:func:`_has_score`)."""
     n = len(key)
     part_logp, function_2, pair_count = _part_logp, _FUNCTION_2, _pair_count
+    # A pair needs to have been seen when either part is a short content word (2 letters, not a
+    # function word); ``free[i]``: some part ends (forward) or starts (backward) at i that is not one.
     # forward: the parts reachable from the start of the token
     starts_at: list[list[int]] = [[] for _ in range(n + 1)]  # start -> ends of reachable parts
     ending: list[list[int]] = [[] for _ in range(n + 1)]  # end -> starts of reachable parts
+    free = [False] * (n + 1)
     for end in range(_MIN_PART, n + 1):
         for start in range(end - _MIN_PART + 1):
+            short = end - start == 2
             if start:
                 before = ending[start]
                 if not before:
                     continue
                 word = key[start:end]
-                if len(word) < _MIN_OOV_PART and part_logp(word)[0] is None:
+                if not short and end - start < _MIN_OOV_PART and part_logp(word)[0] is None:
                     continue  # (_has_score, inline)
-                # (_pair_allowed with some part before, inline: a short content word needs its
-                # pair seen; any other needs a part before that is not one, or a seen pair)
-                if len(word) == 2 and word not in function_2:
-                    if not any(pair_count(key[p:start], word) for p in before):
+                if short:
+                    if part_logp(word)[0] is None:
                         continue
-                elif not any(
-                    start - p != 2 or key[p:start] in function_2 or pair_count(key[p:start], word) for p in before
-                ):
-                    continue
+                    if word not in function_2:
+                        if not any(pair_count(key[p:start], word) for p in before):
+                            continue
+                        short_content = True
+                    else:
+                        short_content = False
+                        if not free[start] and not any(pair_count(key[p:start], word) for p in before):
+                            continue
+                else:
+                    short_content = False
+                    if not free[start] and not any(pair_count(key[p:start], word) for p in before):
+                        continue
             else:
                 if end == n:
                     continue  # the unsplit token is the alternative, scored apart
                 word = key[:end]
-                if len(word) < _MIN_OOV_PART and part_logp(word)[0] is None:
+                if end < _MIN_OOV_PART and part_logp(word)[0] is None:
                     continue
+                short_content = short and word not in function_2
             ending[end].append(start)
             starts_at[start].append(end)
+            if not short_content:
+                free[end] = True
     if not any(ending[n]):  # (a start of 0 there is the whole token: not a cell)
         return None
     # backward: the reachable parts from which the end of the token is reachable
     live: set[tuple[int, int]] = set()
+    free = [False] * (n + 1)
     for end in range(n, _MIN_PART - 1, -1):
+        nexts = [nxt for nxt in starts_at[end] if (end, nxt) in live] if end < n else []
         for start in ending[end]:
-            if end == n:
-                if start:
-                    live.add((start, end))
-                continue
             word = key[start:end]
-            if any((end, nxt) in live and _pair_allowed(word, key[end:nxt]) for nxt in starts_at[end]):
-                live.add((start, end))
+            short_content = end - start == 2 and word not in function_2
+            if end == n:
+                if not start:
+                    continue
+            elif not (free[end] and not short_content) and not any(pair_count(word, key[end:x]) for x in nexts):
+                continue
+            live.add((start, end))
+            if not short_content:
+                free[start] = True
     return sorted((e, s) for s, e in live)
 
 
