@@ -79,3 +79,72 @@ def test_robust_missing_extractor_is_a_k121_warning_not_silence(tmp_path: Path, 
         assert sum(line.startswith("warning K121") for line in result.stderr.splitlines()) == 1
     finally:
         htmlpage._import_trafilatura.cache_clear()
+
+
+# ------------------------------------------------------------------ 2. terminal control characters
+# Our own sentences, with an erase-screen CSI, an OSC title sequence ended by BEL, a C1 CSI (U+009B),
+# a right-to-left override and a left-to-right isolate in them.
+HOSTILE = (
+    "قال الرئيس محمد\u202eالعلوي \x1b[2J\x1b]0;x\x07 إن الحكومة ستبني مدرسة جديدة في مدينة طنجة.\n"
+    "وأضاف العلوي في مؤتمر صحفي: «سنفتح المدرسة\u2066 في الخريف المقبل».\n"
+    "وأعلنت وزارة التعليم\x9b31m أن المشروع سيكلف مليون درهم.\n"
+)
+RAW = ("\x1b", "\x07", "\x9b", "\u202e", "\u2066")
+
+
+def assert_no_raw_controls(output: str) -> None:
+    assert not [c for c in RAW if c in output], [hex(ord(c)) for c in RAW if c in output]
+
+
+def test_robust_printable_shows_controls_and_keeps_text() -> None:
+    from khabar.cli.common import printable
+
+    assert printable("قال \x1b[2J\x1b]0;x\x07 كان") == "قال <U+001B>[2J<U+001B>]0;x<U+0007> كان"
+    assert printable("أ\u202bب\u202c\u2067ج\u2069") == "أ<U+202B>ب<U+202C><U+2067>ج<U+2069>"
+    assert printable("سطر\r\nسطر\tثان\rثالث\x7f\x85") == "سطر\nسطر\tثان<U+000D>ثالث<U+007F><U+0085>"
+    text = "نص عادي\u200f فيه علامة اتجاه\n"  # RLM only sets a direction: kept
+    assert printable(text) is text
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["analyze"], ["repair"], ["summarize", "--sentences", "3"], ["quotes"], ["segment"]],
+)
+def test_robust_text_views_show_controls_never_send_them(tmp_path: Path, args: list[str]) -> None:
+    f = tmp_path / "esc.txt"
+    f.write_text(HOSTILE, encoding="utf-8")
+    result = runner().invoke(main, [*args, str(f)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.stderr
+    assert_no_raw_controls(result.stdout + result.stderr)
+    assert "<U+001B>" in result.stdout or args[0] == "quotes"
+
+
+def test_robust_json_output_stays_exact(tmp_path: Path) -> None:
+    f = tmp_path / "esc.txt"
+    f.write_text(HOSTILE, encoding="utf-8")
+    result = runner().invoke(main, ["analyze", "--format", "json", str(f)])
+    assert json.loads(result.stdout)["text"] == HOSTILE
+
+
+def test_robust_corpus_views_show_controls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    f = tmp_path / "esc.txt"
+    f.write_text(HOSTILE, encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert runner().invoke(main, ["ingest", str(f), "--db", db, "--no-progress"]).exit_code == 0
+    found = runner().invoke(main, ["search", "مدرسة", "--db", db])
+    assert found.exit_code == 0 and "<U+001B>" in found.stdout
+    said = runner().invoke(main, ["quotes", "--speaker", "العلوي", "--db", db])
+    assert said.exit_code == 0 and "<U+202E>" in said.stdout
+    for out in (found, said):
+        assert_no_raw_controls(out.stdout + out.stderr)
+    # names as the store gives them (a referent's name is its text: a control could be in it)
+    from khabar.store import analytics
+
+    row = {"id": 7, "documents": 1, "mentions": 2, "label": "PERS", "name": "محمد\u202eالعلوي\x1b]0;x\x07"}
+    monkeypatch.setattr(analytics, "top_referents", lambda *a, **k: [row])
+    monkeypatch.setattr(analytics, "cooccurrence", lambda *a, **k: [row])
+    for args in (["entities"], ["related", "العلوي"]):
+        out = runner().invoke(main, [*args, "--db", db])
+        assert out.exit_code == 0, out.stderr
+        assert_no_raw_controls(out.stdout)
+        assert "محمد<U+202E>العلوي<U+001B>]0;x<U+0007>" in out.stdout

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -13,9 +14,35 @@ import click
 
 from khabar.errors import KhabarError
 
-__all__ = ["echo_json", "guard"]
+__all__ = ["echo", "echo_json", "guard", "printable"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+# What a terminal would obey rather than show: C0 controls but \n and \t (ESC starts colour, clear-screen
+# and OSC title sequences, BEL rings, CR overwrites a line), DEL, the C1 controls (U+009B is a one-byte CSI)
+# and the bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069), which reorder the rest
+# of the line on screen ("Trojan Source"). The marks U+200E, U+200F and U+061C only set a direction: kept.
+# A CR before a LF is a Windows line end: dropped, so CRLF text prints as lines.
+_UNSAFE = re.compile("(\r(?=\n))|[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _shown(match: re.Match[str]) -> str:
+    return "" if match.group(1) else f"<U+{ord(match.group()):04X}>"
+
+
+def printable(text: str) -> str:
+    """``text`` safe to print on a terminal: each control character (but ``\\n``, ``\\t``) and bidi
+    override shown as ``<U+XXXX>`` (``\\r\\n`` as ``\\n``).
+
+    For the human-readable views only: the JSON outputs keep the text exact (offsets stay valid).
+    """
+    return _UNSAFE.sub(_shown, text) if _UNSAFE.search(text) else text
+
+
+def echo(message: str = "", err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` of a human-readable line, through :func:`printable`."""
+    click.echo(printable(message), err=err, nl=nl)
 
 
 def echo_json(value: Any) -> None:
@@ -24,7 +51,7 @@ def echo_json(value: Any) -> None:
 
 
 def fail(exc: KhabarError) -> None:
-    click.echo(exc.one_line(), err=True)
+    echo(exc.one_line(), err=True)  # a message may quote the input (a file name, a query)
 
 
 def guard(func: F) -> F:
@@ -55,7 +82,7 @@ def guard(func: F) -> F:
         except Exception as exc:  # a bug, not bad input: one line, the traceback on request
             if os.environ.get("KHABAR_DEBUG"):
                 raise
-            click.echo(
+            echo(
                 f"error K999: internal error ({exc.__class__.__name__}: {exc}) "
                 "(hint: rerun with KHABAR_DEBUG=1 and report the traceback)",
                 err=True,

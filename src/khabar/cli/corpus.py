@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from khabar.cli.common import echo_json, guard
+from khabar.cli.common import echo, echo_json, guard
 from khabar.inputs import MAX_BYTES
 
 if TYPE_CHECKING:
@@ -66,13 +66,13 @@ def ingest(
 
     empty_prefix = f"error {EMPTY_CODE}:"
     for warning in report.warnings:
-        click.echo(f"warning {warning}", err=True)
+        echo(f"warning {warning}", err=True)
     for line in report.errors:
         if strict or not line.startswith(empty_prefix):
-            click.echo(line, err=True)
+            echo(line, err=True)
     if report.empty:
-        click.echo(f"{report.empty} empty record{'s' if report.empty != 1 else ''} skipped ({EMPTY_CODE})", err=True)
-    click.echo(f"{report.summary()} ({db_path})", err=True)
+        echo(f"{report.empty} empty record{'s' if report.empty != 1 else ''} skipped ({EMPTY_CODE})", err=True)
+    echo(f"{report.summary()} ({db_path})", err=True)
     if report.failed > (0 if strict else report.empty):
         sys.exit(1)
 
@@ -146,15 +146,15 @@ def search(query: str, db_path: str, limit: int, offset: int, fmt: str) -> None:
     else:
         for h in hits:
             score = f"{h.score:7.2f}" if h.score else "      -"
-            click.echo(f"{score}  {h.ext_id or h.id}  {h.date or ''}  {h.source or ''}  {h.title or ''}")
-            click.echo("         " + " ".join(h.snippet.split()))
+            echo(f"{score}  {h.ext_id or h.id}  {h.date or ''}  {h.source or ''}  {h.title or ''}")
+            echo("         " + " ".join(h.snippet.split()))
     if hits:
         shown = f"{offset + 1}-{offset + len(hits)} of {result.total}"
         more = f"; next page: --offset {offset + len(hits)}" if offset + len(hits) < result.total else ""
         extra = "; some hold only some of the words" if result.any_terms else ""
-        click.echo(f"hits {shown}{extra}{more}", err=True)
+        echo(f"hits {shown}{extra}{more}", err=True)
     else:
-        click.echo(result.reason or "no document matches the query", err=True)
+        echo(result.reason or "no document matches the query", err=True)
 
 
 @click.command()
@@ -183,12 +183,12 @@ def entities(db_path: str, label: str | None, limit: int, fmt: str) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo(why_no_referents(label), err=True)
+        echo(why_no_referents(label), err=True)
         return
     width = max(2, *(len(str(row["id"])) for row in rows))
-    click.echo(f"{'id':>{width}} {'docs':>6} {'mentions':>8}  {'label':<5} name")
+    echo(f"{'id':>{width}} {'docs':>6} {'mentions':>8}  {'label':<5} name")
     for row in rows:
-        click.echo(
+        echo(
             f"{row['id']:>{width}} {row['documents']:6d} {row['mentions']:8d}  {row['label']:<5} {row['name']}"
         )
 
@@ -229,7 +229,7 @@ def export(db_path: str, fmt: str, output: str) -> None:
         else:
             with open(output, "w", encoding="utf-8", newline="\n") as out:
                 n = export_jsonl(store, out)
-    click.echo(f"exported {n} documents", err=True)
+    echo(f"exported {n} documents", err=True)
 
 
 @click.command()
@@ -258,14 +258,14 @@ def related(name: str, db_path: str, limit: int, fmt: str) -> None:
         echo_json(rows)
         return
     if not rows:
-        click.echo(
+        echo(
             f"no referent shares a document with {name!r} (is it named in the store? try khabar entities)", err=True
         )
         return
     width = max(2, *(len(str(row["id"])) for row in rows))
-    click.echo(f"{'id':>{width}} {'docs':>6}  {'label':<5} name")
+    echo(f"{'id':>{width}} {'docs':>6}  {'label':<5} name")
     for row in rows:
-        click.echo(f"{row['id']:>{width}} {row['documents']:6d}  {row['label']:<5} {row['name']}")
+        echo(f"{row['id']:>{width}} {row['documents']:6d}  {row['label']:<5} {row['name']}")
 
 
 @click.command()
@@ -292,12 +292,12 @@ def timeline(db_path: str, name: str | None, period: str, fmt: str) -> None:
         return
     if not rows:
         about = f" mentioning {name!r}" if name else ""
-        click.echo(f"no dated document{about} in the store (dates come from meta.date at ingest)", err=True)
+        echo(f"no dated document{about} in the store (dates come from meta.date at ingest)", err=True)
         return
     top = max((n for _, n in rows), default=0)
     for p, n in rows:
         bar = "#" * max(1, round(40 * n / top)) if top else ""
-        click.echo(f"{p:<10} {n:7d}  {bar}")
+        echo(f"{p:<10} {n:7d}  {bar}")
 
 
 @click.command()
@@ -322,7 +322,7 @@ def reindex(db_path: str) -> None:
     with Store(path) as store:
         names = store.rebuild_corpus_referents()
         count = int(store.execute("SELECT count(*) FROM corpus_referents").fetchone()[0])
-    click.echo(f"{count} corpus referents from {names} names ({db_path})", err=True)
+    echo(f"{count} corpus referents from {names} names ({db_path})", err=True)
 
 
 def why_no_referents(label: str | None) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from khabar.cli.common import fail, guard
+from khabar.cli.common import echo, fail, guard, printable
 from khabar.doc import SCHEMA_VERSION
 from khabar.errors import ConfigError, InputError, KhabarError
 from khabar.inputs import (
@@ -154,15 +154,15 @@ def _warn_about(article: Article) -> None:
     name = article.meta.get("id", "input")
     if article.meta.get("extracted_from") == "html":
         how = "the article trafilatura extracted" if article.meta.get("extractor") == "trafilatura" else "its visible text"
-        click.echo(f"note: {name} is an HTML page; analysing {how}", err=True)
+        echo(f"note: {name} is an HTML page; analysing {how}", err=True)
     if not has_arabic(article.text):
-        click.echo(f"warning K120: {name} has no Arabic letters; khabar is built for Arabic text", err=True)
+        echo(f"warning K120: {name} has no Arabic letters; khabar is built for Arabic text", err=True)
 
 
 def _analyze_one(nlp: Any, article: Article, echo_warnings: bool = True) -> Any:
     """The Doc of one article; an unexpected failure is a coded error for this article only (K172)."""
     for warning in article.meta.get("warnings", ()) if echo_warnings else ():
-        click.echo(f"warning {warning}", err=True)
+        echo(f"warning {warning}", err=True)
     try:
         return nlp.analyze(article.text, article.meta)
     except KhabarError:
@@ -224,7 +224,7 @@ def _analyze_jsonl_parallel(components: list[str] | None, inputs: Iterable[str],
                     yield None, item  # a record that failed to read: its error line, in its place
                 else:
                     for warning in item.meta.get("warnings", ()):
-                        click.echo(f"warning {warning}", err=True)
+                        echo(f"warning {warning}", err=True)
                     yield _analyze_record, (item.text, item.meta)
 
     failed = 0
@@ -267,7 +267,7 @@ def repair(input_path: str, max_bytes: int) -> None:
 
     article = read_article(input_path, max_bytes)
     doc = Pipeline(["repair"]).analyze(article.text, article.meta)
-    click.echo(doc.repaired, nl=not doc.repaired.endswith("\n"))
+    echo(doc.repaired, nl=not doc.repaired.endswith("\n"))
 
 
 @main.command()
@@ -299,7 +299,7 @@ def segment(input_path: str, scheme: str) -> None:
     seg = farasa_segment if scheme == "farasa" else clitics
     out = sys.stdout
     for line in _text_lines(input_path):
-        out.write(" ".join(seg(tok) if kind == "arabic" else tok for tok, kind in tokenize(line)) + "\n")
+        out.write(printable(" ".join(seg(tok) if kind == "arabic" else tok for tok, kind in tokenize(line))) + "\n")
 
 
 @main.command()
@@ -355,7 +355,7 @@ def eval_ner(gold_path: str) -> None:
 
     sentences = read_conll(_text_lines(gold_path), gold_path)
     gold = [[tag for _tok, tag in sent] for sent in sentences]
-    click.echo(format_scores(entity_scores(gold, tag_conll(sentences))))
+    echo(format_scores(entity_scores(gold, tag_conll(sentences))))
 
 
 @main.command()
@@ -378,7 +378,7 @@ def summarize(input_path: str, sentences: int | None, words: int | None, max_byt
     article = read_article(input_path, max_bytes)
     doc = Pipeline(["segment"]).analyze(article.text, article.meta)
     for span in summarizer.predict(doc, sentences=sentences, words=words):
-        click.echo(doc.span_text(span))
+        echo(doc.span_text(span))
 
 
 @eval_group.command(name="summary")
@@ -400,7 +400,7 @@ def eval_summary(easc_dir: str, rule: str) -> None:
 
     from khabar.evaluation.summary import evaluate_easc, format_report
 
-    click.echo(format_report(evaluate_easc(Path(easc_dir), rule=rule)))
+    echo(format_report(evaluate_easc(Path(easc_dir), rule=rule)))
 
 
 @eval_group.command(name="topics")
@@ -423,12 +423,12 @@ def eval_topics(trec_path: str, outlet: bool) -> None:
     from khabar.evaluation.topics import evaluate, format_report, known_outlets, read_trec
 
     records = read_trec(trec_path)
-    click.echo("== text only (title + body) ==")
-    click.echo(format_report(evaluate(records)))
+    echo("== text only (title + body) ==")
+    echo(format_report(evaluate(records)))
     known = known_outlets(records)
     if outlet and known:
-        click.echo(f"\n== outlet given (<SRC>; {known} of {len(records)} records name a known outlet) ==")
-        click.echo(format_report(evaluate(records, with_source=True)))
+        echo(f"\n== outlet given (<SRC>; {known} of {len(records)} records name a known outlet) ==")
+        echo(format_report(evaluate(records, with_source=True)))
 
 
 @main.command()
@@ -468,16 +468,16 @@ def quotes(
                 near = suggest_names(store, speaker)
                 guess = f"; did you mean {' or '.join(near)}?" if near else ""
                 about_part = f" about {about!r}" if about else ""
-                click.echo(f"no quotation by {speaker!r}{about_part} in the store{guess}", err=True)
+                echo(f"no quotation by {speaker!r}{about_part} in the store{guess}", err=True)
                 return
         if fmt != "jsonl":
-            click.echo("date ext_id speaker cue: «direct quotation» | cue indirect quotation")
+            echo("date ext_id speaker cue: «direct quotation» | cue indirect quotation")
         for row in rows:
             if fmt == "jsonl":
                 click.echo(_one_line(row))
             else:
                 said = f": «{row['text']}»" if row["kind"] == "direct" else f" {row['text']}"  # indirect: not verbatim
-                click.echo(f"{row['date'] or ''} {row['ext_id'] or row['doc_id']} {row['speaker']} {row['cue'] or ''}{said}")
+                echo(f"{row['date'] or ''} {row['ext_id'] or row['doc_id']} {row['speaker']} {row['cue'] or ''}{said}")
         return
     from khabar.pipeline import Pipeline
 
@@ -512,7 +512,7 @@ def eval_quotes(gold_path: str, data_dir: str) -> None:
 
     from khabar.evaluation.quotes import evaluate, format_report, load_gold
 
-    click.echo(format_report(evaluate(load_gold(Path(gold_path), Path(data_dir)))))
+    echo(format_report(evaluate(load_gold(Path(gold_path), Path(data_dir)))))
 
 
 @main.command()

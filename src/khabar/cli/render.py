@@ -1,12 +1,19 @@
-"""The readable terminal view of a Doc (Rich): repaired text with repairs marked, sentences, quotations."""
+"""The readable terminal view of a Doc (Rich): repaired text with repairs marked, sentences, quotations.
+
+Every piece of the article (and of its metadata) goes through :func:`khabar.cli.common.printable`
+before it reaches the terminal, and what is put inside Rich markup is escaped: a text carrying ESC
+sequences, bidi overrides or ``[bold]`` shows them, never obeys them.
+"""
 
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from khabar.cli.common import printable
 from khabar.doc import Doc
 
 _RULE_STYLE = {
@@ -22,13 +29,13 @@ def repaired_with_marks(doc: Doc) -> Text:
     out = Text()
     pos = 0
     for edit in doc.edits:
-        out.append(doc.text[pos : edit.start])
+        out.append(printable(doc.text[pos : edit.start]))
         shown = edit.replacement.replace(" ", "\u2423") if edit.replacement.strip() == "" else edit.replacement
         if not shown:
             shown = "\u2326"  # something was deleted here
-        out.append(shown, style=_RULE_STYLE.get(edit.rule, "black on magenta"))
+        out.append(printable(shown), style=_RULE_STYLE.get(edit.rule, "black on magenta"))
         pos = edit.end
-    out.append(doc.text[pos:])
+    out.append(printable(doc.text[pos:]))
     return out
 
 
@@ -42,12 +49,17 @@ def text_with_entities(doc: Doc) -> Text:
     for ent in doc["entities"]:
         if ent.start < pos:
             continue
-        out.append(doc.text[pos : ent.start])
-        out.append(doc.span_text(ent), style=_LABEL_STYLE.get(ent.label, "bold"))
+        out.append(printable(doc.text[pos : ent.start]))
+        out.append(printable(doc.span_text(ent)), style=_LABEL_STYLE.get(ent.label, "bold"))
         out.append(f"[{ent.label}#{ent.attrs.get('referent', '?')}]", style="dim")
         pos = ent.end
-    out.append(doc.text[pos:])
+    out.append(printable(doc.text[pos:]))
     return out
+
+
+def _plain(text: str) -> Text:
+    """A table cell or panel of article text: shown as written (no markup read), controls made visible."""
+    return Text(printable(text))
 
 
 def quotes_table(doc: Doc, console: Console | None = None) -> None:
@@ -62,7 +74,7 @@ def quotes_table(doc: Doc, console: Console | None = None) -> None:
         who = speaker.get("text", "?") + (" (implicit)" if speaker.get("implicit") else "")
         kind = str(q.attrs.get("kind", ""))
         said = f"«{doc.span_text(q)}»" if kind == "direct" else doc.span_text(q)  # indirect words are not verbatim
-        table.add_row(str(i), who, kind, cue.get("text", "—"), said)
+        table.add_row(str(i), _plain(who), kind, _plain(cue.get("text", "—")), _plain(said))
     console.print(table)
 
 
@@ -74,7 +86,7 @@ def render_doc(doc: Doc, console: Console | None = None) -> None:
     for edit in doc.edits:
         counts[edit.rule] = counts.get(edit.rule, 0) + 1
     summary = ", ".join(f"{rule} {n}" for rule, n in sorted(counts.items())) or "none"
-    console.rule(f"[bold]{title}")
+    console.rule(f"[bold]{escape(printable(str(title)))}")
     console.print(
         f"{len(doc['paragraphs'])} paragraphs, {len(doc['sentences'])} sentences, "
         f"{len(doc['tokens'])} tokens, {len(doc['words'])} words; repairs: {summary}"
@@ -86,7 +98,7 @@ def render_doc(doc: Doc, console: Console | None = None) -> None:
         table.add_column("span", no_wrap=True)
         table.add_column("sentence")
         for i, s in enumerate(doc["sentences"], 1):
-            table.add_row(str(i), f"{s.start}-{s.end}", doc.span_text(s))
+            table.add_row(str(i), f"{s.start}-{s.end}", _plain(doc.span_text(s)))
         console.print(table)
     if "entities" in doc.layers:
         console.print(Panel(text_with_entities(doc), title="entities (PERS blue, LOC green, ORG magenta, MISC yellow)"))
@@ -99,25 +111,25 @@ def render_doc(doc: Doc, console: Console | None = None) -> None:
             table.add_row(
                 str(ref["id"]),
                 ref["label"],
-                ref["name"],
+                _plain(ref["name"]),
                 str(len(ref["mentions"])),
-                " / ".join(d["text"] for d in ref["descriptions"]),
+                _plain(" / ".join(d["text"] for d in ref["descriptions"])),
             )
         console.print(table)
     if doc["quotes"]:
         quotes_table(doc, console)
     if doc["summary"]:
-        summary_text = Text("\n".join(doc.span_text(span) for span in doc["summary"]))
+        summary_text = _plain("\n".join(doc.span_text(span) for span in doc["summary"]))
         console.print(Panel(summary_text, title="summary"))
     if doc["keywords"]:
         keys = "، ".join(
             f"{k.attrs.get('form') or doc.span_text(k)} ({k.attrs.get('score', 0):.2f})" for k in doc["keywords"]
         )
-        console.print(f"[bold]keywords:[/bold] {keys}")
+        console.print(f"[bold]keywords:[/bold] {escape(printable(keys))}")
     if "topic" in doc.values:
         ranked = sorted(doc.values.get("categories", {}).items(), key=lambda kv: -kv[1])[:3]
         scores = ", ".join(f"{label} {p:.2f}" for label, p in ranked)
-        console.print(f"[bold]topic:[/bold] {doc.values['topic']} ({scores})")
+        console.print(f"[bold]topic:[/bold] {escape(printable(str(doc.values['topic'])))} ({escape(scores)})")
     pairs = doc["quote_pairs"]
     if pairs:
         table = Table(title="quotation marks paired", expand=True)
@@ -127,5 +139,5 @@ def render_doc(doc: Doc, console: Console | None = None) -> None:
         for i, q in enumerate(pairs, 1):
             o, c = q.attrs.get("open"), q.attrs.get("close")
             marks = f"{doc.text[o[0]] if o else '∅'} {o[0] if o else '-'} … {doc.text[c[0]] if c else '∅'} {c[0] if c else '-'}"
-            table.add_row(str(i), marks, doc.span_text(q))
+            table.add_row(str(i), _plain(marks), _plain(doc.span_text(q)))
         console.print(table)

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from khabar.cli.common import guard
+from khabar.cli.common import echo, guard
 from khabar.errors import ConfigError, InputError, KhabarError
 
 _JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson")
@@ -136,9 +136,9 @@ def _report(session: Any, output_path: str) -> None:
     total, bad = written.count(), failed.count()
     hard = failed.where(~F.col("error").startswith("error K101:")).count()
     for row in failed.limit(10).collect():
-        click.echo(row["error"], err=True)
+        echo(row["error"], err=True)
     if bad > 10:
-        click.echo(f"... {bad - 10} more error lines in the error column", err=True)
-    click.echo(f"{total - bad} analysed, {bad} failed ({output_path})", err=True)
+        echo(f"... {bad - 10} more error lines in the error column", err=True)
+    echo(f"{total - bad} analysed, {bad} failed ({output_path})", err=True)
     if hard:
         sys.exit(1)
