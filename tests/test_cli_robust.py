@@ -148,3 +148,51 @@ def test_robust_corpus_views_show_controls(tmp_path: Path, monkeypatch: pytest.M
         assert out.exit_code == 0, out.stderr
         assert_no_raw_controls(out.stdout)
         assert "محمد<U+202E>العلوي<U+001B>]0;x<U+0007>" in out.stdout
+
+
+# ------------------------------------------------------------------ 3. a "word" of 200,000 letters
+def _noise(n: int, seed: int = 7) -> str:
+    import random
+
+    rng = random.Random(seed)
+    return "".join(rng.choice("ابتثجحخدذرزسشصضطظعغفقكلمنهوي") for _ in range(n))
+
+
+def test_robust_wordlen_bound() -> None:
+    from khabar.wordlen import MAX_WORD_CHARS, has_overlong_word
+
+    assert MAX_WORD_CHARS == 40
+    assert not has_overlong_word("وتيتراهايدروكانابينول")  # 21 letters: a real word
+    assert not has_overlong_word("الولاياتالمتحدةالأمريكية وزارة")  # three words glued: still a word
+    assert has_overlong_word("قال " + "ب" * 41)
+    assert not has_overlong_word("ب" * 40)
+
+
+def test_robust_overlong_run_is_no_entity_nor_referent() -> None:
+    from khabar.pipeline import Pipeline
+
+    doc = Pipeline().analyze(_noise(200_000))
+    assert [e for e in doc["entities"] if e.end - e.start > 40] == []
+    assert [r for r in doc.values["referents"] if len(r["name"]) > 40] == []
+    # a real name next to it is still found
+    doc = Pipeline().analyze("قال الوزير أحمد الكعبي في القاهرة إن " + _noise(50_000) + " انتهى.")
+    assert any(doc.span_text(e) == "القاهرة" for e in doc["entities"])
+    assert all(e.end - e.start <= 40 for e in doc["entities"])
+
+
+def test_robust_overlong_run_is_not_stored(tmp_path: Path) -> None:
+    import sqlite3
+
+    f = tmp_path / "noise.txt"
+    f.write_text(_noise(200_000) + "\nزار الوزير أحمد الكعبي مدينة طنجة أمس.\n", encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert runner().invoke(main, ["ingest", str(f), "--db", db, "--no-progress"]).exit_code == 0
+    con = sqlite3.connect(db)
+    try:
+        for table, column in (("entities", "text"), ("referents", "name"), ("keywords", "key")):
+            longest = con.execute(f"SELECT max(length({column})) FROM {table}").fetchone()[0]
+            assert longest is None or longest <= 40, (table, longest)
+    finally:
+        con.close()
+    out = runner().invoke(main, ["entities", "--db", db])
+    assert out.exit_code == 0 and all(len(line) < 200 for line in out.stdout.splitlines())
