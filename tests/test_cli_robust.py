@@ -196,3 +196,65 @@ def test_robust_overlong_run_is_not_stored(tmp_path: Path) -> None:
         con.close()
     out = runner().invoke(main, ["entities", "--db", db])
     assert out.exit_code == 0 and all(len(line) < 200 for line in out.stdout.splitlines())
+
+
+# ------------------------------------------------------------------ 4. ingest of one huge token, the budget
+def test_robust_overlong_token_is_indexed_whole_never_segmented(monkeypatch: pytest.MonkeyPatch) -> None:
+    from khabar.doc import Doc
+    from khabar.store import matching
+
+    real = matching.split_clitics
+
+    def guarded(word: str) -> object:
+        assert len(word) <= 40, "an over-long token reached the segmenter"
+        return real(word)
+
+    monkeypatch.setattr(matching, "split_clitics", guarded)
+    matching.term_key.cache_clear()  # type: ignore[attr-defined]
+    noise = "ب" * 100_000
+    text = "قال الوزير " + noise + " والمحادثات"
+    terms = matching.index_terms(Doc(text))
+    assert [t.key for t in terms] == ["قال", "وزير", "ب" * 40, "محادثات"]
+    long_term = terms[2]
+    assert (long_term.start, long_term.end) == (11, 11 + len(noise))
+    assert matching.term_key(noise + "ج") == long_term.key  # a query holding the run finds it by the same key
+
+
+def test_robust_index_past_the_work_budget_is_not_segmented(monkeypatch: pytest.MonkeyPatch) -> None:
+    from khabar import pipeline
+    from khabar.doc import Doc
+    from khabar.store import matching
+
+    monkeypatch.setattr(pipeline, "MAX_WORK_CHARS", 1_000)
+    line = "وقال المتحدث إن المحادثات مستمرة في العاصمة.\n"
+    text = line * 60  # 2,760 characters: analysed on its first 1,000
+    cut = pipeline.work_prefix(text)
+    assert cut is not None and cut <= 1_000
+    seen: list[str] = []
+    real = matching.split_clitics
+    monkeypatch.setattr(matching, "split_clitics", lambda w: seen.append(w) or real(w))
+    matching.term_key.cache_clear()  # type: ignore[attr-defined]
+    terms = matching.index_terms(Doc(text))
+    words = text.split()
+    assert len(terms) == len(words)  # every word indexed, past the cut too
+    for t in terms:
+        assert text[t.start : t.end] in {w.strip(".") for w in words}
+    before = [t for t in terms if t.start < cut]
+    after = [t for t in terms if t.start >= cut]
+    assert {t.key for t in before} >= {"محادثات", "متحدث"}  # clitic-split within the budget
+    assert {t.key for t in after} >= {"المحادثات", "وقال"}  # folded only past it
+    assert len(seen) <= len(set(text[:cut].split()))  # the segmenter saw words of the analysed part only
+
+
+def test_robust_ingest_says_k131_for_the_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from khabar import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_WORK_CHARS", 1_000)
+    f = tmp_path / "big.txt"
+    f.write_text("وقال المتحدث إن المحادثات مستمرة في العاصمة.\n" * 60, encoding="utf-8")
+    result = runner().invoke(main, ["ingest", str(f), "--db", str(tmp_path / "s.db"), "--no-progress"])
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("warning K131")]
+    assert len(lines) == 1 and str(f) in lines[0], result.stderr
+    found = runner().invoke(main, ["search", "والمحادثات", "--db", str(tmp_path / "s.db")])
+    assert found.exit_code == 0 and "big.txt" in found.stdout

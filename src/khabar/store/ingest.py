@@ -374,7 +374,8 @@ class IngestReport:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     empty: int = 0
-    #: warnings about the whole run, each once (``K121: ...``: HTML pages read without their extractor)
+    #: ``CODE: ...`` warning lines: about the whole run once (K121: HTML pages read without their
+    #: extractor), about one record with its name (K131: ``K131: big.txt: ...``, over the work budget)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -683,6 +684,10 @@ def ingest(
                     report.errors.append(result)
                     tick()
                 else:
+                    for warning in result.warnings:
+                        if not warning.startswith("K121"):  # (said once, as the record was read)
+                            code, _, rest = warning.partition(": ")
+                            report.warnings.append(f"{code}: {result.document[0] or 'a record'}: {rest}")
                     yield result
 
         pending: list[PreparedDoc] = []

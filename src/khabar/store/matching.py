@@ -22,6 +22,7 @@ from khabar.doc import Doc
 from khabar.lang.ar.chars import DIACRITIC_RANGES, LETTER_RANGES, TATWEEL
 from khabar.lang.ar.normalize import fold
 from khabar.memo import short_memo
+from khabar.wordlen import MAX_WORD_CHARS
 
 _WORD: Final = re.compile(
     rf"(?P<arabic>[{LETTER_RANGES}][{LETTER_RANGES}{DIACRITIC_RANGES}{TATWEEL}]*)|(?P<other>[^\W_]+)"
@@ -42,8 +43,13 @@ class IndexTerm:
 def term_key(word: str, arabic: bool = True) -> str:
     """The index key of one word: clitics stripped (Arabic), folded, lower-cased.
 
-    ``والمحادثات`` -> ``محادثات``; ``فى`` -> ``في``; a lone clitic gives ``""``.
+    ``والمحادثات`` -> ``محادثات``; ``فى`` -> ``في``; a lone clitic gives ``""``. A word over
+    :data:`~khabar.wordlen.MAX_WORD_CHARS` characters is no word (a run of letters with no space):
+    its key is its first MAX_WORD_CHARS characters, folded, never segmented (segmenting a
+    2.6-million-letter token took 19 s); a query holding the same run finds it by the same key.
     """
+    if len(word) > MAX_WORD_CHARS:
+        return word_key(word[:MAX_WORD_CHARS])
     if not arabic:
         return word_key(word)
     pieces = split_clitics(word)
@@ -68,9 +74,29 @@ def text_terms(text: str) -> list[tuple[str, int, int]]:
 
 
 def index_terms(doc: Doc) -> list[IndexTerm]:
-    """The matching view of ``doc``: words of the REPAIRED text, mapped back to the original."""
+    """The matching view of ``doc``: words of the REPAIRED text, mapped back to the original.
+
+    Within the work budget (:func:`khabar.pipeline.work_prefix`) words are clitic-split as the
+    analysis splits them; past it (the part of an over-long text left unanalysed, K131) each word
+    is only folded and lower-cased (``والمحادثات`` stays ``والمحادثات``): still found by its whole
+    form, at the cost of a regular expression, never of the segmenter.
+    """
+    from khabar.pipeline import work_prefix
+
     to_orig = doc.repaired_map.span_to_original
-    return [IndexTerm(key, *to_orig(s, e)) for key, s, e in text_terms(doc.repaired)]
+    repaired = doc.repaired
+    cut = work_prefix(doc.text)
+    if cut is None:
+        return [IndexTerm(key, *to_orig(s, e)) for key, s, e in text_terms(repaired)]
+    # The edits all lie in the analysed part: the rest is the same text, shifted by ``delta``.
+    delta = len(repaired) - len(doc.text)
+    rcut = cut + delta
+    terms = [IndexTerm(key, *to_orig(s, e)) for key, s, e in text_terms(repaired[:rcut])]
+    for m in _WORD.finditer(repaired, rcut):
+        key = word_key(m.group()[:MAX_WORD_CHARS])
+        if key:
+            terms.append(IndexTerm(key, m.start() - delta, m.end() - delta))
+    return terms
 
 
 def pack_term_spans(terms: list[IndexTerm]) -> bytes:

@@ -40,6 +40,7 @@ class PreparedDoc:
     keywords: list[Row]
     names: Row  # entities, referents, speakers of document_names
     fts: Row  # title, body of documents_fts
+    warnings: tuple[str, ...] = ()  # the Doc's meta["warnings"] (K131 over the work budget...), for the report
 
 
 def normalize_date(meta: dict[str, Any]) -> None:
@@ -142,6 +143,7 @@ def prepare_doc(doc: Doc) -> PreparedDoc:
         ],
         names=names,
         fts=(" ".join(k for k, _s, _e in text_terms(title)), " ".join(t.key for t in terms)),
+        warnings=tuple(w for w in meta.get("warnings") or () if isinstance(w, str)),
     )
 
 
