@@ -258,3 +258,60 @@ def test_robust_ingest_says_k131_for_the_record(tmp_path: Path, monkeypatch: pyt
     assert len(lines) == 1 and str(f) in lines[0], result.stderr
     found = runner().invoke(main, ["search", "والمحادثات", "--db", str(tmp_path / "s.db")])
     assert found.exit_code == 0 and "big.txt" in found.stdout
+
+
+# ------------------------------------------------------------------ 5. K131 in the text view
+LONG_LINE = "وقال المتحدث إن المحادثات مستمرة في العاصمة.\n"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_robust_analyze_says_k131_on_stderr(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str) -> None:
+    from khabar import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_WORK_CHARS", 1_000)
+    f = tmp_path / "big.txt"
+    f.write_text(LONG_LINE * 60, encoding="utf-8")
+    result = runner().invoke(main, ["analyze", "--format", fmt, str(f)], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("warning K131:")]
+    assert len(lines) == 1 and str(f) in lines[0], result.stderr
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_robust_analyze_jsonl_says_k131_with_the_record_id(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    from khabar import pipeline
+
+    monkeypatch.setattr(pipeline, "MAX_WORK_CHARS", 1_000)
+    f = tmp_path / "r.jsonl"
+    records = [{"id": "short-1", "text": LONG_LINE}, {"id": "long-2", "text": LONG_LINE * 60}]
+    f.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    result = runner().invoke(main, ["analyze", "--jsonl", str(f), "--workers", str(workers)])
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.startswith("warning K131:")]
+    assert len(lines) == 1 and "long-2" in lines[0], result.stderr
+    assert len(result.stdout.splitlines()) == 2
+
+
+# ------------------------------------------------------------------ 6. an impossible date filter
+@pytest.mark.parametrize(
+    "query", ["date:2024-13-01..2024", "المدرسة date:2023-02-29", "date:2024-00", "date:2025..2024-05"]
+)
+def test_robust_search_impossible_date_is_k405(tmp_path: Path, query: str) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("افتتحت البلدية مدرسة جديدة في المدينة.\n", encoding="utf-8")
+    db = str(tmp_path / "s.db")
+    assert runner().invoke(main, ["ingest", str(f), "--db", db, "--no-progress"]).exit_code == 0
+    result = runner().invoke(main, ["search", query, "--db", db])
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert len(errors) == 1 and errors[0].startswith("error K405:") and "hint:" in errors[0]
+
+
+def test_robust_search_real_dates_still_parse() -> None:
+    from khabar.store.search import _date_range
+
+    assert _date_range("2024-02-29") == ("2024-02-29", "2024-02-29")
+    assert _date_range("2024-03..2024") == ("2024-03", "2024")
+    assert _date_range("..2024-05") == (None, "2024-05")

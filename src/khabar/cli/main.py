@@ -160,11 +160,16 @@ def _warn_about(article: Article) -> None:
 
 
 def _analyze_one(nlp: Any, article: Article, echo_warnings: bool = True) -> Any:
-    """The Doc of one article; an unexpected failure is a coded error for this article only (K172)."""
-    for warning in article.meta.get("warnings", ()) if echo_warnings else ():
+    """The Doc of one article; an unexpected failure is a coded error for this article only (K172).
+
+    With ``echo_warnings``, the warnings of reading (K113, K121) and of the analysis (K131 over
+    the work budget, K132) are said on stderr, as K120 is, whatever the output format.
+    """
+    read = list(article.meta.get("warnings", ()))
+    for warning in read if echo_warnings else ():
         echo(f"warning {warning}", err=True)
     try:
-        return nlp.analyze(article.text, article.meta)
+        doc = nlp.analyze(article.text, article.meta)
     except KhabarError:
         raise
     except Exception as exc:
@@ -175,6 +180,21 @@ def _analyze_one(nlp: Any, article: Article, echo_warnings: bool = True) -> Any:
             hint="report this article as a bug",
             code="K172",
         ) from exc
+    if echo_warnings:
+        for line in _analysis_warnings(doc, read, article.meta.get("id", "input")):
+            echo(line, err=True)
+    return doc
+
+
+def _analysis_warnings(doc: Any, read: list[Any], name: Any) -> list[str]:
+    """``warning CODE: NAME: ...`` for each ``meta["warnings"]`` line the analysis added (not in ``read``)."""
+    warnings = doc.meta.get("warnings")
+    lines = []
+    for warning in warnings if isinstance(warnings, list) else ():
+        if isinstance(warning, str) and warning not in read:
+            code, _, rest = warning.partition(": ")
+            lines.append(f"warning {code}: {name}: {rest}")
+    return lines
 
 
 def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
@@ -199,16 +219,18 @@ def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
         sys.exit(1)
 
 
-def _analyze_record(job: tuple[str, dict[str, Any]]) -> tuple[bool, str]:
-    """In an analysis worker: ``(True, the Doc JSON line)`` of one record, or ``(False, its error's line)``."""
+def _analyze_record(job: tuple[str, dict[str, Any]]) -> tuple[bool, str, list[str]]:
+    """In an analysis worker: ``(True, the Doc JSON line, its analysis warnings' stderr lines)`` of one
+    record, or ``(False, its error's line, [])``."""
     from khabar.store.ingest import worker_pipeline
 
     text, meta = job
+    read = list(meta.get("warnings", ()))
     try:
         doc = _analyze_one(worker_pipeline(), Article(text, meta), echo_warnings=False)
     except KhabarError as exc:
-        return False, json.dumps([exc.code, exc.message, exc.hint], ensure_ascii=False)
-    return True, "".join(doc.iter_json())
+        return False, json.dumps([exc.code, exc.message, exc.hint], ensure_ascii=False), []
+    return True, "".join(doc.iter_json()), _analysis_warnings(doc, read, meta.get("id", "input"))
 
 
 def _analyze_jsonl_parallel(components: list[str] | None, inputs: Iterable[str], max_bytes: int, workers: int) -> None:
@@ -233,6 +255,8 @@ def _analyze_jsonl_parallel(components: list[str] | None, inputs: Iterable[str],
             if isinstance(result, KhabarError):
                 exc = result
             elif result[0]:
+                for line in result[2]:
+                    echo(line, err=True)
                 click.echo(result[1])
                 continue
             else:

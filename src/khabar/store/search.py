@@ -276,15 +276,30 @@ def _date_range(value: str) -> tuple[str | None, str | None]:
     if not sep:
         hi = lo
     for part in (lo, hi):
-        if part and not _DATE.fullmatch(part):
+        if part and not (_DATE.fullmatch(part) and _real_date(part)):
             raise _bad(
                 f"bad date {part!r} in date:{value}",
-                "use YYYY, YYYY-MM or YYYY-MM-DD, and FROM..TO for a range",
+                "use YYYY, YYYY-MM or YYYY-MM-DD (a real month and day), and FROM..TO for a range",
                 "K405",
             )
     if not lo and not hi:
         raise _bad("date: needs at least one date", "e.g. date:2024-01..2024-03", "K405")
+    common = min(len(lo), len(hi))
+    if lo and hi and lo[:common] > hi[:common]:  # a reversed range matches nothing: say so
+        raise _bad(f"date:{value} ends before it starts", f"write it earliest first: date:{hi}..{lo}", "K405")
     return lo or None, hi or None
+
+
+def _real_date(part: str) -> bool:
+    """True when ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` names a real year, month, day (2024-13 does not)."""
+    import datetime
+
+    fields = [int(x) for x in part.split("-")]
+    try:
+        datetime.date(fields[0], *(fields[1:] + [1, 1])[:2])
+    except ValueError:
+        return False
+    return True
 
 
 def _names_match(column_values: list[tuple[str, str]]) -> str:
