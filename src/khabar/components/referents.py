@@ -11,8 +11,8 @@ their folded words (hamza, ى/ي, ة/ه, diacritics; the article ال is ignored
   mentioned most recently before it wins, else it stands alone;
 - places only merge on equal names (``كوريا`` is not ``كوريا الشمالية``);
 - people's names are compared with transliterated words spelt alike
-  (:func:`~khabar.lang.ar.transliteration.variant_key`: ``ميشال بلاتيني`` is
-  ``ميشيل بلاتيني``; ``جمال`` is not ``جميل``).
+  (:func:`~khabar.lang.ar.transliteration.variant_name`: ``ميشال بلاتيني`` is
+  ``ميشيل بلاتيني``; ``جمال`` is not ``جميل``, ``نايف عبدالله`` not ``نواف عبدالله``).
 
 A title or role written just before a person's name (``وزير الخارجية الأمريكى
 مايك بومبيو``, ``المتحدثة باسم البيت الأبيض، سارة ساندرز``) is kept as one of the
@@ -28,7 +28,7 @@ from typing import Any
 from khabar.doc import Doc, Span
 from khabar.gcpause import gc_paused
 from khabar.lang.ar.normalize import fold
-from khabar.lang.ar.transliteration import variant_key
+from khabar.lang.ar.transliteration import variant_name
 from khabar.wordlen import has_overlong_word
 
 NAME = "referents"
@@ -123,17 +123,16 @@ def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
     """
     entities = [e for e in doc["entities"] if not has_overlong_word(doc.text[e.start : e.end])]
     texts = _repaired_texts(doc, entities)
-    key_of: dict[tuple[str, bool], tuple[str, ...]] = {}  # (a name is mentioned many times)
+    key_of: dict[str, tuple[str, ...]] = {}  # (a name is mentioned many times)
     keys = []
-    for t, ent in zip(texts, entities):
-        person = ent.label == "PERS"
-        key = key_of.get((t, person))
+    for t in texts:
+        key = key_of.get(t)
         if key is None:
-            key = _key_words(t)
-            if person:  # a transliterated name spelt two ways is one name (ميشال / ميشيل بلاتيني)
-                key = tuple(variant_key(w) for w in key)
-            key_of[(t, person)] = key
+            key = key_of[t] = _key_words(t)
         keys.append(key)
+    # a transliterated name spelt two ways is one person (ميشال / ميشيل بلاتيني): people's
+    # names meet under their variant key too
+    variants = [variant_name(k) if e.label == "PERS" else k for k, e in zip(keys, entities)]
     # Fullest mentions first, so short ones can attach to them; ties in text order.
     order = sorted(range(len(entities)), key=lambda i: (-len(keys[i]), entities[i].start))
     groups: list[dict[str, Any]] = []
@@ -143,8 +142,8 @@ def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
     by_key: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
     by_part: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
     for i in order:
-        ent, key = entities[i], keys[i]
-        target = by_key.get((ent.label, key))
+        ent, key, variant = entities[i], keys[i], variants[i]
+        target = by_key.get((ent.label, key)) or by_key.get((ent.label, variant))
         if target is None and ent.label in ("PERS", "ORG"):
             fits = by_part.get((ent.label, key), [])
             if len(fits) > 1:  # several fuller names fit: the one mentioned last before this mention
@@ -156,6 +155,7 @@ def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
             target = {"label": ent.label, "key": key, "name_mention": i, "mentions": [], "starts": []}
             groups.append(target)
             by_key[(ent.label, key)] = target
+            by_key.setdefault((ent.label, variant), target)
             if ent.label in ("PERS", "ORG"):
                 for part in _parts(key):
                     by_part.setdefault((ent.label, part), []).append(target)

@@ -32,7 +32,7 @@ from typing import Any, Final, Protocol, TypeVar
 
 from khabar.lang.ar.honorifics import LEADING_TITLES, RELIGIOUS_FORMULAS
 from khabar.lang.ar.normalize import fold
-from khabar.lang.ar.transliteration import variant_key
+from khabar.lang.ar.transliteration import variant_name
 from khabar.store.matching import norm_name
 
 _LINKS = frozenset({"بن", "ابن", "بنت"})
@@ -43,7 +43,7 @@ T = TypeVar("T")
 def name_chain(name: str, person: bool = False) -> tuple[str, ...]:
     """The folded words of a name for comparison (``الملك سلمان بن عبد العزيز - حفظه الله`` ->
     ``('سلمان', 'بن', 'عبدالعزيز')``); a person's transliterated words by their
-    :func:`~khabar.lang.ar.transliteration.variant_key` (``ميشال`` and ``ميشيل`` -> ``~مشل``)."""
+    :func:`~khabar.lang.ar.transliteration.variant_name` (``ميشال`` and ``ميشيل`` -> ``~مشل``)."""
     words = [w.strip("-–—.,،:;()\"'«»") for w in fold(name).split()]
     words = [w for w in words if w]
     text = " ".join(words)
@@ -59,9 +59,7 @@ def name_chain(name: str, person: bool = False) -> tuple[str, ...]:
             joined.append(w)
     while len(joined) > 1 and joined[0] in LEADING_TITLES:
         joined.pop(0)
-    if person:
-        joined = [variant_key(w) for w in joined]
-    return tuple(joined)
+    return variant_name(joined) if person else tuple(joined)
 
 
 def extends(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
@@ -137,8 +135,8 @@ def group_names(
         root[item] = rep
         if label == "PERS" and chain:
             by_first.setdefault(chain[0], []).append((rep, chain))
-            if family_name(chain):
-                by_family.setdefault(family_name(chain), set()).add(rep)
+            if _family(label, item[1]):
+                by_family.setdefault(_family(label, item[1]), set()).add(rep)
         by_chain[(label, chain)] = rep
     return root
 
@@ -179,6 +177,16 @@ class _Key:
     @property
     def partition(self) -> tuple[str, str]:
         return _partition(self.label, self.chain)
+
+    @property
+    def family(self) -> str:
+        """A person's family name as written (folded), even when the chain holds variant keys."""
+        return _family(self.label, self.name)
+
+
+def _family(label: str, name: str) -> str:
+    # from the name's words as written: a lone name (never keyed) must meet it as it is spelt
+    return family_name(name_chain(name)) if label == "PERS" else ""
 
 
 def _partition(label: str, chain: tuple[str, ...]) -> tuple[str, str]:
@@ -244,13 +252,13 @@ def _stored_keys(db: Executor, partitions: set[tuple[str, str]]) -> dict[str, tu
     return out
 
 
-def _stored_chains(db: Executor, keys: Sequence[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """The stored label and chain of these keys (those that have one)."""
-    out: dict[str, tuple[str, tuple[str, ...]]] = {}
+def _stored_chains(db: Executor, keys: Sequence[str]) -> dict[str, tuple[str, tuple[str, ...], str]]:
+    """The stored label, chain and family name of these keys (those that have one)."""
+    out: dict[str, tuple[str, tuple[str, ...], str]] = {}
     for part in _chunks(keys):
-        sql = f"SELECT norm_name, label, chain FROM corpus_names WHERE norm_name IN ({_marks(len(part))})"
-        for key, label, chain in db.execute(sql, tuple(part)):
-            out[str(key)] = (str(label), tuple(str(chain).split()) if chain else ())
+        sql = f"SELECT norm_name, label, chain, family FROM corpus_names WHERE norm_name IN ({_marks(len(part))})"
+        for key, label, chain, family in db.execute(sql, tuple(part)):
+            out[str(key)] = (str(label), tuple(str(chain).split()) if chain else (), str(family or ""))
     return out
 
 
@@ -323,10 +331,10 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
     now = _current_keys(db, touched)
     before = _stored_chains(db, touched)
     partitions = {k.partition for k in now.values()}
-    partitions |= {_partition(label, chain) for label, chain in before.values()}
+    partitions |= {_partition(label, chain) for label, chain, _ in before.values()}
     # a person's family name changed: the lone name it is may join or leave
-    families = {family_name(k.chain) for k in now.values() if k.label == "PERS"}
-    families |= {family_name(chain) for label, chain in before.values() if label == "PERS"}
+    families = {k.family for k in now.values()}
+    families |= {family for label, _, family in before.values() if label == "PERS"}
     partitions |= {("PERS", f) for f in families if f}
     stored = _stored_keys(db, partitions)
     # read every name of the corpus referents met (a lone name joined a person of another
@@ -368,8 +376,8 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
     for key, k in keys.items():
         if k.label == "PERS" and len(k.chain) > 1:
             starts[k.chain[0]].add(group_of[key])
-            if family_name(k.chain):
-                ends[family_name(k.chain)].add(group_of[key])
+            if k.family:
+                ends[k.family].add(group_of[key])
 
     # 2. lone names: the one group they start or end, else a group of their own
     lone_names: dict[str, list[str]] = defaultdict(list)
@@ -426,7 +434,7 @@ def update_corpus_referents(db: sqlite3.Connection, doc_ids: Iterable[int] | Non
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         key, corpus_id, k.label, k.name, " ".join(k.chain), k.chain[0] if k.chain else "",
-                        family_name(k.chain) if k.label == "PERS" else "", k.count,
+                        k.family, k.count,
                     ),
                 )
                 changed.add(corpus_id)
