@@ -315,3 +315,83 @@ def test_robust_search_real_dates_still_parse() -> None:
     assert _date_range("2024-02-29") == ("2024-02-29", "2024-02-29")
     assert _date_range("2024-03..2024") == ("2024-03", "2024")
     assert _date_range("..2024-05") == (None, "2024-05")
+
+
+# ------------------------------------------------------------------ 7. --jsonl: one output line per input line
+BATCH = (
+    '{"id": "a1", "text": "قال الوزير إن الاجتماع ناجح."}\n'
+    "\n"
+    "   \n"
+    '{"id": "a2", "text": ""}\n'
+    '{"id": 7, "text": "وصل الوفد إلى المدينة."}\n'
+    "\n"
+)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_robust_jsonl_blank_lines_keep_the_output_aligned(tmp_path: Path, workers: int) -> None:
+    f = tmp_path / "r.jsonl"
+    f.write_text(BATCH, encoding="utf-8")
+    result = runner().invoke(main, ["analyze", "--jsonl", str(f), "--components", "repair", "--workers", str(workers)])
+    assert result.exit_code == 1  # empty records are K101, as everywhere
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(out) == 5  # input lines 1-5; the blank line after the last record is no record
+    assert out[0]["meta"]["id"] == "a1" and out[4]["meta"]["id"] == 7
+    assert [(o["line"], o["error"]["code"]) for o in out[1:3]] == [(2, "K101"), (3, "K101")]
+    assert out[3]["line"] == 4 and out[3]["id"] == "a2" and out[3]["error"]["code"] == "K101"
+    stderr = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert len(stderr) == 2 and "lines 2-3" in stderr[0]  # a run of blank lines is said once
+
+
+def test_robust_jsonl_analysis_failure_carries_the_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from khabar.pipeline import Pipeline
+
+    real = Pipeline.analyze
+
+    def flaky(self: Pipeline, text: str, meta: object = None) -> object:
+        if text.startswith("وصل"):
+            raise RuntimeError("a bug")
+        return real(self, text, meta)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Pipeline, "analyze", flaky)
+    f = tmp_path / "r.jsonl"
+    f.write_text(BATCH, encoding="utf-8")
+    result = runner().invoke(main, ["analyze", "--jsonl", str(f), "--components", "repair"])
+    last = json.loads(result.stdout.splitlines()[4])
+    assert last["id"] == 7 and last["error"]["code"] == "K172"
+
+
+def test_robust_ingest_still_skips_blank_lines(tmp_path: Path) -> None:
+    f = tmp_path / "r.jsonl"
+    f.write_text(BATCH, encoding="utf-8")
+    result = runner().invoke(main, ["ingest", str(f), "--db", str(tmp_path / "s.db"), "--no-progress"])
+    assert result.exit_code == 0, result.stderr  # blank lines are no records; the empty text is skipped (K101)
+    assert "2 added" in result.stderr and "1 empty record skipped" in result.stderr
+
+
+# ------------------------------------------------------------------ 8. read-only commands leave no side files
+def test_robust_read_only_commands_leave_no_wal_or_shm(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("قال الوزير أحمد الكعبي في طنجة إن المدرسة الجديدة ستفتح قريبا.\n", encoding="utf-8")
+    db = tmp_path / "s.db"
+    assert runner().invoke(main, ["ingest", str(f), "--db", str(db), "--no-progress"]).exit_code == 0
+    side = [db.with_name("s.db-wal"), db.with_name("s.db-shm")]
+    assert not any(p.exists() for p in side)
+    for args in (
+        ["search", "المدرسة"], ["entities"], ["quotes", "--speaker", "الكعبي"], ["timeline"], ["related", "الكعبي"],
+        ["export", "--output", str(tmp_path / "out.jsonl")],
+    ):
+        result = runner().invoke(main, [*args, "--db", str(db)])
+        assert result.exit_code == 0, (args, result.stderr)
+        assert not any(p.exists() for p in side), args
+
+
+def test_robust_read_only_store_still_refuses_writes(tmp_path: Path) -> None:
+    from khabar.errors import StoreError
+    from khabar.store import Store
+
+    db = tmp_path / "s.db"
+    Store(db).close()
+    with Store.open_readonly(db) as store:
+        with pytest.raises(StoreError):
+            store.execute("DELETE FROM documents")

@@ -46,6 +46,30 @@ class Article:
     meta: dict[str, Any] = field(default_factory=dict)
 
 
+class RecordError(InputError):
+    """The input error of one record of a batch, and where it stands.
+
+    ``line``: its 1-based line in a JSONL file (None elsewhere); ``record_id``: the record's
+    ``"id"`` when it was read; ``lines``: how many input lines it stands for (a run of blank
+    lines is one error, so that its message is said once; the batch output gives it a line each).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        hint: str = "",
+        code: str | None = None,
+        *,
+        line: int | None = None,
+        record_id: Any = None,
+        lines: int = 1,
+    ) -> None:
+        super().__init__(message, hint, code)
+        self.line = line
+        self.record_id = record_id
+        self.lines = lines
+
+
 def decode(data: bytes, name: str = "input", max_bytes: int = MAX_BYTES) -> str:
     """Decode raw bytes as UTF-8 text (UTF-16 with a BOM is accepted), or raise InputError."""
     if len(data) > max_bytes:
@@ -295,7 +319,10 @@ def expand_paths(paths: list[str]) -> Iterator[str]:
 def iter_jsonl(path: str, max_bytes: int = MAX_BYTES) -> Iterator[Article | KhabarError]:
     """Records of a JSONL file in the batch contract: ``{"text": ..., "id"?, "title"?, ...}`` a line.
 
-    An empty ``text`` is an error (K101), as in ``khabar ingest``. The file is streamed a line at a time; a file that cannot be opened is one error.
+    An empty ``text`` is an error (K101), as in ``khabar ingest``, and so is a blank line between
+    records (a :class:`RecordError` whose ``lines`` counts a run of them), so that a batch's
+    output keeps one line per input line; blank lines after the last record are ignored. The file
+    is streamed a line at a time; a file that cannot be opened is one error.
     """
     try:
         stream = open_input(path)
@@ -303,35 +330,58 @@ def iter_jsonl(path: str, max_bytes: int = MAX_BYTES) -> Iterator[Article | Khab
         yield exc
         return
     try:
-        yield from jsonl_records(stream, "stdin" if path == "-" else path, max_bytes, allow_empty=False)
+        yield from jsonl_records(stream, "stdin" if path == "-" else path, max_bytes, allow_empty=False, blank_lines=True)
     finally:
         if path != "-":
             stream.close()
 
 
 def jsonl_records(
-    data: bytes | IO[bytes], name: str, max_bytes: int = MAX_BYTES, allow_empty: bool = True
+    data: bytes | IO[bytes], name: str, max_bytes: int = MAX_BYTES, allow_empty: bool = True, blank_lines: bool = False
 ) -> Iterator[Article | KhabarError]:
     """Records of JSONL content, one Article (or the error naming its line) per non-blank line.
 
     Args:
         data: the raw bytes, or a binary stream read one line at a time; name: how errors name the source.
         allow_empty: whether an empty ``text`` is a valid (empty) article or an error (K101).
+        blank_lines: whether each run of blank lines before a record is an error (K101, a
+            :class:`RecordError` counting its ``lines``) rather than skipped.
 
     A line is at most ``max_bytes`` plus 1 MB of metadata (K104 beyond). Lone surrogate escapes
     (``"\\ud800"``) are replaced by U+FFFD, with warning K113 in the record's ``meta["warnings"]``.
     """
     stream: IO[bytes] = io.BytesIO(data) if isinstance(data, bytes | bytearray) else data
     line_limit = max_bytes + _CHUNK
+    blank_from = 0  # the first line of the run of blank lines before this one (0: none)
+    prev = 0
     try:
         for n, raw in iter_lines(stream, line_limit):
             where = f"{name} line {n}"
+            if blank_lines and n > prev + 1 and not blank_from:
+                blank_from = prev + 1  # (iter_lines skips empty lines: the gap in numbers)
+            prev = n
+            if raw is not None and not raw.strip():
+                if blank_lines and not blank_from:
+                    blank_from = n
+                continue
+            if blank_from:
+                count = n - blank_from
+                lines = f"line {blank_from} is" if count == 1 else f"lines {blank_from}-{n - 1} are"
+                yield RecordError(
+                    f"{name} {lines} blank", hint="one JSON record a line; drop blank lines", code="K101",
+                    line=blank_from, lines=count,
+                )
+                blank_from = 0
             if raw is None:
-                yield InputError(f"{where} is over the {line_limit / 1e6:.0f} MB limit of one record", hint="split the article", code="K104")
+                yield RecordError(
+                    f"{where} is over the {line_limit / 1e6:.0f} MB limit of one record", hint="split the article",
+                    code="K104", line=n,
+                )
                 continue
-            if not raw.strip():
-                continue
-            yield _jsonl_record(raw, where, max_bytes, allow_empty)
+            item = _jsonl_record(raw, where, max_bytes, allow_empty)
+            if isinstance(item, RecordError):
+                item.line = n
+            yield item
     except OSError as exc:  # a stream that fails mid-way (a corrupt gzip member)
         yield InputError(f"{name} cannot be read to its end ({exc})", hint="check the file; it may be truncated or corrupt", code="K170")
 
@@ -339,17 +389,21 @@ def jsonl_records(
 def _jsonl_record(raw: bytes, where: str, max_bytes: int, allow_empty: bool) -> Article | KhabarError:
     """One JSONL line as an Article, or its coded error."""
     if b"\x00" in raw:
-        return InputError(f"{where} is binary data, not JSON", hint="one JSON object a line", code="K102")
+        return RecordError(f"{where} is binary data, not JSON", hint="one JSON object a line", code="K102")
     try:
         record = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        return InputError(f"{where} is not valid UTF-8", hint="convert the file to UTF-8", code="K103")
+        return RecordError(f"{where} is not valid UTF-8", hint="convert the file to UTF-8", code="K103")
     except json.JSONDecodeError as exc:
-        return InputError(f"{where} is not JSON ({exc.msg})", hint="one JSON object a line", code="K108")
+        return RecordError(f"{where} is not JSON ({exc.msg})", hint="one JSON object a line", code="K108")
     except RecursionError:
-        return InputError(f"{where} is nested too deeply", hint="one flat JSON object a line", code="K108")
+        return RecordError(f"{where} is nested too deeply", hint="one flat JSON object a line", code="K108")
     if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-        return InputError(f"{where} has no string field 'text'", hint='each line: {"text": "...", "id": ...}', code="K109")
+        record_id = _scalar_id(record.get("id")) if isinstance(record, dict) else None
+        return RecordError(
+            f"{where} has no string field 'text'", hint='each line: {"text": "...", "id": ...}', code="K109",
+            record_id=record_id,
+        )
     return record_article(record, where, "text", max_bytes, allow_empty)
 
 
@@ -362,16 +416,29 @@ def record_article(
     bytes of UTF-8, K102 a NUL character. ``where`` names the record in the message."""
     record, replaced = scrub_surrogates(record)
     text = record[text_key]
+    record_id = _scalar_id(record.get("id"))
     if not allow_empty and not text.strip():
-        return InputError(f"{where} has an empty text", hint="drop the record or fill in its text", code="K101")
+        return RecordError(
+            f"{where} has an empty text", hint="drop the record or fill in its text", code="K101", record_id=record_id
+        )
     if len(text.encode("utf-8")) > max_bytes:
-        return InputError(f"{where}: text over the {max_bytes / 1e6:.0f} MB limit", hint="split the article", code="K104")
+        return RecordError(
+            f"{where}: text over the {max_bytes / 1e6:.0f} MB limit", hint="split the article", code="K104",
+            record_id=record_id,
+        )
     if "\x00" in text:
-        return InputError(f"{where} has a NUL character in its text", hint="the text is binary data", code="K102")
+        return RecordError(
+            f"{where} has a NUL character in its text", hint="the text is binary data", code="K102", record_id=record_id
+        )
     meta = clean_meta({k: v for k, v in record.items() if k != text_key})
     if replaced:
         meta["warnings"] = [surrogate_warning(replaced)]
     return Article(text, meta)
+
+
+def _scalar_id(value: Any) -> str | int | float | None:
+    """A record's ``id`` as an error line may repeat it: a string or a number, else None."""
+    return value if isinstance(value, str | int | float) and not isinstance(value, bool) else None
 
 
 def has_arabic(text: str) -> bool:

@@ -19,6 +19,7 @@ from khabar.errors import ConfigError, InputError, KhabarError
 from khabar.inputs import (
     MAX_BYTES,
     Article,
+    RecordError,
     expand_paths,
     has_arabic,
     iter_jsonl,
@@ -130,7 +131,7 @@ def analyze(
                 fail(exc)
                 failed += 1
                 if as_json and container:
-                    click.echo(_error_line(exc))
+                    click.echo(_error_line(exc, item.meta.get("id")))
                 continue
             if as_json:
                 if single and len(doc.text) <= _INDENT_MAX_CHARS:
@@ -145,9 +146,28 @@ def analyze(
         sys.exit(1)
 
 
-def _error_line(exc: KhabarError) -> str:
-    """The output line that stands for a record that failed."""
-    return _one_line({"schema": SCHEMA_VERSION, "error": {"code": exc.code, "message": exc.message}})
+def _error_line(exc: KhabarError, record_id: Any = None, nth: int = 0) -> str:
+    """The output line that stands for a record that failed: ``{"schema", "line"?, "id"?, "error"}``.
+
+    ``id`` is the record's id when it has one, ``line`` its line in a JSONL input (``nth`` lines
+    after the first line of a run of blank lines).
+    """
+    out: dict[str, Any] = {"schema": SCHEMA_VERSION}
+    if isinstance(exc, RecordError):
+        record_id = exc.record_id if record_id is None else record_id
+        if exc.line is not None:
+            out["line"] = exc.line + nth
+    if isinstance(record_id, str | int | float) and not isinstance(record_id, bool):
+        out["id"] = record_id
+    out["error"] = {"code": exc.code, "message": exc.message}
+    return _one_line(out)
+
+
+def _echo_error_lines(exc: KhabarError, record_id: Any = None) -> None:
+    """Say ``exc`` once on stderr and write its error line(s): one per input line it stands for."""
+    fail(exc)
+    for nth in range(exc.lines if isinstance(exc, RecordError) else 1):
+        click.echo(_error_line(exc, record_id, nth))
 
 
 def _warn_about(article: Article) -> None:
@@ -202,17 +222,15 @@ def _analyze_jsonl(nlp: Any, inputs: Iterable[str], max_bytes: int) -> None:
     for path in inputs:
         for item in iter_jsonl(path, max_bytes):
             if isinstance(item, KhabarError):
-                fail(item)
                 failed += 1
-                # Keep one output line per input record so the batch stays aligned.
-                click.echo(_error_line(item))
+                # Keep one output line per input line so the batch stays aligned.
+                _echo_error_lines(item)
                 continue
             try:
                 doc = _analyze_one(nlp, item)
             except KhabarError as exc:
-                fail(exc)
                 failed += 1
-                click.echo(_error_line(exc))
+                _echo_error_lines(exc, item.meta.get("id"))
                 continue
             _echo_doc_line(doc)
     if failed:
@@ -229,7 +247,7 @@ def _analyze_record(job: tuple[str, dict[str, Any]]) -> tuple[bool, str, list[st
     try:
         doc = _analyze_one(worker_pipeline(), Article(text, meta), echo_warnings=False)
     except KhabarError as exc:
-        return False, json.dumps([exc.code, exc.message, exc.hint], ensure_ascii=False), []
+        return False, json.dumps([exc.code, exc.message, exc.hint, meta.get("id")], ensure_ascii=False), []
     return True, "".join(doc.iter_json()), _analysis_warnings(doc, read, meta.get("id", "input"))
 
 
@@ -252,6 +270,7 @@ def _analyze_jsonl_parallel(components: list[str] | None, inputs: Iterable[str],
     failed = 0
     try:
         for result in run_in_workers(items(), workers, None if components is None else tuple(components)):
+            record_id = None
             if isinstance(result, KhabarError):
                 exc = result
             elif result[0]:
@@ -260,11 +279,10 @@ def _analyze_jsonl_parallel(components: list[str] | None, inputs: Iterable[str],
                 click.echo(result[1])
                 continue
             else:
-                code, message, hint = json.loads(result[1])
+                code, message, hint, record_id = json.loads(result[1])
                 exc = KhabarError(message, hint, code)
-            fail(exc)
             failed += 1
-            click.echo(_error_line(exc))
+            _echo_error_lines(exc, record_id)
     except BrokenProcessPool as exc:
         raise InputError(
             "an analysis worker died (killed, or out of memory); the output stops after the last record written",

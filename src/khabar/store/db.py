@@ -11,6 +11,7 @@ and upgraded by the numbered migrations of ``schema.sql``.
 from __future__ import annotations
 
 import functools
+import os
 import re
 import sqlite3
 import time
@@ -194,9 +195,12 @@ def _store_error(exc: sqlite3.Error, action: str) -> StoreError:
 
 
 def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
-    """A read-only connection: ``mode=ro``; where that fails because the WAL index cannot be
-    created (a store in a read-only directory, on read-only media), ``immutable=1``, which
-    reads the file as it is without any lock or side file.
+    """A read-only connection. Where the store and its folder are writable: opened ``mode=rw``
+    with ``PRAGMA query_only`` (every write refused), because only such a connection, when it is
+    the last one to close, checkpoints the write-ahead log and deletes ``-wal`` and ``-shm``, as
+    the writer does; a ``mode=ro`` one makes them and leaves them behind. Elsewhere ``mode=ro``;
+    where that fails because the WAL index cannot be created (a store in a read-only directory,
+    on read-only media), ``immutable=1``, which reads the file as it is without any lock or side file.
 
     Raises:
         StoreError: K401 when the file cannot be read that way because a write-ahead log beside
@@ -204,6 +208,14 @@ def _connect_readonly(path: Path, timeout: float) -> sqlite3.Connection:
             ``immutable=1`` would read the store without them.
     """
     uri = path.resolve().as_uri()
+    if os.access(path, os.W_OK) and os.access(path.resolve().parent, os.W_OK):
+        conn = sqlite3.connect(uri + "?mode=rw", uri=True, isolation_level=None, timeout=timeout)
+        try:
+            conn.execute("PRAGMA query_only = 1")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
+        except sqlite3.OperationalError:  # (locked beyond the timeout...): read it as mode=ro would
+            conn.close()
     conn = sqlite3.connect(uri + "?mode=ro", uri=True, isolation_level=None, timeout=timeout)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
