@@ -392,6 +392,5 @@ def test_robust_read_only_store_still_refuses_writes(tmp_path: Path) -> None:
 
     db = tmp_path / "s.db"
     Store(db).close()
-    with Store.open_readonly(db) as store:
-        with pytest.raises(StoreError):
-            store.execute("DELETE FROM documents")
+    with Store.open_readonly(db) as store, pytest.raises(StoreError):
+        store.execute("DELETE FROM documents")
