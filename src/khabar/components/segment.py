@@ -104,33 +104,36 @@ def split_clitics(token: str) -> tuple[tuple[int, int, str, str], ...]:
     The form of a base before a pronoun is its word-final spelling (``وزارتها`` ->
     ``وزارة`` + ``ها``); the article assimilated in ``للقاء`` is an empty piece.
     """
-    morphs = morph.segment_word(token)
     pieces: list[tuple[int, int, str, str]] = []
     base: list[morph.Morph] = []
-
-    def flush(before_pronoun: bool = False) -> None:
-        if base:
-            form = "".join(m.form for m in base)
-            if before_pronoun:  # وزارت+ها: the base is وزارة
-                form = morph.word_final_form(form)
-            pieces.append((base[0].start, base[-1].end, "base", form))
-            base.clear()
-
-    for m in morphs:
-        if m.kind == "prefix":
-            flush()
+    for m in morph.segment_word(token):
+        kind = m.kind
+        if kind == "prefix":
+            if base:
+                pieces.append(_base_piece(base, False))
+                base = []
             pieces.append((m.start, m.end, "proclitic", m.form))
-        elif m.kind == "suffix" and m.form in _ENCLITICS and base:
-            flush(before_pronoun=True)
+        elif kind == "suffix" and base and m.form in _ENCLITICS:
+            pieces.append(_base_piece(base, True))
+            base = []
             pieces.append((m.start, m.end, "enclitic", m.form))
-        elif m.kind == "suffix" and pieces and pieces[-1][2] == "enclitic":
+        elif kind == "suffix" and pieces and pieces[-1][2] == "enclitic":
             # e.g. a second pronoun piece: keep it with the previous enclitic
             s, _e, role, form = pieces.pop()
             pieces.append((s, m.end, role, form + m.form))
         else:
             base.append(m)
-    flush()
+    if base:
+        pieces.append(_base_piece(base, False))
     return tuple(pieces)
+
+
+def _base_piece(base: list[morph.Morph], before_pronoun: bool) -> tuple[int, int, str, str]:
+    """The base piece of the morphs ``base`` (one or more, contiguous)."""
+    form = base[0].form if len(base) == 1 else "".join([m.form for m in base])
+    if before_pronoun:  # وزارت+ها: the base is وزارة
+        form = morph.word_final_form(form)
+    return (base[0].start, base[-1].end, "base", form)
 
 
 _split_clitics = split_clitics.__wrapped__  # type: ignore[attr-defined]  # (functools.wraps)

@@ -24,8 +24,8 @@ from __future__ import annotations
 import array
 import hashlib
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Final, NamedTuple
 
@@ -58,6 +58,29 @@ class Morph:
     end: int
     form: str  # underlying form as Farasa writes it (e.g. "ال" for the second ل of "للبيت")
     kind: str  # "prefix" | "stem" | "suffix"
+
+
+def _morph_maker() -> Callable[[int, int, str, str], Morph]:
+    """``Morph(start, end, form, kind)`` made by setting its four slots directly: the same object
+    for half the CPU of a frozen dataclass's ``__init__`` (every new word makes two or three)."""
+    new = object.__new__
+    slots = Morph.__dict__
+    set_start, set_end = slots["start"].__set__, slots["end"].__set__
+    set_form, set_kind = slots["form"].__set__, slots["kind"].__set__
+
+    def make(start: int, end: int, form: str, kind: str) -> Morph:
+        morph = new(Morph)
+        set_start(morph, start)
+        set_end(morph, end)
+        set_form(morph, form)
+        set_kind(morph, kind)
+        return morph
+
+    return make
+
+
+_new_morph: Final = _morph_maker()
+assert tuple(f.name for f in fields(Morph)) == ("start", "end", "form", "kind")  # what _new_morph sets
 
 
 # --- Arabic morphology as data -------------------------------------------------------
@@ -422,7 +445,7 @@ class SegmenterModel:
         self.ranked: Mapping[str, int] = ranked if ranked is not None else {}
         # Frequent corpus words -> their final answer (load_model: when the evidence it was
         # made with is the evidence shipped): best() returns it without any further work.
-        self.final: Mapping[str, int] | None = None
+        self.final: packed.TrieCounts | None = None
         self.shapes: tuple[Shape, ...] = ()
         self._stats: dict[str, tuple[int, int, int]] = {}  # stem -> stem_stats (stems recur across words)
         # (group, the values its features are made of) -> the weights of those features (see _score)
@@ -431,14 +454,20 @@ class SegmenterModel:
     def best(self, bare: str) -> Candidate:
         """The best candidate for a bare Arabic word: the gold lexicon's, else the ranker's
         checked against the lexical evidence of :mod:`khabar.lang.ar.clitic_evidence`."""
-        if self.final is not None:  # (not its truth value: len() of packed counts is a scan)
-            shape = self.final.get(bare)
-            if shape is not None:
+        final = self.final
+        if final is not None:
+            # the trie itself, not final.get: each word comes here once (segment_word's memo),
+            # so final's own cache would only cost; a word it lacks has no ranked choice either
+            key_id = final.trie.get(bare)
+            if key_id is None:
+                return self.computed(bare, ranked=False)
+            shape = final.table[key_id]
+            if shape != NO_FINAL:
                 return from_shape(bare, self.shapes[shape])
         return self.computed(bare)
 
-    def computed(self, bare: str) -> Candidate:
-        """:meth:`best` without the precomputed final choices."""
+    def computed(self, bare: str, ranked: bool = True) -> Candidate:
+        """:meth:`best` without the precomputed final choices (nor the ranked ones unless ``ranked``)."""
         keyed = _keyed_candidates(bare)
         cands = list(keyed.values())
         known = self.lexicon.get(bare)
@@ -449,7 +478,9 @@ class SegmenterModel:
             direct = _spelled(bare, known)
             if direct is not None:
                 return direct
-        return self._checked(bare, cands, self.ranked_choice(bare, cands))
+        if ranked:
+            return self._checked(bare, cands, self.ranked_choice(bare, cands))
+        return self._checked(bare, cands, self._top(bare, cands, cands[0]))
 
     def ranked_choice(self, bare: str, cands: list[Candidate]) -> Candidate:
         """The ranker's candidate (precomputed for frequent words), before any lexical evidence."""
@@ -720,6 +751,8 @@ def _segment_bare(model: SegmenterModel, word: str, bare: str, index: list[int] 
         return (Morph(0, len(word), bare, "stem"),)
     cand = model.best(bare)
     parts = _morphs_of(cand, len(bare))
+    if index is None:  # (most words) letter i at i: the morphs are the parts
+        return tuple([_new_morph(s, e, form, kind) for s, e, form, kind in parts])
     n = len(bare)
     last = len(parts) - 1
     at = range(len(word)) if index is None else index
