@@ -11,6 +11,12 @@ sentences, ``tokens`` and ``words``) from
 ``Pipeline(["repair", "segment"])``. ``--compare FILE`` recomputes them and prints how many
 texts are identical to those in FILE (dumped by an earlier tree).
 
+``--words BASE`` checks single words, here and at git revision BASE (a worktree, a fresh
+process each): every word of the segmenter's ANT counts and every distinct Arabic token of
+the first ``--articles`` (default 1500) articles, through ``segment._word_layout``,
+``segment.split_clitics``, ``morph.segment_word`` and ``morph.farasa_segment``; it prints the
+number of words and whether the SHA-256 of all their answers is the same on both sides.
+
 ``--paired BASE`` times ``segment.predict`` with ``time.process_time`` over the repaired Docs
 of the first ``--articles`` articles, here and at git revision BASE (a worktree under /tmp),
 each in a fresh process (models loaded, caches empty: the "cold" pass, what an ingest sees),
@@ -19,6 +25,7 @@ best of R): CPU milliseconds per 1,000 words.
 
     python bench/bench_segment.py --dump /tmp/seg_base.jsonl [--articles 1000]
     python bench/bench_segment.py --compare /tmp/seg_base.jsonl [--articles 1000]
+    python bench/bench_segment.py --words REV [--articles 1500]
     python bench/bench_segment.py --paired REV [--articles 500] [--repeat 3]
 """
 
@@ -101,8 +108,33 @@ def child(data: Path, n: int) -> None:
     print(json.dumps({"khabar": str(Path(khabar.__file__).resolve()), "words": words, "cold": secs[0], "warm": secs[1]}))
 
 
-def run_child(tree: Path, data: Path, n: int) -> dict[str, Any]:
-    cmd = [sys.executable, __file__, "--child", "--articles", str(n), "--data", str(data)]
+def words_child(data: Path, n: int) -> None:
+    """Number of words and SHA-256 of their answers (see ``--words``) in this process, as JSON."""
+    import khabar
+    from khabar.components import segment
+    from khabar.lang.ar import morph
+
+    words = sorted(morph.load_model().counts)
+    seen = {m.group() for t in day_articles(data, DAY, n) for m in segment._TOKEN.finditer(t) if m.lastgroup == "arabic"}
+    words += sorted(seen)
+    sha = hashlib.sha256()
+    for w in words:
+        morphs = [(m.start, m.end, m.form, m.kind) for m in morph.segment_word(w)]
+        answers = (w, segment._word_layout(w), segment.split_clitics(w), morphs, morph.farasa_segment(w))
+        sha.update(repr(answers).encode("utf-8"))
+    out = {"khabar": str(Path(khabar.__file__).resolve()), "words": len(words), "sha256": sha.hexdigest()}
+    print(json.dumps(out))
+
+
+def words_compare(rev: str, data: Path, n: int) -> None:
+    got = {name: run_child(tree, data, n, "--words-child") for name, tree in (("old", worktree(rev)), ("new", REPO))}
+    old, new = got["old"], got["new"]
+    print(f"words: {new['words']:,} here, {old['words']:,} at {rev} (ANT counts + distinct Arabic tokens of {n} articles)")
+    print(f"answers (layout, split, morphs, farasa) identical: {old['sha256'] == new['sha256'] and old['words'] == new['words']}")
+
+
+def run_child(tree: Path, data: Path, n: int, mode: str = "--child") -> dict[str, Any]:
+    cmd = [sys.executable, __file__, mode, "--articles", str(n), "--data", str(data)]
     env = {**os.environ, "PYTHONPATH": str(tree / "src")}
     done = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
     res: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
@@ -138,10 +170,16 @@ def main() -> None:
     parser.add_argument("--paired", metavar="BASE")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--new", metavar="REV", help="with --paired: time REV as the new side (default: this tree)")
+    parser.add_argument("--words", metavar="BASE", help="single words: identical answers here and at BASE")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--words-child", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(args.data, args.articles or 500)
+    elif args.words_child:
+        words_child(args.data, args.articles or 1500)
+    elif args.words:
+        words_compare(args.words, args.data, args.articles or 1500)
     elif args.dump or args.compare:
         texts = all_texts(args.data, args.articles or 1000)
         lines = layers(texts)
@@ -162,7 +200,7 @@ def main() -> None:
     elif args.paired:
         paired(args.paired, args.data, args.articles or 500, args.repeat, args.new)
     else:
-        parser.error("one of --dump, --compare, --paired")
+        parser.error("one of --dump, --compare, --words, --paired")
 
 
 if __name__ == "__main__":

@@ -179,6 +179,22 @@ def _span_maker() -> Callable[[int, int, str, dict[str, object]], Span]:
 _make_span = _span_maker()
 
 
+def _identity_runs(doc: Doc) -> list[tuple[int, int, int]]:
+    """``(start, end, shift)`` of each stretch of the repaired view that no edit touches, in order:
+    repaired offset + shift = original offset there (as ``OffsetMap.apply`` lays out its pieces)."""
+    runs = []
+    pos = dpos = 0  # in the original, in the repaired view
+    for e in doc.edits:
+        if e.start > pos:
+            runs.append((dpos, dpos + e.start - pos, pos - dpos))
+            dpos += e.start - pos
+        dpos += len(e.replacement)
+        pos = e.end
+    if pos < len(doc.text):
+        runs.append((dpos, dpos + len(doc.text) - pos, pos - dpos))
+    return runs
+
+
 def _predict(doc: Doc) -> dict[str, list[Span]]:
     text = doc.repaired
     to_orig = doc.repaired_map.span_to_original
@@ -200,7 +216,13 @@ def _predict(doc: Doc) -> dict[str, list[Span]]:
     sent_i = 0
     next_sentence = sentence_starts[1] if n_sentences > 1 else -1  # -1: in the last sentence
     original = doc.text
+    # A token inside an untouched stretch maps by a shift (span_to_original would say the same,
+    # after a bisection); tokens come in order, so one index walks the stretches
+    runs = _identity_runs(doc)
+    runs.append((len(text) + 1, len(text) + 1, 0))  # (a sentinel: no token starts after the text)
     no_edits = not doc.edits  # the repaired view is the original: offsets map to themselves
+    run_i = 0
+    run_start, run_end, shift = runs[0]
     layouts: dict[str, tuple[tuple[int, int, str, str | None], ...]] = {}  # tokens recur within an article
     get_layout = layouts.get
     span = _make_span
@@ -209,7 +231,13 @@ def _predict(doc: Doc) -> dict[str, list[Span]]:
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup or "punct"
         offset, m_end = m.span()
-        o_start, o_end = (offset, m_end) if no_edits else to_orig(offset, m_end)
+        while run_end <= offset:
+            run_i += 1
+            run_start, run_end, shift = runs[run_i]
+        if run_start <= offset and m_end <= run_end:
+            o_start, o_end = offset + shift, m_end + shift
+        else:
+            o_start, o_end = to_orig(offset, m_end)
         while 0 <= next_sentence <= o_start:
             sent_i += 1
             next_sentence = sentence_starts[sent_i + 1] if sent_i + 1 < n_sentences else -1
