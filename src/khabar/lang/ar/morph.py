@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from functools import lru_cache
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 import marisa_trie  # type: ignore[import-not-found, unused-ignore]  # no type information
 
@@ -310,52 +310,72 @@ def _packed_stem_stats(stem: str, counts: packed.TrieCounts) -> tuple[int, int, 
     return min(c_stem.bit_length(), 20), min(c_det.bit_length(), 20), variants
 
 
+def run_keys(
+    bare: str, cand: Candidate, counts: Mapping[str, int], stats: tuple[int, int, int]
+) -> tuple[tuple[Any, ...], ...]:
+    """The values each run of :func:`features` is made of, one tuple per run (its number first),
+    for a candidate without a contraction (``stats`` = stem_stats of its stem)."""
+    pre, suf, stem = cand.pre, cand.suf, cand.stem
+    b_stem, b_det, variants = stats
+    length = min(len(stem), 9)
+    b_word = min(counts.get(bare, 0).bit_length(), 20)  # (_bucket, inline: this is the hot path)
+    # the word without its proclitics / without its suffixes
+    b_no_pre = min(counts.get(bare[cand.pre_len :], 0).bit_length(), 20) if pre else -1
+    b_no_suf = min(counts.get(bare[: len(bare) - cand.suf_len], 0).bit_length(), 20) if suf else -1
+    tm = min(counts.get(stem + "ة", 0).bit_length(), 20) if suf and suf[0].startswith("ت") else -1
+    return (
+        (0, pre, suf, length),  # P S PS L LS LP
+        (1, b_stem, pre, suf, length),  # C CS CP CL
+        (2, max(-6, min(6, b_stem - b_word)), bool(pre or suf), b_det, suf),  # R A AS
+        (3, variants, pre, suf),  # V VS VP
+        (4, b_no_pre, b_no_suf, tm, pre, suf),  # NP NS T
+        (5, stem[-2:], suf),  # E E2
+        (6, stem[:2], pre),  # B B2
+    )
+
+
+def run_features(key: tuple[Any, ...]) -> list[str]:
+    """The feature strings of one run of :func:`features`, from its :func:`run_keys` tuple."""
+    run = key[0]
+    if run == 0:
+        _r, pre, suf, length = key
+        p, s = "+".join(pre), "+".join(suf)
+        return ["P:" + p, "S:" + s, "PS:" + p + "|" + s, f"L:{length}", f"LS:{length}|{s}", f"LP:{length}|{p}"]
+    if run == 1:
+        _r, b_stem, pre, suf, length = key
+        return [f"C:{b_stem}", f"CS:{b_stem}|{'+'.join(suf)}", f"CP:{b_stem}|{'+'.join(pre)}", f"CL:{b_stem}|{length}"]
+    if run == 2:
+        _r, ratio, split, b_det, suf = key
+        return [f"R:{ratio}|{'1' if split else '0'}", f"A:{b_det}", f"AS:{b_det}|{'+'.join(suf)}"]
+    if run == 3:
+        _r, variants, pre, suf = key
+        return [f"V:{variants}", f"VS:{variants}|{'+'.join(suf)}", f"VP:{variants}|{'+'.join(pre)}"]
+    if run == 4:
+        _r, b_no_pre, b_no_suf, tm, pre, suf = key
+        s = "+".join(suf)
+        return [f"NP:{b_no_pre}|{'+'.join(pre)}", f"NS:{b_no_suf}|{s}", f"T:{tm}|{s}"]
+    if run == 5:
+        _r, end, suf = key
+        s = "+".join(suf)
+        return ["E:" + end[-1:] + "|" + s, "E2:" + end + "|" + s]
+    _r, begin, pre = key
+    p = "+".join(pre)
+    return ["B:" + begin[:1] + "|" + p, "B2:" + begin + "|" + p]
+
+
 def features(
     bare: str, cand: Candidate, counts: Mapping[str, int], stats: tuple[int, int, int] | None = None
 ) -> list[str]:
-    """Feature strings of one candidate (shared by training and runtime; ``stats`` = stem_stats of its stem)."""
-    pre = "+".join(cand.pre)
-    suf = "+".join(cand.suf)
+    """Feature strings of one candidate (shared by training and runtime; ``stats`` = stem_stats of its stem).
+
+    Affixes (P, S, PS), stem length (L, LS, LP), the stem's count bucket (C, CS, CP, CL), its
+    ratio to the word's (R), the count of ال + stem (A, AS), attested variants (V, VS, VP), the
+    word without its proclitics / suffixes (NP, NS), stem + ة before a ت suffix (T), the stem's
+    last and first letters (E, E2, B, B2); a contraction has K and P only."""
     if cand.contraction:
-        return ["K:" + cand.contraction, "P:" + pre]
-    stem = cand.stem
-    length = min(len(stem), 9)
-    b_stem, b_det, variants = stem_stats(stem, counts) if stats is None else stats
-    b_word = _bucket(counts.get(bare, 0))
-    split = "1" if (cand.pre or cand.suf) else "0"
-    # the word without its proclitics / without its suffixes
-    no_pre = bare[cand.pre_len :]
-    no_suf = bare[: len(bare) - cand.suf_len]
-    b_no_pre = _bucket(counts.get(no_pre, 0)) if cand.pre else -1
-    b_no_suf = _bucket(counts.get(no_suf, 0)) if cand.suf else -1
-    first = cand.suf[0] if cand.suf else ""
-    tm = _bucket(counts.get(stem + "ة", 0)) if first.startswith("ت") else -1
-    feats = [
-        "P:" + pre,
-        "S:" + suf,
-        "PS:" + pre + "|" + suf,
-        f"L:{length}",
-        f"LS:{length}|{suf}",
-        f"LP:{length}|{pre}",
-        f"C:{b_stem}",
-        f"CS:{b_stem}|{suf}",
-        f"CP:{b_stem}|{pre}",
-        f"CL:{b_stem}|{length}",
-        f"R:{max(-6, min(6, b_stem - b_word))}|{split}",
-        f"A:{b_det}",
-        f"AS:{b_det}|{suf}",
-        f"V:{variants}",
-        f"VS:{variants}|{suf}",
-        f"VP:{variants}|{pre}",
-        f"NP:{b_no_pre}|{pre}",
-        f"NS:{b_no_suf}|{suf}",
-        f"T:{tm}|{suf}",
-        "E:" + stem[-1:] + "|" + suf,
-        "E2:" + stem[-2:] + "|" + suf,
-        "B:" + stem[:1] + "|" + pre,
-        "B2:" + stem[:2] + "|" + pre,
-    ]
-    return feats
+        return ["K:" + cand.contraction, "P:" + "+".join(cand.pre)]
+    keys = run_keys(bare, cand, counts, stem_stats(cand.stem, counts) if stats is None else stats)
+    return [f for key in keys for f in run_features(key)]
 
 
 def _spelled(bare: str, farasa: str) -> Candidate | None:
@@ -411,11 +431,6 @@ def from_shape(bare: str, shape: Shape) -> Candidate:
         return Candidate(pre, pre_len, rest, (), 0, rest)
     stem = bare[pre_len : len(bare) - suf_len]
     return Candidate(pre, pre_len, "ل" + stem if assimilated else stem, suf, suf_len, "")
-
-
-# The runs of features() whose weights SegmenterModel._score keeps: [start, end) of each.
-_RUN_STARTS: Final = (0, 6, 10, 13, 16, 19, 21)
-_RUN_ENDS: Final = (6, 10, 13, 16, 19, 21, 23)
 
 
 class SegmenterModel:
@@ -533,35 +548,16 @@ class SegmenterModel:
         if cand.contraction:
             get = self.weights.get
             return sum([get(f, 0.0) for f in features(bare, cand, self.counts, stats)])
-        count = self.counts.get
-        pre, suf = cand.pre, cand.suf
-        b_stem, b_det, variants = stats
-        length = min(len(stem), 9)
-        split = bool(pre or suf)
-        b_word = _bucket(count(bare, 0))
-        b_no_pre = _bucket(count(bare[cand.pre_len :], 0)) if pre else -1
-        b_no_suf = _bucket(count(bare[: len(bare) - cand.suf_len], 0)) if suf else -1
-        tm = _bucket(count(stem + "ة", 0)) if suf and suf[0].startswith("ت") else -1
-        # one key per run of features(): (its first feature's index, the values the run reads)
-        keys = (
-            (0, pre, suf, length),  # P S PS L LS LP
-            (6, b_stem, pre, suf, length),  # C CS CP CL
-            (10, max(-6, min(6, b_stem - b_word)), split, b_det, suf),  # R A AS
-            (13, variants, pre, suf),  # V VS VP
-            (16, b_no_pre, b_no_suf, tm, pre, suf),  # NP NS T
-            (19, stem[-2:], suf),  # E E2
-            (21, stem[:2], pre),  # B B2
-        )
         groups = self._weight_groups
+        keys = run_keys(bare, cand, self.counts, stats)
         runs = [groups.get(key) for key in keys]
         if None in runs:
             if len(groups) > 2 * MEMO_MAXSIZE:
                 groups.clear()
             get = self.weights.get
-            weights = [get(f, 0.0) for f in features(bare, cand, self.counts, stats)]
-            for i, (key, start, end) in enumerate(zip(keys, _RUN_STARTS, _RUN_ENDS, strict=True)):
+            for i, key in enumerate(keys):
                 if runs[i] is None:
-                    runs[i] = groups[key] = tuple(weights[start:end])
+                    runs[i] = groups[key] = tuple([get(f, 0.0) for f in run_features(key)])
         return sum([w for run in runs if run is not None for w in run])
 
     def to_bytes(self) -> bytes:
