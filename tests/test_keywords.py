@@ -123,3 +123,13 @@ def test_doc_terms_reused_for_the_same_layers_and_recomputed_for_new_ones() -> N
     other = khabar.analyze("المحادثات", components=["segment"])
     assert [t.key for t in doc_terms(other, keep=False)] == ["محادثات"]
     assert [t.key for t in doc_terms(other)] == ["محادثات"]
+
+
+def test_keywords_unrolled_candidates_match_the_general_loop() -> None:
+    """The runs of 1-3 terms found by the unrolled loop are the general loop's: same keys, same
+    order, same first occurrence and counts."""
+    terms = keywords.doc_terms(analyze(ARTICLE + "\n" + ARTICLE), keep=False)
+    fast, general = keywords._candidates(terms), keywords._candidates_any(terms)
+    assert any(len(k) == 3 and c.count >= 2 for k, c in fast.items())  # the article has repeated 3-word runs
+    assert list(fast) == list(general)
+    assert [repr(c) for c in fast.values()] == [repr(c) for c in general.values()]

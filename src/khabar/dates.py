@@ -155,6 +155,12 @@ def parse_date(raw: object) -> ParsedDate | None:
         return ParsedDate(raw.isoformat(), raw.isoformat())
     if not isinstance(raw, str) or not raw.strip() or len(raw) > 200:
         return None
+    return _parse_text(raw)
+
+
+@lru_cache(maxsize=1024)  # an outlet's dates repeat (every article of a day carries its date)
+def _parse_text(raw: str) -> ParsedDate | None:
+    """:func:`parse_date` of a non-blank string of at most 200 characters."""
     s = _clean(raw)
     iso = _ISO.fullmatch(s)
     if iso:

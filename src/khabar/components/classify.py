@@ -90,13 +90,15 @@ def _light_stem(word: str) -> str:
     """:func:`light_stem` without its memo."""
     if len(word) > 3 and word[0] == "و":
         word = word[1:]
-    for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 2:
-            word = word[len(prefix) :]
-            break
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            word = word[: -len(suffix)]
+    if word.startswith(_PREFIXES):  # (one C call says whether any prefix can apply)
+        for prefix in _PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+                word = word[len(prefix) :]
+                break
+    if word.endswith(_SUFFIXES):  # (no suffix at the end: none can be stripped, one after another)
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+                word = word[: -len(suffix)]
     return word
 
 

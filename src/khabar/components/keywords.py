@@ -217,6 +217,47 @@ class _Candidate:
 
 def _candidates(terms: list[Term]) -> dict[tuple[str, ...], _Candidate]:
     """Every run of 1–3 content terms inside one sentence, with its first occurrence and count."""
+    if MAX_WORDS != 3:
+        return _candidates_any(terms)
+    # The loop of _candidates_any unrolled for runs of at most 3 (the same candidates, met in the
+    # same order): a term read by index, each key tuple built once.
+    found: dict[tuple[str, ...], _Candidate] = {}
+    get = found.get
+    n = len(terms)
+    for i, first in enumerate(terms):
+        if first[4]:  # .stop
+            continue
+        start, sentence, key = first[0], first[3], first[2]
+        keys: tuple[str, ...] = (key,)
+        cand = get(keys)
+        if cand is None:
+            cand = found[keys] = _Candidate(keys, start, first[1], sentence, i, i)
+        cand.count += 1
+        if i + 1 == n:
+            continue
+        t = terms[i + 1]
+        if t[4] or t[3] != sentence:
+            continue
+        keys = (key, t[2])
+        cand = get(keys)
+        if cand is None:
+            cand = found[keys] = _Candidate(keys, start, t[1], sentence, i, i + 1)
+        cand.count += 1
+        if i + 2 == n:
+            continue
+        u = terms[i + 2]
+        if u[4] or u[3] != sentence:
+            continue
+        keys = (key, t[2], u[2])
+        cand = get(keys)
+        if cand is None:
+            cand = found[keys] = _Candidate(keys, start, u[1], sentence, i, i + 2)
+        cand.count += 1
+    return found
+
+
+def _candidates_any(terms: list[Term]) -> dict[tuple[str, ...], _Candidate]:
+    """:func:`_candidates` for any MAX_WORDS."""
     found: dict[tuple[str, ...], _Candidate] = {}
     get = found.get
     n = len(terms)

@@ -121,10 +121,10 @@ def _rank(doc: Doc, lengths: list[int]) -> list[tuple[int, float]]:
     per_sentence: list[list[str]] = [[] for _ in sentences]
     weights: dict[str, float] = {}
     key_weight, older = _KEY_WEIGHTS  # key -> (stem, idf): each key stemmed and looked up once
-    for term in doc_terms(doc):
-        key = term.key
-        if key and not term.stop and 0 <= term.sentence < n:
-            known = key_weight.get(key)
+    get_known, get_weight = key_weight.get, weights.get
+    for _start, _end, key, sentence, stop, _form in doc_terms(doc):
+        if key and not stop and 0 <= sentence < n:
+            known = get_known(key)
             if known is None:
                 known = older.get(key)
                 if known is None:
@@ -132,9 +132,12 @@ def _rank(doc: Doc, lengths: list[int]) -> list[tuple[int, float]]:
                 if len(key) <= MAX_MEMO_CHARS:
                     key_weight[key] = known
             stem, key_idf = known
-            per_sentence[term.sentence].append(stem)
+            per_sentence[sentence].append(stem)
             # a stem weighs as its most common spelling: idf is counted on whole base words
-            weights[stem] = min(weights.get(stem, math.inf), key_idf)
+            # (the least idf: min(old, new) keeps the old one on a tie, as this does)
+            old = get_weight(stem)
+            if old is None or key_idf < old:
+                weights[stem] = key_idf
     if len(key_weight) >= MEMO_MAXSIZE // 2:
         _KEY_WEIGHTS[:] = [{}, key_weight]
     all_stems = [s for stems in per_sentence for s in stems]
