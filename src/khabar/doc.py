@@ -277,8 +277,9 @@ class Doc:
         folded); the original characters when no edit was made."""
         if not self.edits:
             return self._text[span.start : span.end]
-        to_derived = self.repaired_map.to_derived
-        return self.repaired[to_derived(span.start) : to_derived(span.end)]
+        repaired, mapping = self._repaired or self._repaired_view()  # (called per token: no property calls)
+        to_derived = mapping.to_derived
+        return repaired[to_derived(span.start) : to_derived(span.end)]
 
     def __getitem__(self, layer: str) -> list[Span]:
         return self.layers.get(layer, [])

@@ -68,6 +68,7 @@ _ESCAPE_REACH = 40  # an Arabic letter must be this close to an escaped newline
 _PUNCT_BEFORE_LETTER = re.compile(f"[{re.escape(SPACE_AFTER)}](?=[{LETTER_RANGES}])")
 _WORD_PART = re.compile(f"[{LETTER_RANGES}{DIACRITIC_RANGES}{TATWEEL}]")
 _MARKS = re.compile(f"[{DIACRITIC_RANGES}{TATWEEL}]")
+_QUOTE_MARK = re.compile(f"[{re.escape(QUOTE_MARKS)}]")
 # One letter + tatweel standing alone is an abbreviation (هـ hijri, مـ gregorian): keep it.
 _ABBREVIATION_LETTERS = "\u0647\u0645"
 
@@ -280,11 +281,9 @@ def pair_quotes(text: str, start: int = 0, end: int | None = None) -> list[Quote
     end = len(text) if end is None else end
     pairs: list[QuotePair] = []
     pending: dict[str, int] = {}  # family -> position of the unclosed opening mark
-    for i in range(start, end):
-        ch = text[i]
-        if ch not in QUOTE_MARKS:
-            continue
-        family = FAMILY_OF[ch]
+    for m in _QUOTE_MARK.finditer(text, start, end):  # the marks only, not every character
+        i = m.start()
+        family = FAMILY_OF[m.group()]
         context = _mark_context(text, i, start, end)
         opened = pending.get(family)
         if opened is None:

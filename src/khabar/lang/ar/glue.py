@@ -644,10 +644,11 @@ def _token_analysis(token: str) -> tuple[tuple[int, ...], float, str]:
         positions = [i for i, ch in enumerate(token) if _LETTER_RE.match(ch)]
         letters = "".join(token[i] for i in positions)
     key = normalize_fold(letters)
-    finals = tuple(i for i, ch in enumerate(letters[:-1]) if ch in _FINAL_ONLY)
     count = _count(key)
-    if count >= _WORD_COUNT or count >= _SAFE_COUNT and not finals:
-        return (), -math.inf, key  # a word (as _analyse would say), without the name and hamza look-ups
+    # a word (as _analyse would say), without the name and hamza look-ups: most tokens
+    if count >= _WORD_COUNT or count >= _SAFE_COUNT and "\u0629" not in letters[:-1] and "\u0649" not in letters[:-1]:
+        return (), -math.inf, key
+    finals = tuple(i for i, ch in enumerate(letters[:-1]) if ch in _FINAL_ONLY)
     if _is_name(letters):
         return (), -math.inf, key
     hamzas = _hamza_cuts(letters)
