@@ -20,3 +20,16 @@ def test_work_prefix_counts_tokens_not_characters() -> None:
     dots = ". " * (MAX_WORK_TOKENS + 10)
     cut = work_prefix(dots)
     assert cut is not None and dots[cut] == " " and len(dots[:cut].split()) <= MAX_WORK_TOKENS
+
+
+def test_longest_sentence_counts_tokens_by_their_sentence() -> None:
+    from khabar.doc import Doc, Span
+    from khabar.pipeline import _longest_sentence
+
+    doc = Doc("x" * 10)
+    assert _longest_sentence(doc) == 0  # before segmentation
+    sentences = [0, 0, 1, 1, 1, 2, 0]  # a token of sentence 0 after the others counts with them
+    doc.layers["tokens"] = [Span(i, i + 1, "", {"sentence": s}) for i, s in enumerate(sentences)]
+    assert _longest_sentence(doc) == 3
+    doc.layers["tokens"].append(Span(7, 8, "", {}))  # no sentence number: read as sentence 0
+    assert _longest_sentence(doc) == 4

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import importlib
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from operator import attrgetter, methodcaller
 from typing import Any
 
 from khabar.doc import Doc
@@ -134,11 +136,13 @@ def _warn(doc: Doc, warning: str) -> None:
 
 def _longest_sentence(doc: Doc) -> int:
     """The token count of the longest sentence of ``doc`` (0 before segmentation)."""
-    counts: dict[int, int] = {}
-    for t in doc["tokens"]:
-        s = t.attrs.get("sentence", 0)
-        counts[s] = counts.get(s, 0) + 1
+    # (counted in C: no Python step per token)
+    counts = Counter(map(_SENTENCE_OF, map(_ATTRS, doc["tokens"])))
     return max(counts.values(), default=0)
+
+
+_ATTRS = attrgetter("attrs")
+_SENTENCE_OF = methodcaller("get", "sentence", 0)
 
 
 class Pipeline:
