@@ -212,6 +212,12 @@ def test_morph_final_choices_are_what_best_computes() -> None:
         assert model.best(word) == model.computed(word), word
     assert hits > 0.9 * len(words)
     assert any(word in model.lexicon for word in words)
+    # the ANT words seen once: a trie of their own, outside the counts
+    assert model.rare is not None and len(model.rare.trie) > 50_000
+    rare = list(model.rare.trie.keys())[::97]
+    for word in rare:
+        assert word not in model.counts
+        assert model.best(word) == model.computed(word, ranked=False), word
 
 
 def test_morph_final_choices_made_with_other_evidence_are_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -221,7 +227,7 @@ def test_morph_final_choices_made_with_other_evidence_are_not_used(monkeypatch: 
     morph.load_model.cache_clear()
     try:
         model = morph.load_model()
-        assert model.final is None and len(model.ranked) > 50_000  # computed answers, the ranker's index kept
+        assert model.final is None and model.rare is None and len(model.ranked) > 50_000  # computed, ranked kept
         assert morph.farasa_segment("وبالولايات").startswith("و+ب+ال+")
     finally:
         monkeypatch.undo()
@@ -337,7 +343,14 @@ def test_morph_index_of_another_model_raises_k202(monkeypatch: pytest.MonkeyPatc
 
     real = morph.read_model
     n = len(morph.load_model().counts)
-    sections = {"choice": array.array("B", [morph.NOT_RANKED] * n), "final": array.array("H", [morph.NO_FINAL] * n)}
+    import marisa_trie
+
+    sections = {
+        "choice": array.array("B", [morph.NOT_RANKED] * n),
+        "final": array.array("H", [morph.NO_FINAL] * n),
+        "rare_words": marisa_trie.Trie(["كتب"]),
+        "rare_final": array.array("H", [0]),
+    }
     other = packed.pack(sections, {"schema": morph.RANKED_SCHEMA, "trie_sha256": "0" * 64, "shapes": []})
     monkeypatch.setattr(
         morph, "read_model", lambda name, code="K200": other if name == morph.RANKED_FILE else real(name, code)

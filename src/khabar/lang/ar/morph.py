@@ -440,10 +440,11 @@ class SegmenterModel:
     loaded from the package; ``ranked`` maps frequent corpus words to the index of their
     best candidate (the same kind of mapping, or None); ``final`` maps them to the shape
     (an index into ``shapes``) of what :meth:`best` returns for them, lexicon and lexical
-    evidence applied (None unless loaded from the package).
+    evidence applied, and ``rare`` the same for ANT words outside the counts (seen once; both
+    None unless loaded from the package).
     """
 
-    __slots__ = ("_stats", "_weight_groups", "counts", "final", "lexicon", "ranked", "shapes", "weights")
+    __slots__ = ("_stats", "_weight_groups", "counts", "final", "lexicon", "ranked", "rare", "shapes", "weights")
 
     def __init__(
         self,
@@ -461,6 +462,7 @@ class SegmenterModel:
         # Frequent corpus words -> their final answer (load_model: when the evidence it was
         # made with is the evidence shipped): best() returns it without any further work.
         self.final: packed.TrieCounts | None = None
+        self.rare: packed.TrieCounts | None = None  # the same for words outside the counts (ANT words seen once)
         self.shapes: tuple[Shape, ...] = ()
         self._stats: dict[str, tuple[int, int, int]] = {}  # stem -> stem_stats (stems recur across words)
         # (group, the values its features are made of) -> the weights of those features (see _score)
@@ -475,6 +477,11 @@ class SegmenterModel:
             # so final's own cache would only cost; a word it lacks has no ranked choice either
             key_id = final.trie.get(bare)
             if key_id is None:
+                rare = self.rare
+                if rare is not None:
+                    rare_id = rare.trie.get(bare)
+                    if rare_id is not None:
+                        return from_shape(bare, self.shapes[rare.table[rare_id]])
                 return self.computed(bare, ranked=False)
             shape = final.table[key_id]
             if shape != NO_FINAL:
@@ -597,11 +604,17 @@ def trie_digest(trie: marisa_trie.Trie) -> str:
 
 
 def ranked_bytes(
-    model: SegmenterModel, choices: Mapping[str, int], final: Mapping[str, Shape], evidence_sha256: str
+    model: SegmenterModel,
+    choices: Mapping[str, int],
+    final: Mapping[str, Shape],
+    evidence_sha256: str,
+    rare: Mapping[str, Shape] | None = None,
 ) -> bytes:
     """The ``segmenter_ranked.bin.gz`` file: per counts-trie id, one uint8 (section ``choice``: the
     ranker's candidate index, NOT_RANKED for none) and one uint16 (section ``final``: an index into
-    the header's ``shapes``, NO_FINAL for none); ``evidence_sha256`` is the
+    the header's ``shapes``, NO_FINAL for none); the final choices of ``rare`` words (outside the
+    counts: ANT words seen once) as a trie of their own (section ``rare_words``) and a uint16 per
+    id of it (section ``rare_final``); ``evidence_sha256`` is the
     :func:`khabar.lang.ar.clitic_evidence.evidence_digest` the final choices were made with.
 
     ``model`` must have been loaded with :meth:`SegmenterModel.from_bytes` (its counts carry the trie)."""
@@ -616,7 +629,10 @@ def ranked_bytes(
         if key_id is None:
             raise ValueError(f"{word!r} has no corpus count")
         values[key_id] = idx
-    shapes = sorted(set(final.values()), key=repr)
+    rare = rare or {}
+    if any(counts.id(word) is not None for word in rare):
+        raise ValueError("a rare word has a corpus count")
+    shapes = sorted(set(final.values()) | set(rare.values()), key=repr)
     if len(shapes) >= NO_FINAL:
         raise ValueError(f"{len(shapes)} shapes do not fit")
     number = {shape: i for i, shape in enumerate(shapes)}
@@ -626,13 +642,18 @@ def ranked_bytes(
         if key_id is None:
             raise ValueError(f"{word!r} has no corpus count")
         finals[key_id] = number[shape]
+    rare_trie = marisa_trie.Trie(sorted(rare))
+    rare_finals = array.array("H", bytes(2 * len(rare_trie)))
+    for word, idx in rare_trie.items():
+        rare_finals[idx] = number[rare[word]]
     meta = {
         "schema": RANKED_SCHEMA,
         "trie_sha256": trie_digest(counts.trie),
         "evidence_sha256": evidence_sha256,
         "shapes": [[list(pre), pre_len, list(suf), suf_len, assim, contr] for pre, pre_len, suf, suf_len, assim, contr in shapes],
     }
-    return packed.pack({"choice": values, "final": finals}, meta)
+    sections = {"choice": values, "final": finals, "rare_words": rare_trie, "rare_final": rare_finals}
+    return packed.pack(sections, meta)
 
 
 def _unreadable(name: str, detail: str) -> ResourceError:
@@ -654,6 +675,7 @@ def load_model() -> SegmenterModel:
         head, sections = packed.unpack(read_model(RANKED_FILE, code="K202"))
         ranked = packed.TrieCounts(counts.trie, sections["choice"], missing=NOT_RANKED)
         final = packed.TrieCounts(counts.trie, sections["final"], missing=NO_FINAL)
+        rare = packed.TrieCounts(sections["rare_words"], sections["rare_final"])
         shapes = tuple(
             (tuple(pre), int(pre_len), tuple(suf), int(suf_len), bool(assim), bool(contr))
             for pre, pre_len, suf, suf_len, assim, contr in head["shapes"]
@@ -668,7 +690,7 @@ def load_model() -> SegmenterModel:
     # The final choices hold only while the names, place words, function words and stem-spelling
     # model they were made with are the shipped ones; otherwise best() computes every answer.
     if head.get("evidence_sha256") == clitic_evidence.evidence_digest():
-        model.final, model.shapes = final, shapes
+        model.final, model.rare, model.shapes = final, rare, shapes
     return model
 
 
