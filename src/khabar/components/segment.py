@@ -144,8 +144,7 @@ def _word_layout(token: str) -> tuple[tuple[int, int, str, str | None], ...]:
     """``split_clitics`` with the form kept only where it differs from the surface."""
     # split_clitics' own cache is passed by: this one holds the same tokens (segment_word's
     # cache, which NER reads too, stays in the way)
-    pieces = _split_clitics(token)
-    return tuple((s, e, role, None if form == token[s:e] else form) for s, e, role, form in pieces)
+    return tuple([(s, e, role, None if form == token[s:e] else form) for s, e, role, form in _split_clitics(token)])
 
 
 @gc_paused  # the layers' Spans and new cache entries all outlive the call (see khabar.gcpause)
