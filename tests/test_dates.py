@@ -132,3 +132,26 @@ def test_parse_date_non_strings() -> None:
     assert iso_date(datetime(2015, 7, 22, 14, 30)) == "2015-07-22T14:30"
     assert iso_date(None) is None and iso_date(20150722) is None
     assert iso_date("x" * 500) is None
+
+
+def test_plain_dates_read_without_dateparser_as_dateparser_reads_them() -> None:
+    """``[weekday] day month year`` (Egyptian month names) is read directly: the same date as
+    dateparser's for a sample of weekdays, days (impossible ones too), months and years."""
+    import random
+
+    import dateparser
+
+    from khabar import dates
+
+    rng = random.Random(16)
+    weekdays = ["", *(w + " " for w in dates._WEEKDAYS), "الخميس، "]
+    for _ in range(150):
+        raw = (
+            f"{rng.choice(weekdays)}{rng.choice(['1', '07', '23', '29', '30', '31', '0', '32'])} "
+            f"{rng.choice(dates._EGYPTIAN)} {rng.choice(['2015', '2016', '1999', '2100', '0999'])}"
+        )
+        cleaned = dates._clean(raw)
+        assert dates._plain_date().fullmatch(cleaned), raw
+        expected = dateparser.parse(cleaned, languages=["ar", "en"], settings=dates._NO_GUESS)
+        got = dates.parse_date(raw)
+        assert (got.iso if got else None) == (dates._iso(expected, False) if expected else None), raw
