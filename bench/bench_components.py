@@ -30,9 +30,11 @@ words read ratios from 1.1 to 1.5 run to run that way). Both figures of a pair f
 the same state: the long article right after the pass over the articles (which ends with the ones
 after its head articles), and, between repeats, those later articles run again (untimed), so that
 the head articles of the next repeat are not timed right after the long article, which is made of
-them and leaves their words in every cache (repair read 2.8 [1.05 - 3.5] that way, 1.05 without:
-glue's bounded caches). Use ``--repeat 5`` or more for a stable median. The ms figures are the
-best of R.
+them and leaves their words in every cache (repair read 2.76 [1.05 - 3.47] that way, 0.98
+[0.96 - 1.00] without: glue's bounded caches). Quotes and keywords have no part that grows faster
+than the text: they read 1.12 [1.11 - 1.17] and 1.07 [1.05 - 1.17] (``--long --repeat 3``), their
+spread of 1.1-1.5 before was the noise of unpaired best-of figures. Use ``--repeat 5`` or more
+for a stable median. The ms figures are the best of R.
 
 ``--identity BASE`` checks that this tree's summarize, keywords, referents, quotes, classify and
 dates give byte-identical Doc JSON to their versions at git revision BASE (their source, and that of
