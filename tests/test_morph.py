@@ -405,3 +405,12 @@ def test_stem_spelling_model_packed_gives_the_same_floats() -> None:
     for word in [*spellings, "بفرويد", "ولبنان", "غغغ", "ب"]:
         assert again.logp(word) == _reference_logp(ngrams, order, word), word
     assert clitic_evidence.spelling_gain("بفرويد", 1) > clitic_evidence.spelling_gain("برسبوليس", 1)
+
+
+def test_morph_an_overlong_run_of_letters_is_one_stem() -> None:
+    # noise (a scrape with no spaces): never segmented, so its cost stays linear
+    from khabar.wordlen import MAX_WORD_CHARS
+
+    run = "وبال" + "ب" * MAX_WORD_CHARS
+    assert segment_word(run) == (Morph(0, len(run), run, "stem"),)
+    assert [m.kind for m in segment_word("وبالولايات")][:3] == ["prefix", "prefix", "prefix"]

@@ -36,6 +36,7 @@ from khabar.lang.ar import clitic_evidence, packed
 from khabar.lang.ar.chars import DIACRITIC_RANGES, LETTER_RANGES, TATWEEL, is_arabic_letter
 from khabar.memo import MEMO_MAXSIZE, short_memo
 from khabar.resources import read_model
+from khabar.wordlen import MAX_WORD_CHARS
 
 MODEL_FILE: Final = "segmenter.bin.gz"
 RANKED_FILE: Final = "segmenter_ranked.bin.gz"
@@ -757,6 +758,8 @@ def segment_with(model: SegmenterModel, word: str) -> tuple[Morph, ...]:
     """Segment one word with a given model (what :func:`segment_word` does with the packaged one)."""
     if not word:
         return ()
+    if len(word) > MAX_WORD_CHARS:
+        return (Morph(0, len(word), word, "stem"),)
     bare_index = _bare_letters(word)
     if bare_index is None:
         return (Morph(0, len(word), word, "stem"),)
@@ -794,13 +797,16 @@ def segment_word(word: str) -> tuple[Morph, ...]:
         Morphs whose spans tile ``word`` exactly (contiguous, covering it); only the
         article assimilated in ``لل`` before a stem that starts with ``ل`` (``للقاء`` =
         ``ل`` + ``ال`` + ``لقاء``) is an empty morph.  A word that is not all Arabic
-        letters (digits, Latin, punctuation, mixed) is one stem.
+        letters (digits, Latin, punctuation, mixed) is one stem, and so is a "word" of over
+        :data:`~khabar.wordlen.MAX_WORD_CHARS` characters (noise: its cost stays linear).
 
     Raises:
         ResourceError: K202 when the packaged model file is missing.
     """
     if not word:
         return ()
+    if len(word) > MAX_WORD_CHARS:
+        return (Morph(0, len(word), word, "stem"),)
     bare_index = _bare_letters(word)
     if bare_index is None:
         return (Morph(0, len(word), word, "stem"),)
