@@ -287,3 +287,33 @@ def test_entity_consistency_a_formula_ending_in_allah_is_still_cut() -> None:
     doc = segmented("وصل الأمير سعد بن عبد الله رحمه الله إلى المدينة.")
     tagged = span_of(doc, "سعد بن عبد الله رحمه الله", "PERS")
     assert rendered(doc, make_consistent(doc, [tagged])) == [("سعد بن عبد الله", "PERS")]
+
+
+def _words_read(doc: Doc, words: list[Span]) -> str:
+    return " ".join(doc.text[w.start : w.end] + ("" if w.attrs["role"] == "base" else "+") for w in words)
+
+
+def test_entity_consistency_a_token_inside_a_persons_name_is_one_word() -> None:
+    from khabar.components.entity_consistency import unsplit_names
+
+    doc = segmented("وصل المدرب الفرنسي ميشيل بلاتيني إلى جدة وقال بلينكن إن الزيارة مهمة.")
+    split_before = _words_read(doc, doc["words"])
+    assert "ب+ لاتيني" in split_before  # the segmenter alone reads ب + لاتيني
+    spans = [span_of(doc, "ميشيل بلاتيني", "PERS"), span_of(doc, "جدة", "LOC")]
+    words = unsplit_names(doc, spans)
+    assert words is not None
+    after = _words_read(doc, words)
+    assert "بلاتيني" in after.split() and "لاتيني" not in after.split()
+    assert after.replace("بلاتيني", "ب+ لاتيني") == split_before  # nothing else changed
+
+
+def test_entity_consistency_words_outside_people_and_with_the_article_stay_split() -> None:
+    from khabar.components.entity_consistency import unsplit_names
+
+    doc = segmented("وقال وزير الخارجية عادل الجبير إن بلاده ستدعم العراق والأردن.")
+    spans = [span_of(doc, "عادل الجبير", "PERS"), span_of(doc, "العراق", "LOC"), span_of(doc, "الأردن", "LOC")]
+    assert unsplit_names(doc, spans) is None  # ال + جبير stays; places are not touched
+    # a mention that starts after a proclitic leaves that token split
+    doc = segmented("ورحب الوزير ببلينكن في الرياض.")
+    token = doc.text.index("ببلينكن")
+    assert unsplit_names(doc, [Span(token + 1, token + len("ببلينكن"), "PERS")]) is None

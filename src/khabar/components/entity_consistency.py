@@ -288,3 +288,54 @@ def make_consistent(doc: Doc, spans: list[Span], token_texts: list[str] | None =
             continue
         out.append(span)
     return out
+
+
+
+_ARTICLE = "ال"
+
+
+def unsplit_names(doc: Doc, entities: list[Span]) -> list[Span] | None:
+    """``doc``'s ``words`` layer with the clitic splits inside person names undone, or None when none is.
+
+    The segmenter reads a word alone, and a transliterated name often reads as a clitic and a
+    word (``بلاتيني`` = ``ب`` + ``لاتيني``, ``بيربوك``, ``أنالينا`` = ``أنالي`` + ``نا``,
+    ``بلينكن``). The tagger, reading the sentence, put the whole token inside a person's name:
+    a token that lies wholly inside a PERS mention is one word (keywords then read the name, not
+    ``لاتيني``). A token holding the article stays split (``ال`` + ``جبير``: a name word with the
+    article), and so does one whose pieces carry an underlying form (a repaired letter).
+
+    Args:
+        doc: a Doc with its ``words`` layer (original offsets, ``attrs["token"]``, ``role``).
+        entities: its entity mentions, in text order.
+    """
+    words = doc.layers.get("words") or []
+    people = [e for e in entities if e.label == "PERS"]
+    if not people or not words:
+        return None
+    text = doc.text
+    starts = [w.start for w in words]
+    merged: dict[int, Span] = {}  # index of a token's first word -> its one word
+    dropped: set[int] = set()
+    for person in people:
+        i = bisect_left(starts, person.start)
+        while i > 0 and words[i - 1].attrs.get("token") == words[min(i, len(words) - 1)].attrs.get("token"):
+            i -= 1  # back to the first word of the token the mention starts in
+        while i < len(words) and words[i].start < person.end:
+            token = words[i].attrs.get("token")
+            j = i
+            while j + 1 < len(words) and words[j + 1].attrs.get("token") == token:
+                j += 1
+            pieces = words[i : j + 1]
+            if (
+                j > i
+                and pieces[0].start >= person.start
+                and pieces[-1].end <= person.end
+                and all(w.attrs.get("form") is None for w in pieces)
+                and all(text[w.start : w.end] != _ARTICLE for w in pieces)
+            ):
+                merged[i] = Span(pieces[0].start, pieces[-1].end, words[i].label, {"token": token, "role": "base"})
+                dropped.update(range(i + 1, j + 1))
+            i = j + 1
+    if not merged:
+        return None
+    return [merged.get(k, w) for k, w in enumerate(words) if k not in dropped]
