@@ -1,6 +1,6 @@
 """NER accuracy by cross-validation on the training part only: a check of the dev figure.
 
-    python bench/bench_ner_cv.py [--data ../shared/data] [--folds 5] [--jobs 2]
+    python bench/bench_ner_cv.py [--data ../shared/data] [--folds 5] [--jobs 2] [--lexicon FILE]
 
 The dev split (last 10% of ANERcorp's CAMeL train file) guides every choice, and the
 hand-written gazetteers were extended after reading dev errors, so the dev F1 is optimistic
@@ -54,12 +54,17 @@ def main() -> int:
     ap.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--jobs", type=int, default=2, help="processes for the inner cross-validation")
+    ap.add_argument(
+        "--lexicon",
+        type=Path,
+        default=REPO / "src" / "khabar" / "models" / "ner_lexicon.bin.gz",
+        help="word table of the dist family (default: the shipped one; a candidate's, to check it before shipping)",
+    )
     args = ap.parse_args()
 
     train, _dev = train_ner.split(train_ner.load(args.data))
-    # The shipped word clusters (built from unlabeled ANT text, no ANERcorp labels involved).
-    lexicon_path = REPO / "src" / "khabar" / "models" / "ner_lexicon.bin.gz"
-    lexicon = train_ner.read_lexicon(lexicon_path)
+    # The word clusters (built from unlabeled ANT text, no ANERcorp labels involved).
+    lexicon = train_ner.read_lexicon(args.lexicon)
     cfg, stack = train_ner.SHIP_CONFIG, train_ner.STACK
     assert stack is not None, "the shipped configuration has a second pass"
     n = len(train)

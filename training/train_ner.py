@@ -9,7 +9,10 @@ The gazetteers are hand-written (khabar/lang/ar/gazetteers.py). Word clusters (f
 ``dist``) come from the unlabeled ANT news text (train parts of ant-multisource-v2.1 and
 ant-v1.1-jawharafm, Apache-2.0): PPMI over left/right neighbours, truncated SVD, hierarchical
 spherical k-means (see build_lexicon); only the word -> cluster-id table ships
-(ner_lexicon.bin.gz, packed: ner_features.ClusterLexicon). SaudiNewsNet (non-commercial) is never used here.
+(ner_lexicon.bin.gz, packed: ner_features.ClusterLexicon). Since round 6 each word of that table also
+carries the ids of spherical k-means clusters (64/256/1024) of ANT word2vec vectors
+(training/build_vectors.py, gensim, fixed seed, one thread; ``--vectors DIR``). SaudiNewsNet
+(non-commercial) is never used here.
 
 Dev split: the LAST 10% of the sentences (sequential, like CAMeL's split); every choice
 and every reported figure comes from a model trained on the first 90%.
@@ -20,6 +23,8 @@ and every reported figure comes from a model trained on the first 90%.
                                                      # ner_lexicon.bin.gz, ner_attributes.txt.gz (the
                                                      # features the two models weigh) and the manifest
     python training/train_ner.py --lexicon src/khabar/models/ner_lexicon.bin.gz   # reuse the clusters
+    python training/build_vectors.py --out /tmp/khabar_vectors     # then, everything from ../shared/data:
+    python training/train_ner.py --vectors /tmp/khabar_vectors
     python training/train_ner.py --repack-lexicon OLD.tsv.gz   # rewrite an old TSV lexicon packed, nothing else
     python training/train_ner.py --dev-only --families word,gaz,... --first-c1 0.2  # experiments
 
@@ -47,7 +52,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
@@ -80,6 +85,8 @@ SHIP_CONFIG: dict[str, Any] = {
     # c1=.2 (round 4): the same dev F1 as .02 with both passes, a first-pass model of 2.4 MB instead of 6.6
     "params": {"c1": 0.2, "c2": 0.2, "max_iterations": 150, "feature.possible_transitions": True},
     "families": list(ALL_FAMILIES),
+    # round 6: the dist word table also carries the word2vec cluster ids (VECTOR_CLUSTERS; dev 75.8 -> 77.0)
+    "vectors": True,
 }
 # The second pass (label consistency, see ner.stack_features): trained on first-pass tags of the
 # training sentences predicted by "folds"-fold cross-validation (contiguous folds, so a model never
@@ -243,6 +250,21 @@ def build_lexicon(data_dir: Path) -> dict[str, tuple[str, ...]]:
         sizes = np.bincount(up, weights=sizes, minlength=k).astype(np.float32)
         below = levels[k] = up[below]
     return {w: tuple(f"{k}={levels[k][i]}" for k in LEXICON_ORDER) for i, w in enumerate(vocab[: len(emb)])}
+
+
+VECTOR_CLUSTERS: Final = ("v64", "v256", "v1024")  # round 6: ids of k-means clusters of ANT word2vec vectors
+
+
+def add_vector_clusters(lexicon: dict[str, tuple[str, ...]], vectors: Path) -> dict[str, tuple[str, ...]]:
+    """The word table with the vector-cluster columns of ``training/build_vectors.py``'s ``clusters.tsv.gz``.
+
+    Every word of ``lexicon`` gets ``v64=<id> v256=<id> v1024=<id>`` after its own clusters (``v…=?``
+    when the vectors lack it: a word seen twice in ANT has clusters but no vector); columns of an
+    earlier run are replaced, so a shipped table can be reused. Words the table lacks stay out.
+    """
+    vcl = read_lexicon(vectors / "clusters.tsv.gz")
+    empty = tuple(f"{v}=?" for v in VECTOR_CLUSTERS)
+    return {w: tuple(x for x in f if not x.startswith("v")) + vcl.get(w, empty) for w, f in lexicon.items()}
 
 
 def write_lexicon(lexicon: dict[str, tuple[str, ...]], path: Path) -> None:
@@ -476,6 +498,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--first-only", action="store_true", help="with --dev-only: stop after the first pass")
     parser.add_argument("--first-c1", type=float, help="L1 weight of the first pass (an experiment)")
     parser.add_argument("--repack-lexicon", type=Path, help="write an old ner_lexicon.tsv.gz packed; train nothing")
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        help="training/build_vectors.py output folder: add its vector-cluster columns to the word table"
+        " (needed unless --lexicon already has them)",
+    )
+    parser.add_argument("--no-vectors", action="store_true", help="drop the vector-cluster columns (round 5 table)")
     args = parser.parse_args(argv)
     if args.repack_lexicon:
         write_lexicon(read_lexicon(args.repack_lexicon), args.out / LEXICON_FILE)
@@ -503,6 +532,16 @@ def main(argv: list[str] | None = None) -> int:
         lexicon = read_lexicon(args.lexicon)
     else:
         lexicon = build_lexicon(args.data)
+    if lexicon and args.no_vectors:
+        lexicon = {w: tuple(x for x in f if not x.startswith("v")) for w, f in lexicon.items()}
+    elif lexicon and SHIP_CONFIG["vectors"]:
+        if args.vectors:
+            lexicon = add_vector_clusters(lexicon, args.vectors)
+        elif not any(x.startswith("v") for x in next(iter(lexicon.values()))):
+            raise SystemExit(
+                "the configuration needs vector clusters: run python training/build_vectors.py --out DIR"
+                " and pass --vectors DIR (or --lexicon a table that has them, or --no-vectors)"
+            )
     print(f"ANT word lexicon: {len(lexicon)} words in {time.perf_counter() - t0:.0f} s", flush=True)
     model, seconds = train(train_part, algorithm, params, families, lexicon)
     scores, speed = evaluate(model, families, dev, lexicon)
@@ -544,7 +583,13 @@ def main(argv: list[str] | None = None) -> int:
         "trained_on": SHIP_TRAIN_PART,
         "data": DATA_FILE,
         "data_sha256": sha256(args.data / DATA_FILE),
-        "lexicon": f"ANT word clusters {'/'.join(map(str, CLUSTER_LEVELS))}, {len(lexicon)} words",
+        "lexicon": f"ANT word clusters {'/'.join(map(str, CLUSTER_LEVELS))}"
+        + (
+            f" + word2vec clusters {'/'.join(VECTOR_CLUSTERS)}"
+            if any(x.startswith("v") for x in next(iter(lexicon.values()), ()))
+            else ""
+        )
+        + f", {len(lexicon)} words",
         "dev_micro_f1": round(scores["micro"]["f1"], 4),
         "licence": "ANERcorp CC BY-SA 4.0 (Benajiba & Rosso 2007; Obeid et al. 2020)",
         "attributes": ATTRIBUTES_FILE,

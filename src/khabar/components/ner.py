@@ -46,6 +46,7 @@ from khabar.components.ner_features import (
     STRIPPABLE,
     ClusterLexicon,
     Featurizer,
+    _gaz_single,
     phrase_key,
     stack_features,
 )
@@ -100,6 +101,17 @@ def _rule_tables() -> tuple[frozenset[tuple[str, ...]], frozenset[str], frozense
     )
 
 
+def _place_after_cue(keys: Sequence[tuple[str, ...]], i: int) -> bool:
+    """Whether word ``i`` is a gazetteer place (not a given name) right after a place cue (العاصمة، مدينة…),
+    directly or with a nationality between (للعاصمة الفلبينية مانيلا). In the training 90% of ANERcorp
+    such a word is gold LOC 271 times and PERS once."""
+    cats = _gaz_single(keys[i][0], keys[i][1])
+    if "LOC" not in cats or "NAME" in cats:
+        return False
+    before = _gaz_single(keys[i - 1][0], keys[i - 1][1])
+    return "LOCC" in before or (i >= 2 and "NAT" in before and "LOCC" in _gaz_single(keys[i - 2][0], keys[i - 2][1]))
+
+
 def apply_rules(
     featurizer: Featurizer, tokens: Sequence[str], tags: Sequence[str], words: Sequence[Any] | None = None
 ) -> list[str]:
@@ -108,6 +120,8 @@ def apply_rules(
     - Seats of power written for the institution (``INSTITUTIONS``: البيت الأبيض، الكرملين…)
       are ORG, whatever the CRF said (ANERcorp tags البيت الأبيض MISC), when the CRF's
       entity covers exactly those tokens or none of them.
+    - A one-token PERS that is a gazetteer place (and no given name) right after a place cue,
+      or after a cue and a nationality, is LOC (``للعاصمة الفلبينية مانيلا``).
     - A two-token PERS that starts with an East-Asian family name and continues with a name
       part takes a following name part as its third token (``مون جاى`` + ``إن``): ``إن`` is
       also the particle "that", which the CRF prefers; a lone family name never extends.
@@ -138,6 +152,9 @@ def apply_rules(
     if "B-PERS" not in out and "I-PERS" not in out:  # (an I- after O also starts an entity)
         return out
     for a, b, label in entity_runs(out):
+        if label == "PERS" and b - a == 1 and a >= 1 and _place_after_cue(keys, a):
+            out[a] = "B-LOC"
+            continue
         if label == "PERS" and b - a == 2 and b < n and out[b] == "O":
             first, second, third = keys[a], keys[a + 1], keys[b]
             family = first[0] in surnames or first[1] in surnames
