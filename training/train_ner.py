@@ -522,6 +522,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.compare:
         compare(args.data, REPO / "bench" / "ner_comparison.md")
         return 0
+    needs_vectors = SHIP_CONFIG["vectors"] and "dist" in SHIP_CONFIG["families"] and not args.no_vectors
+    if needs_vectors and not (args.lexicon or args.vectors):  # fail before the 2-3 min of building the clusters
+        raise SystemExit("the configuration needs vector clusters: pass --vectors DIR (build_vectors.py) or --lexicon")
     sentences = load(args.data)
     train_part, dev = split(sentences)
     algorithm, params, families = SHIP_CONFIG["algorithm"], SHIP_CONFIG["params"], SHIP_CONFIG["families"]
