@@ -59,11 +59,17 @@ def _parts(key: tuple[str, ...]) -> set[tuple[str, ...]]:
     return {key[i : i + k] for k in range(1, n) for i in range(n - k + 1)}
 
 
-def _last_start_before(group: dict[str, Any], pos: int) -> int:
-    """Start of the group's last mention before ``pos`` (-1 when none)."""
-    starts: list[int] = group["starts"]
-    i = bisect_left(starts, pos)
-    return starts[i - 1] if i else -1
+def _part_starts(
+    index: dict[tuple[str, tuple[str, ...]], list[tuple[int, int]]],
+    part: tuple[str, tuple[str, ...]],
+    fits: list[dict[str, Any]],
+) -> list[tuple[int, int]]:
+    """The sorted (start, group number) of every mention so far of the groups that hold ``part``
+    (built on first use, then kept up to date as mentions join those groups)."""
+    starts = index.get(part)
+    if starts is None:
+        starts = index[part] = sorted((s, g["n"]) for g in fits for s in g["starts"])
+    return starts
 
 
 _START = attrgetter("start")
@@ -132,35 +138,51 @@ def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
         keys.append(key)
     # a transliterated name spelt two ways is one person (ميشال / ميشيل بلاتيني): people's
     # names meet under their variant key too
-    variants = [variant_name(k) if e.label == "PERS" else k for k, e in zip(keys, entities)]
+    variant_of: dict[tuple[str, ...], tuple[str, ...]] = {}
+    variants = []
+    for k, e in zip(keys, entities):
+        if e.label != "PERS":
+            variants.append(k)
+            continue
+        v = variant_of.get(k)
+        if v is None:
+            v = variant_of[k] = variant_name(k)
+        variants.append(v)
     # Fullest mentions first, so short ones can attach to them; ties in text order.
     order = sorted(range(len(entities)), key=lambda i: (-len(keys[i]), entities[i].start))
     groups: list[dict[str, Any]] = []
     member_of: dict[int, int] = {}
     # Indexes instead of scans over all groups (linear in the mentions): the group of each
-    # (label, key), and per (label, part) the groups whose key holds that part, in creation order.
+    # (label, key), per (label, part) the groups whose key holds that part, and, once two
+    # groups hold a part, the starts of all their mentions with the group of each (so "the one
+    # mentioned last before" is one search, not one per group: a long text has many).
     by_key: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
     by_part: dict[tuple[str, tuple[str, ...]], list[dict[str, Any]]] = {}
+    part_starts: dict[tuple[str, tuple[str, ...]], list[tuple[int, int]]] = {}
     for i in order:
         ent, key, variant = entities[i], keys[i], variants[i]
         target = by_key.get((ent.label, key)) or by_key.get((ent.label, variant))
         if target is None and ent.label in ("PERS", "ORG"):
             fits = by_part.get((ent.label, key), [])
             if len(fits) > 1:  # several fuller names fit: the one mentioned last before this mention
-                last = {id(g): _last_start_before(g, ent.start) for g in fits}
-                best = max(fits, key=lambda g: last[id(g)])
-                fits = [best] if last[id(best)] >= 0 else []
+                starts = _part_starts(part_starts, (ent.label, key), fits)
+                before = bisect_left(starts, (ent.start, -1))
+                fits = [groups[starts[before - 1][1]]] if before else []
             target = fits[0] if len(fits) == 1 else None
         if target is None:
-            target = {"label": ent.label, "key": key, "name_mention": i, "mentions": [], "starts": []}
+            target = {"label": ent.label, "key": key, "name_mention": i, "mentions": [], "starts": [], "n": len(groups)}
+            target["parts"] = _parts(key) if ent.label in ("PERS", "ORG") else ()
             groups.append(target)
             by_key[(ent.label, key)] = target
             by_key.setdefault((ent.label, variant), target)
-            if ent.label in ("PERS", "ORG"):
-                for part in _parts(key):
-                    by_part.setdefault((ent.label, part), []).append(target)
+            for part in target["parts"]:
+                by_part.setdefault((ent.label, part), []).append(target)
         target["mentions"].append(i)
         insort(target["starts"], ent.start)
+        for part in target["parts"]:
+            indexed = part_starts.get((ent.label, part))
+            if indexed is not None:
+                insort(indexed, (ent.start, target["n"]))
         member_of[i] = id(target)
     # Number referents in order of first mention.
     groups.sort(key=lambda g: g["starts"][0])
