@@ -133,3 +133,31 @@ def test_keywords_unrolled_candidates_match_the_general_loop() -> None:
     assert any(len(k) == 3 and c.count >= 2 for k, c in fast.items())  # the article has repeated 3-word runs
     assert list(fast) == list(general)
     assert [repr(c) for c in fast.values()] == [repr(c) for c in general.values()]
+
+
+def _keys(text: str) -> list[str]:
+    return [k.attrs["key"] for k in khabar.analyze(text, components=["segment", "keywords"])["keywords"]]
+
+
+def test_keywords_no_formula_genealogy_link_or_date_phrase() -> None:
+    text = (
+        "توفي الشيخ الجليل رحمه الله يوم الأربعاء الموافق العاشر من أبريل في مدينته. "
+        "وقال ابنه إن والده رحمه الله كان محبا للعلم، وشيع المصلون الشيخ يوم الأربعاء بعد صلاة العصر. "
+        "ونعى الأمير خالد بن فهد بن سعد الفقيد، كما نعاه الأمير فيصل بن فهد بن سعد."
+    )
+    keys = _keys(text)
+    for junk in ("رحم", "الله", "رحم الله", "يوم اربعاء", "اربعاء", "موافق", "بن", "بن فهد"):
+        assert junk not in keys, (junk, keys)
+    assert "شيخ" in keys and "فهد بن سعد" in keys  # the article's words and names are still there
+
+
+def test_keywords_a_name_holding_allah_stays_a_phrase() -> None:
+    text = (
+        "أعلن حزب الله اللبناني مشاركته في الحوار. وقال مسؤول في حزب الله إن الحوار ضروري. "
+        "ورحب حزب الله بالمبادرة الجديدة للحوار."
+    )
+    assert "حزب الله" in _keys(text)
+
+
+def test_keywords_an_overlong_run_of_letters_is_no_keyword() -> None:
+    assert _keys("وصل الوفد إلى المدينة " + "ب" * 200 + " أمس.") == [k for k in _keys("وصل الوفد إلى المدينة أمس.")]

@@ -27,10 +27,12 @@ from typing import Final, NamedTuple
 from khabar.doc import Doc, Span
 from khabar.errors import ResourceError
 from khabar.gcpause import gc_paused
+from khabar.lang.ar.honorifics import RELIGIOUS_FORMULAS
 from khabar.lang.ar.normalize import fold
-from khabar.lang.ar.stopwords import STOP_WORDS
+from khabar.lang.ar.stopwords import NOT_KEY_PHRASES, STOP_WORDS
 from khabar.memo import MAX_MEMO_CHARS, MEMO_MAXSIZE
 from khabar.resources import read_model
+from khabar.wordlen import MAX_WORD_CHARS
 
 NAME = "keywords"
 IDF_FILE: Final = "idf.tsv.gz"
@@ -289,6 +291,43 @@ def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
     return any(outer[i : i + k] == inner for i in range(len(outer) - k + 1))
 
 
+# Religious formulas of two words or more, folded, by the index of الله in them: their words are
+# no key phrase (رحمه الله gave رحم), while a name holding الله stays one (حزب الله، نصر الله).
+_ALLAH: Final = fold("الله")
+# the links of a genealogy: a phrase never ends with one, nor starts with بن / بنت (بن فهد is
+# half a name; ابن بطوطة، آل مكتوم، أبو مازن are whole ones)
+_NAME_LINKS: Final = frozenset(fold(w) for w in ("بن", "ابن", "بنت", "آل", "أبو", "ابو"))
+_CUT_NAME_STARTS: Final = frozenset(fold(w) for w in ("بن", "بنت"))
+_FORMULAS: Final = tuple(
+    (words, words.index(_ALLAH))
+    for words in sorted({tuple(f.split()) for f in RELIGIOUS_FORMULAS if " " in f})
+    if _ALLAH in words
+)
+
+
+def _formula_terms(doc: Doc, terms: list[Term]) -> set[int]:
+    """Indexes of the terms (one per token) that stand inside a religious formula around ``الله``
+    (the token's folded text, a و or ف before its first word allowed)."""
+    if not any(t[2] == _ALLAH for t in terms):
+        return set()
+    tokens, text = doc["tokens"], doc.text
+    out: set[int] = set()
+    for i, t in enumerate(terms):
+        if t[2] != _ALLAH:
+            continue
+        for words, at in _FORMULAS:
+            first = i - at
+            if first < 0 or first + len(words) > len(tokens):
+                continue
+            span = range(first, first + len(words))
+            read = [fold(text[tokens[k].start : tokens[k].end]) for k in span]
+            if read[0] != words[0] and read[0][:1] in ("و", "ف"):
+                read[0] = read[0][1:]
+            if read == list(words):
+                out.update(span)
+    return out
+
+
 @gc_paused
 def predict(doc: Doc, top: int = 10) -> list[Span]:
     """The ``top`` key phrases of ``doc``, best first (needs the ``segment`` layers).
@@ -306,13 +345,23 @@ def predict(doc: Doc, top: int = 10) -> list[Span]:
     if top <= 0:
         return []
     terms = doc_terms(doc)
-    cands = _candidates(terms)
-    if not cands:
-        return []
+    for idx in _formula_terms(doc, terms):
+        terms[idx] = terms[idx]._replace(stop=True)  # (a copy: summarize's terms keep theirs)
+    found = _candidates(terms)
     word_count: dict[str, int] = defaultdict(int)
-    for keys, cand in cands.items():
+    for keys, cand in found.items():
         if len(keys) == 1:
             word_count[keys[0]] = cand.count
+    cands = {
+        keys: cand
+        for keys, cand in found.items()
+        if not all(key in NOT_KEY_PHRASES for key in keys)
+        and keys[0] not in _CUT_NAME_STARTS
+        and keys[-1] not in _NAME_LINKS
+        and not any(len(key) > MAX_WORD_CHARS for key in keys)
+    }
+    if not cands:
+        return []
     # (-score, start, -words, n) orders as the sort by (-score, start, -words) did: no two
     # candidates share a start and a length; a heap pops the best few without sorting them all.
     ranked: list[tuple[float, int, int, int]] = []

@@ -75,3 +75,19 @@ STOP_WORDS: Final[frozenset[str]] = _entries(
 def is_stop_word(folded: str) -> bool:
     """True when the folded word ``folded`` is a stop word (pass folded text: ``fold(w)``)."""
     return folded in STOP_WORDS
+
+
+# Words that are no key phrase alone or together (a phrase made only of them is dropped), kept
+# apart from STOP_WORDS, which the segmenter's evidence also reads: the links of a genealogy
+# (``بن``), ``الله`` alone, and the words of a date (``يوم الأربعاء``, ``الموافق``, months; not the
+# Hijri months: ``رمضان`` and ``الحج`` are what news is about).
+_NOT_KEY_PHRASES = """
+بن ابن بنت آل ال أبو ابو الله يوم أيام ايام الموافق الموافقة موافق موافقة صباح مساء ظهر هـ م ه
+السبت الأحد الاحد الاثنين الإثنين الثلاثاء الأربعاء الاربعاء الخميس الجمعة
+سبت أحد احد اثنين ثلاثاء أربعاء اربعاء خميس جمعة
+يناير فبراير مارس أبريل ابريل إبريل مايو يونيو يونيه يوليو يوليه أغسطس اغسطس سبتمبر أكتوبر اكتوبر نوفمبر ديسمبر
+كانون شباط آذار اذار نيسان أيار ايار حزيران تموز آب اب أيلول ايلول تشرين
+"""
+
+#: folded words that make no key phrase on their own (:mod:`khabar.components.keywords`)
+NOT_KEY_PHRASES: Final[frozenset[str]] = _entries(_NOT_KEY_PHRASES)
