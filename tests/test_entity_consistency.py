@@ -317,3 +317,22 @@ def test_entity_consistency_words_outside_people_and_with_the_article_stay_split
     doc = segmented("ورحب الوزير ببلينكن في الرياض.")
     token = doc.text.index("ببلينكن")
     assert unsplit_names(doc, [Span(token + 1, token + len("ببلينكن"), "PERS")]) is None
+
+
+def test_entity_consistency_the_pipeline_keeps_names_whole_for_keywords() -> None:
+    text = (
+        "قال رئيس الاتحاد ميشيل بلاتيني إنه سيترشح للرئاسة. وأكد بلاتيني أن لديه دعما واسعا. "
+        "وكرر ميشيل بلاتيني أن القرار نهائي."
+    )
+    doc = khabar.analyze(text)
+    people = [doc.span_text(e) for e in doc["entities"] if e.label == "PERS"]
+    assert "ميشيل بلاتيني" in people
+    words = {doc.text[w.start : w.end] for w in doc["words"]}
+    assert "بلاتيني" in words and "لاتيني" not in words
+    assert "لاتيني" not in {k.attrs["key"] for k in doc["keywords"]}
+
+
+def test_entity_consistency_an_overlong_run_is_no_mention() -> None:
+    doc = segmented("قال " + "ب" * 300 + " إن الاجتماع انتهى.")
+    start = doc.text.index("ب" * 300)
+    assert make_consistent(doc, [Span(start, start + 300, "ORG")]) == []

@@ -41,6 +41,7 @@ from khabar.lang.ar.honorifics import (
     TRAILING_TITLES,
 )
 from khabar.lang.ar.normalize import fold
+from khabar.wordlen import has_overlong_word
 
 _DASHES = frozenset("-–—ـ،,()")
 # titles that may stand between a facility noun and the name it bears (مستشفى الملك فهد)
@@ -250,8 +251,10 @@ def make_consistent(doc: Doc, spans: list[Span], token_texts: list[str] | None =
         token_texts: each token's repaired letters when the caller has them (the tagger does).
 
     Returns:
-        New spans (never overlapping), in text order.
+        New spans (never overlapping), in text order; a mention holding a "word" over
+        :data:`~khabar.wordlen.MAX_WORD_CHARS` characters (noise) is none.
     """
+    spans = [s for s in spans if not has_overlong_word(doc.text[s.start : s.end])]
     if not spans:
         return spans
     toks = _Tokens(doc, token_texts)

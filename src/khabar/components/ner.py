@@ -40,7 +40,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, Final
 
-from khabar.components.entity_consistency import make_consistent
+from khabar.components.entity_consistency import make_consistent, unsplit_names
 from khabar.components.ner_features import (
     ALL_FAMILIES,
     STRIPPABLE,
@@ -381,5 +381,9 @@ def predict(doc: Doc) -> list[Span]:
 
 
 def set_annotations(doc: Doc, spans: list[Span]) -> None:
-    """Store the entities layer on ``doc``."""
+    """Store the entities layer on ``doc``; a token wholly inside a person's name becomes one word of
+    the ``words`` layer (:func:`~khabar.components.entity_consistency.unsplit_names`)."""
     doc.layers["entities"] = spans
+    words = unsplit_names(doc, spans)
+    if words is not None:
+        doc.layers["words"] = words
