@@ -84,6 +84,24 @@ def user_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+def _use_wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch to write-ahead logging, waiting up to ``timeout`` seconds for the lock it needs.
+
+    A new database starts in rollback-journal mode; leaving it takes an exclusive lock, and
+    SQLite answers "locked" at once, without its busy handler, while another process that opened
+    the same new file holds its write lock (creating the schema): so this waits and retries.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
+
+
 #: what a migration computes beyond its SQL, run in the same transaction right after it
 _PYTHON_STEPS: Final[dict[int, Callable[[sqlite3.Connection], object]]] = {
     5: update_corpus_referents,  # corpus referents (tables of 4, family names of 5) of the documents stored before
@@ -277,7 +295,7 @@ class Store:
                         code="K402",
                     )
             else:
-                self.conn.execute("PRAGMA journal_mode = WAL")
+                _use_wal(self.conn, timeout)
                 self.conn.execute("PRAGMA synchronous = NORMAL")
                 self.migrate()
         except sqlite3.Error as exc:
