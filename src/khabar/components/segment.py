@@ -9,9 +9,7 @@ token/word distinction.
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Callable
 
 from khabar.doc import Doc, Span
 from khabar.gcpause import gc_paused
@@ -27,6 +25,7 @@ from khabar.lang.ar.chars import (
     TATWEEL,
 )
 from khabar.memo import short_memo
+from khabar.slots import maker4
 
 # _word_layout's part of the cache budget: 4 x KHABAR_MEMO_MAXSIZE. Its entries are small and a miss
 # is a full morphological analysis: over 2,000 articles 84% of the words it is asked are held at 4x
@@ -153,29 +152,8 @@ def predict(doc: Doc) -> dict[str, list[Span]]:
     return _predict(doc)
 
 
-def _span_maker() -> Callable[[int, int, dict[str, object]], Span]:
-    """A function that makes ``Span(start, end, "", attrs)``: the same object, made by setting its
-    four slots directly (half the CPU of the dataclass ``__init__`` of a frozen class, for the
-    half a million spans of 300 articles); a call of ``Span`` if it ever has other fields."""
-    if tuple(f.name for f in dataclasses.fields(Span)) != ("start", "end", "label", "attrs"):
-        return lambda start, end, attrs: Span(start, end, "", attrs)
-    new = object.__new__
-    slots = Span.__dict__
-    set_start, set_end = slots["start"].__set__, slots["end"].__set__
-    set_label, set_attrs = slots["label"].__set__, slots["attrs"].__set__
-
-    def make(start: int, end: int, attrs: dict[str, object]) -> Span:
-        span = new(Span)
-        set_start(span, start)
-        set_end(span, end)
-        set_label(span, "")
-        set_attrs(span, attrs)
-        return span
-
-    return make
-
-
-_make_span = _span_maker()
+# Span(start, end, label, attrs) by setting its slots (khabar.slots: half the CPU, half a million spans)
+_make_span = maker4(Span)
 
 
 def _identity_runs(doc: Doc) -> list[tuple[int, int, int]]:
@@ -241,9 +219,9 @@ def _predict(doc: Doc) -> dict[str, list[Span]]:
             sent_i += 1
             next_sentence = sentence_starts[sent_i + 1] if sent_i + 1 < n_sentences else -1
         tok_i = len(tokens)
-        add_token(span(o_start, o_end, {"kind": kind, "sentence": sent_i}))
+        add_token(span(o_start, o_end, "", {"kind": kind, "sentence": sent_i}))
         if kind != "arabic":
-            add_word(span(o_start, o_end, {"token": tok_i, "role": "base"}))
+            add_word(span(o_start, o_end, "", {"token": tok_i, "role": "base"}))
             continue
         surface = m.group()
         layout = get_layout(surface)
@@ -255,9 +233,9 @@ def _predict(doc: Doc) -> dict[str, list[Span]]:
         if no_edits or (unchanged and original.startswith(surface, o_start)):
             for s, e, role, form in layout:
                 if form is None:
-                    add_word(span(o_start + s, o_start + e, {"token": tok_i, "role": role}))
+                    add_word(span(o_start + s, o_start + e, "", {"token": tok_i, "role": role}))
                 else:
-                    add_word(span(o_start + s, o_start + e, {"token": tok_i, "role": role, "form": form}))
+                    add_word(span(o_start + s, o_start + e, "", {"token": tok_i, "role": role, "form": form}))
             continue
         for s, e, role, form in layout:
             if unchanged:
@@ -269,7 +247,7 @@ def _predict(doc: Doc) -> dict[str, list[Span]]:
                 form = surface[s:e]
             if form is not None:
                 attrs["form"] = form
-            add_word(span(w_start, w_end, attrs))
+            add_word(span(w_start, w_end, "", attrs))
     return {"paragraphs": paragraphs, "sentences": sentences, "tokens": tokens, "words": words}
 
 

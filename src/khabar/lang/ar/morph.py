@@ -24,8 +24,8 @@ from __future__ import annotations
 import array
 import hashlib
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final, NamedTuple
 
@@ -36,6 +36,7 @@ from khabar.lang.ar import clitic_evidence, packed
 from khabar.lang.ar.chars import DIACRITIC_RANGES, LETTER_RANGES, TATWEEL, is_arabic_letter
 from khabar.memo import MEMO_MAXSIZE, short_memo
 from khabar.resources import read_model
+from khabar.slots import maker4
 from khabar.wordlen import MAX_WORD_CHARS
 
 MODEL_FILE: Final = "segmenter.bin.gz"
@@ -61,27 +62,7 @@ class Morph:
     kind: str  # "prefix" | "stem" | "suffix"
 
 
-def _morph_maker() -> Callable[[int, int, str, str], Morph]:
-    """``Morph(start, end, form, kind)`` made by setting its four slots directly: the same object
-    for half the CPU of a frozen dataclass's ``__init__`` (every new word makes two or three)."""
-    new = object.__new__
-    slots = Morph.__dict__
-    set_start, set_end = slots["start"].__set__, slots["end"].__set__
-    set_form, set_kind = slots["form"].__set__, slots["kind"].__set__
-
-    def make(start: int, end: int, form: str, kind: str) -> Morph:
-        morph = new(Morph)
-        set_start(morph, start)
-        set_end(morph, end)
-        set_form(morph, form)
-        set_kind(morph, kind)
-        return morph
-
-    return make
-
-
-_new_morph: Final = _morph_maker()
-assert tuple(f.name for f in fields(Morph)) == ("start", "end", "form", "kind")  # what _new_morph sets
+_new_morph: Final = maker4(Morph)  # Morph(start, end, form, kind) by setting its slots (khabar.slots)
 
 
 # --- Arabic morphology as data -------------------------------------------------------
