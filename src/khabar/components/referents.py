@@ -29,7 +29,6 @@ from khabar.doc import Doc, Span
 from khabar.gcpause import gc_paused
 from khabar.lang.ar.normalize import fold
 from khabar.lang.ar.transliteration import variant_name
-from khabar.wordlen import has_overlong_word
 
 NAME = "referents"
 
@@ -122,12 +121,8 @@ def _repaired_texts(doc: Doc, spans: list[Span]) -> list[str]:
 
 @gc_paused
 def predict(doc: Doc) -> tuple[list[Span], list[dict[str, Any]]]:
-    """Entities with a ``referent`` id, and the referents (id, label, name, mentions, descriptions).
-
-    A mention holding a "word" over :data:`~khabar.wordlen.MAX_WORD_CHARS` characters (a run of
-    letters with no space, noise) is no name: it is left out of the entities and of every referent.
-    """
-    entities = [e for e in doc["entities"] if not has_overlong_word(doc.text[e.start : e.end])]
+    """Entities with a ``referent`` id, and the referents (id, label, name, mentions, descriptions)."""
+    entities = doc["entities"]
     texts = _repaired_texts(doc, entities)
     key_of: dict[str, tuple[str, ...]] = {}  # (a name is mentioned many times)
     keys = []

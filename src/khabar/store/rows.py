@@ -19,7 +19,6 @@ from khabar.dates import parse_date
 from khabar.doc import Doc
 from khabar.errors import StoreError
 from khabar.store.matching import content_hash, index_terms, norm_name, pack_term_spans, text_terms
-from khabar.wordlen import has_overlong_word
 
 Row = tuple[Any, ...]
 
@@ -64,12 +63,7 @@ def normalize_date(meta: dict[str, Any]) -> None:
 
 
 def prepare_doc(doc: Doc) -> PreparedDoc:
-    """The rows that store ``doc`` (see :class:`PreparedDoc`); its ``meta["date"]`` is made ISO first.
-
-    Entities, referents and keywords holding a "word" over :data:`khabar.wordlen.MAX_WORD_CHARS`
-    characters (noise such as a 200k-letter run) get no row: they would fill the name indexes and
-    the entity lists; the Doc JSON stored keeps the Doc as analysed.
-    """
+    """The rows that store ``doc`` (see :class:`PreparedDoc`); its ``meta["date"]`` is made ISO first."""
     normalize_date(doc.meta)
     meta, text = doc.meta, doc.text
     terms = index_terms(doc)
@@ -90,7 +84,7 @@ def prepare_doc(doc: Doc) -> PreparedDoc:
     referent_rows = [
         (int(r["id"]), str(r.get("label", "")), str(r.get("name", "")), norm_name(str(r.get("name", ""))))
         for r in referents
-        if isinstance(r.get("id"), int) and not has_overlong_word(str(r.get("name", "")))
+        if isinstance(r.get("id"), int)
     ]
     entity_rows = [
         (
@@ -103,7 +97,6 @@ def prepare_doc(doc: Doc) -> PreparedDoc:
             _opt_int(s.attrs.get("referent")),
         )
         for i, s in enumerate(doc["entities"])
-        if not has_overlong_word(text[s.start : s.end])  # noise, no name (khabar.wordlen)
     ]
     quote_rows: list[Row] = []
     for i, s in enumerate(doc["quotes"]):
@@ -139,7 +132,6 @@ def prepare_doc(doc: Doc) -> PreparedDoc:
         keywords=[
             (i, str(s.attrs.get("key", "")), float(s.attrs.get("score", 0.0)), s.start, s.end)
             for i, s in enumerate(doc["keywords"])
-            if not has_overlong_word(text[s.start : s.end]) and not has_overlong_word(str(s.attrs.get("key", "")))
         ],
         names=names,
         fts=(" ".join(k for k, _s, _e in text_terms(title)), " ".join(t.key for t in terms)),
