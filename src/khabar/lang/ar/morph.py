@@ -784,14 +784,7 @@ def segment_word(word: str) -> tuple[Morph, ...]:
     Raises:
         ResourceError: K202 when the packaged model file is missing.
     """
-    if not word:
-        return ()
-    if len(word) > MAX_WORD_CHARS:
-        return (Morph(0, len(word), word, "stem"),)
-    bare_index = _bare_letters(word)
-    if bare_index is None:
-        return (Morph(0, len(word), word, "stem"),)
-    return _segment_bare(load_model(), word, *bare_index)
+    return segment_with(load_model(), word)
 
 
 # Letters that a word-final letter becomes before an attached pronoun: وزارة -> وزارتها,
