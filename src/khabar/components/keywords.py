@@ -27,7 +27,7 @@ from typing import Final, NamedTuple
 from khabar.doc import Doc, Span
 from khabar.errors import ResourceError
 from khabar.gcpause import gc_paused
-from khabar.lang.ar.honorifics import RELIGIOUS_FORMULAS
+from khabar.lang.ar.honorifics import HOUSE_WORDS, LINEAGE_LINKS, RELIGIOUS_FORMULAS
 from khabar.lang.ar.normalize import fold
 from khabar.lang.ar.stopwords import NOT_KEY_PHRASES, STOP_WORDS
 from khabar.memo import MAX_MEMO_CHARS, MEMO_MAXSIZE
@@ -294,9 +294,9 @@ def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
 # Religious formulas of two words or more, folded, by the index of الله in them: their words are
 # no key phrase (رحمه الله gave رحم), while a name holding الله stays one (حزب الله، نصر الله).
 _ALLAH: Final = fold("الله")
-# the links of a genealogy: a phrase never ends with one, nor starts with بن / بنت (بن فهد is
-# half a name; ابن بطوطة، آل مكتوم، أبو مازن are whole ones)
-_NAME_LINKS: Final = frozenset(fold(w) for w in ("بن", "ابن", "بنت", "آل", "أبو", "ابو"))
+# the links of a genealogy, and أبو: a phrase never ends with one, nor starts with بن / بنت (بن فهد
+# is half a name; ابن بطوطة، آل مكتوم، أبو مازن are whole ones)
+_NAME_LINKS: Final = LINEAGE_LINKS | HOUSE_WORDS | {fold("أبو")}
 _CUT_NAME_STARTS: Final = frozenset(fold(w) for w in ("بن", "بنت"))
 _FORMULAS: Final = tuple(
     (words, words.index(_ALLAH))

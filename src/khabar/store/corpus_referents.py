@@ -30,13 +30,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final, Protocol, TypeVar
 
-from khabar.lang.ar.honorifics import LEADING_TITLES, RELIGIOUS_FORMULAS
+from khabar.lang.ar.honorifics import HOUSE_WORDS, LEADING_TITLES, LINEAGE_LINKS, RELIGIOUS_FORMULAS
 from khabar.lang.ar.normalize import fold
 from khabar.lang.ar.transliteration import variant_name
 from khabar.store.matching import norm_name
 
-_LINKS = frozenset({"بن", "ابن", "بنت"})
-_FAMILY_WORDS = frozenset({fold("آل")})  # آل سعود
+_LINKS = LINEAGE_LINKS
+_FAMILY_WORDS = HOUSE_WORDS  # آل سعود
 T = TypeVar("T")
 
 

@@ -91,3 +91,8 @@ PLACE_TAIL_WORDS: Final = _folded("رود، ستريت، أفنيو، افيني
 def is_formula(text: str) -> bool:
     """Whether ``text`` (a mention, any spelling) is a religious formula or الله."""
     return " ".join(fold(text).split()) in RELIGIOUS_FORMULAS
+
+# The links of a genealogy: ``بن`` (son of) and its spellings, and ``آل`` (the house of). A name
+# goes on after them (``محمد بن سلمان``, ``آل سعود``); compared folded, as every list here.
+LINEAGE_LINKS: Final = _folded("بن، ابن، بنت")
+HOUSE_WORDS: Final = _folded("آل")
