@@ -111,6 +111,7 @@ def group_names(
     chains = {
         item: chains[item] if chains and item in chains else name_chain(item[1], item[0] == "PERS") for item in given
     }
+    families = {item: _chain_and_family(*item)[1] for item in given if item[0] == "PERS"}
     items = sorted(given, key=lambda ln: (-len(chains[ln]), ln))
     root: dict[tuple[str, str], tuple[str, str]] = {}
     # people's groups by first word: a chain can only join one that starts like it
@@ -135,8 +136,8 @@ def group_names(
         root[item] = rep
         if label == "PERS" and chain:
             by_first.setdefault(chain[0], []).append((rep, chain))
-            if _family(label, item[1]):
-                by_family.setdefault(_family(label, item[1]), set()).add(rep)
+            if families[item]:
+                by_family.setdefault(families[item], set()).add(rep)
         by_chain[(label, chain)] = rep
     return root
 
@@ -172,21 +173,22 @@ class _Key:
     name: str
     chain: tuple[str, ...]
     count: int
+    # a person's family name as written (folded; "" for others), even when the chain holds
+    # variant keys: a lone name (never keyed) meets it as it is spelt
+    family: str
     first_seen: tuple[int, int] = (_MAX_ID, 0)  # (doc_id, local_id) of its first referent
 
     @property
     def partition(self) -> tuple[str, str]:
         return _partition(self.label, self.chain)
 
-    @property
-    def family(self) -> str:
-        """A person's family name as written (folded), even when the chain holds variant keys."""
-        return _family(self.label, self.name)
 
-
-def _family(label: str, name: str) -> str:
-    # from the name's words as written: a lone name (never keyed) must meet it as it is spelt
-    return family_name(name_chain(name)) if label == "PERS" else ""
+def _chain_and_family(label: str, name: str) -> tuple[tuple[str, ...], str]:
+    """The chain of a name (a person's with variant keys) and its family name as written."""
+    if label != "PERS":
+        return name_chain(name), ""
+    written = name_chain(name)
+    return variant_name(written), family_name(written)
 
 
 def _partition(label: str, chain: tuple[str, ...]) -> tuple[str, str]:
@@ -222,7 +224,8 @@ def _current_keys(db: Executor, keys: Sequence[str]) -> dict[str, _Key]:
     out: dict[str, _Key] = {}
     for key, label_counts in labels.items():
         name, label = pick(names[key]), pick(label_counts)
-        out[key] = _Key(label, name, name_chain(name, label == "PERS"), sum(names[key].values()), first[key])
+        chain, family = _chain_and_family(label, name)
+        out[key] = _Key(label, name, chain, sum(names[key].values()), family, first[key])
     return out
 
 
@@ -236,7 +239,7 @@ def _stored_keys(db: Executor, partitions: set[tuple[str, str]]) -> dict[str, tu
     out: dict[str, tuple[_Key, int]] = {}
     people = sorted(first for label, first in partitions if label == "PERS")
     others = sorted(p for p in partitions if p[0] != "PERS")
-    cols = "norm_name, label, name, chain, referents, corpus_id FROM corpus_names"
+    cols = "norm_name, label, name, chain, referents, family, corpus_id FROM corpus_names"
     queries: list[tuple[str, tuple[Any, ...]]] = [
         (f"SELECT {cols} WHERE label = 'PERS' AND first IN ({_marks(len(part))})", tuple(part))
         for part in _chunks(people)
@@ -244,11 +247,11 @@ def _stored_keys(db: Executor, partitions: set[tuple[str, str]]) -> dict[str, tu
     other_chains = sorted({chain for _, chain in others})
     queries += [(f"SELECT {cols} WHERE chain IN ({_marks(len(part))})", tuple(part)) for part in _chunks(other_chains)]
     for sql, params in queries:
-        for key, label, name, chain, count, corpus_id in db.execute(sql, params):
+        for key, label, name, chain, count, family, corpus_id in db.execute(sql, params):
             chain_t = tuple(str(chain).split()) if chain else ()
             if _partition(str(label), chain_t) not in partitions:
                 continue  # the same words under another label: another partition
-            out[str(key)] = (_Key(str(label), str(name), chain_t, int(count)), int(corpus_id))
+            out[str(key)] = (_Key(str(label), str(name), chain_t, int(count), str(family or "")), int(corpus_id))
     return out
 
 
