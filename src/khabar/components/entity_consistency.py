@@ -293,7 +293,6 @@ def make_consistent(doc: Doc, spans: list[Span], token_texts: list[str] | None =
     return out
 
 
-
 _ARTICLE = "ال"
 
 
@@ -321,8 +320,6 @@ def unsplit_names(doc: Doc, entities: list[Span]) -> list[Span] | None:
     dropped: set[int] = set()
     for person in people:
         i = bisect_left(starts, person.start)
-        while i > 0 and words[i - 1].attrs.get("token") == words[min(i, len(words) - 1)].attrs.get("token"):
-            i -= 1  # back to the first word of the token the mention starts in
         while i < len(words) and words[i].start < person.end:
             token = words[i].attrs.get("token")
             j = i
@@ -331,7 +328,7 @@ def unsplit_names(doc: Doc, entities: list[Span]) -> list[Span] | None:
             pieces = words[i : j + 1]
             if (
                 j > i
-                and pieces[0].start >= person.start
+                and (i == 0 or words[i - 1].attrs.get("token") != token)  # the token starts inside the name
                 and pieces[-1].end <= person.end
                 and all(w.attrs.get("form") is None for w in pieces)
                 and all(text[w.start : w.end] != _ARTICLE for w in pieces)
