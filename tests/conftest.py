@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,3 +38,17 @@ def reader(db_path: Path) -> Iterator[Store]:
     store = Store.open_readonly(db_path)
     yield store
     store.close()
+
+
+def fail_analysis_of(monkeypatch: pytest.MonkeyPatch, prefix: str) -> None:
+    """Make ``Pipeline.analyze`` raise (a bug, not bad input) for texts that start with ``prefix``."""
+    from khabar.pipeline import Pipeline
+
+    real = Pipeline.analyze
+
+    def flaky(self: Pipeline, text: str, meta: Any = None) -> Any:
+        if text.startswith(prefix):
+            raise RuntimeError("a bug")
+        return real(self, text, meta)
+
+    monkeypatch.setattr(Pipeline, "analyze", flaky)

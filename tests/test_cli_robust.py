@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import fail_analysis_of
 
 from khabar import htmlpage
 from khabar.cli.main import main
@@ -344,16 +345,7 @@ def test_robust_jsonl_blank_lines_keep_the_output_aligned(tmp_path: Path, worker
 
 
 def test_robust_jsonl_analysis_failure_carries_the_id(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from khabar.pipeline import Pipeline
-
-    real = Pipeline.analyze
-
-    def flaky(self: Pipeline, text: str, meta: object = None) -> object:
-        if text.startswith("وصل"):
-            raise RuntimeError("a bug")
-        return real(self, text, meta)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Pipeline, "analyze", flaky)
+    fail_analysis_of(monkeypatch, "وصل")
     f = tmp_path / "r.jsonl"
     f.write_text(BATCH, encoding="utf-8")
     result = runner().invoke(main, ["analyze", "--jsonl", str(f), "--components", "repair"])

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import fail_analysis_of
 
 import khabar
 from khabar.cli.main import main
@@ -92,16 +93,7 @@ def test_hostile_analyze_jsonl_keeps_one_line_per_record(tmp_path: Path) -> None
 def test_hostile_analyze_one_failing_article_does_not_stop_the_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     src = tmp_path / "recs.jsonl"
     src.write_text("\n".join(json.dumps({"text": t}) for t in ["boom " + GOOD[0], GOOD[1]]) + "\n", encoding="utf-8")
-    from khabar.pipeline import Pipeline
-
-    real = Pipeline.analyze
-
-    def flaky(self: Pipeline, text: str, meta: object = None) -> Doc:
-        if text.startswith("boom"):
-            raise RuntimeError("a bug")
-        return real(self, text, meta)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(Pipeline, "analyze", flaky)
+    fail_analysis_of(monkeypatch, "boom")
     result = CliRunner().invoke(main, ["analyze", "--jsonl", str(src), "--components", "repair"])
     lines = result.stdout.splitlines()
     assert json.loads(lines[0])["error"]["code"] == "K172"
